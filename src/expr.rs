@@ -1,0 +1,476 @@
+//! The expression tree and its smart constructors.
+//!
+//! One tree holds every formula gradproof manipulates: exact numbers, plain and indexed symbols,
+//! n-ary sums and products, powers, `exp`/`log`/`sqrt`, Kronecker deltas, sums over a bound index
+//! and unevaluated partial derivatives.
+//!
+//! The representation is semi-canonical, so that rules have few shapes to look at:
+//! - subtraction `a - b` is `a + (-1)*b`, unary minus `-x` is `(-1)*x`;
+//! - division `a / b` is `a * b^(-1)`;
+//! - `Add` and `Mul` are flattened, numbers in a product are folded into one leading coefficient,
+//!   numbers in a sum into one term; `x^1` is `x`.
+//!
+//! The printers turn these shapes back into `a - b`, `-x` and fractions. Bound indices are
+//! locally nameless (see [`crate::index`]): derived equality is equality up to renaming.
+
+use crate::rational::Rational;
+use serde::Serialize;
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+/// One subscript position of a symbol or delta: a free index by name, or a bound one.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Index {
+    /// A free index such as the `k` of `s_k`.
+    Free(String),
+    /// A bound index: the de Bruijn index of its `Sum` (0 is the innermost enclosing sum).
+    Bound(u32),
+}
+
+impl Index {
+    /// A free index named `name`.
+    pub fn free(name: &str) -> Index {
+        Index::Free(name.to_string())
+    }
+}
+
+/// A plain (`L`, `eps`) or indexed (`s_k`, `c_{k,d}`) symbol.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Symbol {
+    /// The symbol's name without subscripts.
+    pub name: String,
+    /// Its subscripts, empty for a plain symbol.
+    pub indices: Vec<Index>,
+}
+
+impl Symbol {
+    /// A plain symbol.
+    pub fn plain(name: &str) -> Symbol {
+        Symbol {
+            name: name.to_string(),
+            indices: Vec::new(),
+        }
+    }
+
+    /// A symbol with free indices named by `indices`.
+    pub fn indexed(name: &str, indices: &[&str]) -> Symbol {
+        Symbol {
+            name: name.to_string(),
+            indices: indices.iter().map(|i| Index::free(i)).collect(),
+        }
+    }
+}
+
+/// The elementary functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Func {
+    /// The exponential.
+    Exp,
+    /// The natural logarithm.
+    Log,
+    /// The square root.
+    Sqrt,
+}
+
+impl Func {
+    /// The name used in the input syntax.
+    pub fn name(self) -> &'static str {
+        match self {
+            Func::Exp => "exp",
+            Func::Log => "log",
+            Func::Sqrt => "sqrt",
+        }
+    }
+
+    /// The function with this input-syntax name.
+    pub fn from_name(name: &str) -> Option<Func> {
+        match name {
+            "exp" => Some(Func::Exp),
+            "log" => Some(Func::Log),
+            "sqrt" => Some(Func::Sqrt),
+            _ => None,
+        }
+    }
+}
+
+/// The user's letter for a bound index. It is only a printing hint: all hints compare equal, so
+/// `sum_j q_j == sum_i q_i`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Hint(pub String);
+
+impl PartialEq for Hint {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for Hint {}
+impl Hash for Hint {
+    fn hash<H: Hasher>(&self, _: &mut H) {}
+}
+impl PartialOrd for Hint {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Hint {
+    fn cmp(&self, _: &Self) -> Ordering {
+        Ordering::Equal
+    }
+}
+
+/// What a `Sum` binds: the printing hint and the upper end of the range `1..upper`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Binder {
+    /// The letter the user wrote (`j` in `sum_j`).
+    pub hint: Hint,
+    /// The plain symbol naming the upper end of the range (`K` in `1..K`), when known.
+    pub upper: Option<String>,
+}
+
+impl Binder {
+    /// A binder with letter `hint` and upper end `upper`, if known.
+    pub fn new(hint: &str, upper: Option<&str>) -> Binder {
+        Binder {
+            hint: Hint(hint.to_string()),
+            upper: upper.map(str::to_string),
+        }
+    }
+}
+
+/// A mathematical expression.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Expr {
+    /// An exact rational number.
+    Num(Rational),
+    /// A plain or indexed symbol.
+    Sym(Symbol),
+    /// A sum of two or more terms.
+    Add(Vec<Expr>),
+    /// A product of two or more factors; a numeric coefficient, if any, comes first.
+    Mul(Vec<Expr>),
+    /// `base ^ exponent`.
+    Pow(Box<Expr>, Box<Expr>),
+    /// `exp`, `log` or `sqrt` of an argument.
+    Func(Func, Box<Expr>),
+    /// The Kronecker delta of two indices.
+    Delta(Index, Index),
+    /// `sum_j body`: the body refers to the bound index as `Index::Bound(0)`.
+    Sum(Binder, Box<Expr>),
+    /// The unevaluated partial derivative `d(F)/d(x)`.
+    Deriv(Box<Expr>, Symbol),
+}
+
+impl Serialize for Rational {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl Expr {
+    /// The integer `n`.
+    pub fn int(n: i128) -> Expr {
+        Expr::Num(Rational::int(n))
+    }
+
+    /// Zero.
+    pub fn zero() -> Expr {
+        Expr::Num(Rational::ZERO)
+    }
+
+    /// One.
+    pub fn one() -> Expr {
+        Expr::Num(Rational::ONE)
+    }
+
+    /// A symbol expression.
+    pub fn sym(symbol: Symbol) -> Expr {
+        Expr::Sym(symbol)
+    }
+
+    /// A plain symbol expression such as `L`.
+    pub fn plain(name: &str) -> Expr {
+        Expr::Sym(Symbol::plain(name))
+    }
+
+    /// An indexed symbol with free indices, such as `s_k`.
+    pub fn indexed(name: &str, indices: &[&str]) -> Expr {
+        Expr::Sym(Symbol::indexed(name, indices))
+    }
+
+    /// The number, if this is one.
+    pub fn as_num(&self) -> Option<Rational> {
+        match self {
+            Expr::Num(r) => Some(*r),
+            _ => None,
+        }
+    }
+
+    /// True for the number zero.
+    pub fn is_zero(&self) -> bool {
+        matches!(self, Expr::Num(r) if r.is_zero())
+    }
+
+    /// True for the number one.
+    pub fn is_one(&self) -> bool {
+        matches!(self, Expr::Num(r) if r.is_one())
+    }
+
+    /// The immediate children, in order.
+    pub fn children(&self) -> Vec<&Expr> {
+        match self {
+            Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => Vec::new(),
+            Expr::Add(xs) | Expr::Mul(xs) => xs.iter().collect(),
+            Expr::Pow(b, e) => vec![b, e],
+            Expr::Func(_, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => vec![a],
+        }
+    }
+
+    /// Mutable access to the immediate children, in the order of [`Expr::children`].
+    pub fn children_mut(&mut self) -> Vec<&mut Expr> {
+        match self {
+            Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => Vec::new(),
+            Expr::Add(xs) | Expr::Mul(xs) => xs.iter_mut().collect(),
+            Expr::Pow(b, e) => vec![b, e],
+            Expr::Func(_, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => vec![a],
+        }
+    }
+
+    /// The number of nodes in the tree.
+    pub fn size(&self) -> usize {
+        1 + self.children().iter().map(|c| c.size()).sum::<usize>()
+    }
+
+    /// The depth of the tree (a leaf has depth 1).
+    pub fn depth(&self) -> usize {
+        1 + self
+            .children()
+            .iter()
+            .map(|c| c.depth())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Splits a product into its numeric coefficient and the other factors
+    /// (`-2*x*y` gives `(-2, [x, y])`, `x` gives `(1, [x])`).
+    pub fn coefficient_and_rest(&self) -> (Rational, Vec<Expr>) {
+        match self {
+            Expr::Num(r) => (*r, Vec::new()),
+            Expr::Mul(xs) => match xs.first() {
+                Some(Expr::Num(r)) => (*r, xs[1..].to_vec()),
+                _ => (Rational::ONE, xs.clone()),
+            },
+            other => (Rational::ONE, vec![other.clone()]),
+        }
+    }
+
+    /// The factors of a product (`[self]` for anything else).
+    pub fn factors(&self) -> Vec<Expr> {
+        match self {
+            Expr::Mul(xs) => xs.clone(),
+            other => vec![other.clone()],
+        }
+    }
+
+    /// The terms of a sum (`[self]` for anything else).
+    pub fn terms(&self) -> Vec<Expr> {
+        match self {
+            Expr::Add(xs) => xs.clone(),
+            other => vec![other.clone()],
+        }
+    }
+
+    /// Splits `base^exponent` (anything else is `self^1`).
+    pub fn base_and_exponent(&self) -> (Expr, Expr) {
+        match self {
+            Expr::Pow(b, e) => ((**b).clone(), (**e).clone()),
+            other => (other.clone(), Expr::one()),
+        }
+    }
+
+    /// True when the expression contains an unevaluated derivative.
+    pub fn has_deriv(&self) -> bool {
+        matches!(self, Expr::Deriv(..)) || self.children().iter().any(|c| c.has_deriv())
+    }
+
+    /// True when some symbol named `name` occurs.
+    pub fn mentions_symbol(&self, name: &str) -> bool {
+        match self {
+            Expr::Sym(s) => s.name == name,
+            Expr::Deriv(f, x) => x.name == name || f.mentions_symbol(name),
+            _ => self.children().iter().any(|c| c.mentions_symbol(name)),
+        }
+    }
+}
+
+/// The sum of `terms`: flattened, numbers folded into one term, zeros dropped.
+pub fn add(terms: Vec<Expr>) -> Expr {
+    let mut out: Vec<Expr> = Vec::with_capacity(terms.len());
+    let mut constant: Option<(usize, Rational)> = None;
+    let mut push = |t: Expr, out: &mut Vec<Expr>| match t {
+        Expr::Num(r) if r.is_zero() => {}
+        Expr::Num(r) => match constant {
+            Some((at, c)) => match c.checked_add(r) {
+                Some(sum) => {
+                    constant = Some((at, sum));
+                    out[at] = Expr::Num(sum);
+                }
+                None => out.push(Expr::Num(r)),
+            },
+            None => {
+                constant = Some((out.len(), r));
+                out.push(Expr::Num(r));
+            }
+        },
+        other => out.push(other),
+    };
+    for t in terms {
+        match t {
+            Expr::Add(inner) => inner.into_iter().for_each(|x| push(x, &mut out)),
+            other => push(other, &mut out),
+        }
+    }
+    out.retain(|t| !t.is_zero());
+    match out.len() {
+        0 => Expr::zero(),
+        1 => out.pop().unwrap_or_else(Expr::zero),
+        _ => Expr::Add(out),
+    }
+}
+
+/// The product of `factors`: flattened, numbers folded into one leading coefficient, ones dropped,
+/// and zero when the coefficient is zero.
+pub fn mul(factors: Vec<Expr>) -> Expr {
+    let mut coeff = Rational::ONE;
+    let mut out: Vec<Expr> = Vec::with_capacity(factors.len() + 1);
+    let mut push = |f: Expr, out: &mut Vec<Expr>| match f {
+        Expr::Num(r) => match coeff.checked_mul(r) {
+            Some(c) => coeff = c,
+            None => out.push(Expr::Num(r)),
+        },
+        other => out.push(other),
+    };
+    for f in factors {
+        match f {
+            Expr::Mul(inner) => inner.into_iter().for_each(|x| push(x, &mut out)),
+            other => push(other, &mut out),
+        }
+    }
+    if coeff.is_zero() {
+        return Expr::zero();
+    }
+    if !coeff.is_one() || out.is_empty() {
+        out.insert(0, Expr::Num(coeff));
+    }
+    match out.len() {
+        1 => out.pop().unwrap_or_else(Expr::one),
+        _ => Expr::Mul(out),
+    }
+}
+
+/// `base ^ exponent`, with `x^1 = x`, `x^0 = 1` and numeric powers folded when exact.
+pub fn pow(base: Expr, exponent: Expr) -> Expr {
+    if exponent.is_one() {
+        return base;
+    }
+    if exponent.is_zero() {
+        return Expr::one();
+    }
+    if let (Expr::Num(b), Expr::Num(e)) = (&base, &exponent) {
+        if e.is_integer() {
+            if let Some(r) = b.checked_pow(e.numer()) {
+                return Expr::Num(r);
+            }
+        }
+    }
+    Expr::Pow(Box::new(base), Box::new(exponent))
+}
+
+/// `-x`, folded into a number or a product's coefficient.
+pub fn neg(x: Expr) -> Expr {
+    mul(vec![Expr::Num(Rational::MINUS_ONE), x])
+}
+
+/// `a - b`.
+pub fn sub(a: Expr, b: Expr) -> Expr {
+    add(vec![a, neg(b)])
+}
+
+/// `a / b`.
+pub fn div(a: Expr, b: Expr) -> Expr {
+    mul(vec![a, recip(b)])
+}
+
+/// `1 / x`.
+pub fn recip(x: Expr) -> Expr {
+    pow(x, Expr::Num(Rational::MINUS_ONE))
+}
+
+/// `f(arg)` for an elementary function.
+pub fn func(f: Func, arg: Expr) -> Expr {
+    Expr::Func(f, Box::new(arg))
+}
+
+/// `sum body` over `binder`; the body must already refer to the bound index as `Bound(0)`
+/// (see [`crate::index::close`] to build it from a free index).
+pub fn sum(binder: Binder, body: Expr) -> Expr {
+    Expr::Sum(binder, Box::new(body))
+}
+
+/// `d(f)/d(x)`.
+pub fn deriv(f: Expr, x: Symbol) -> Expr {
+    Expr::Deriv(Box::new(f), x)
+}
+
+/// The Kronecker delta of two indices.
+pub fn delta(a: Index, b: Index) -> Expr {
+    Expr::Delta(a, b)
+}
+
+impl fmt::Display for Expr {
+    /// The input syntax (see [`crate::render::input`]).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::render::input::to_input(self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn x() -> Expr {
+        Expr::plain("x")
+    }
+
+    #[test]
+    fn add_flattens_and_folds_numbers() {
+        let e = add(vec![Expr::int(1), add(vec![x(), Expr::int(2)]), Expr::int(-3)]);
+        assert_eq!(e, x());
+    }
+
+    #[test]
+    fn mul_folds_coefficient_to_front() {
+        let e = mul(vec![x(), Expr::int(2), mul(vec![Expr::int(3), x()])]);
+        assert_eq!(e, Expr::Mul(vec![Expr::int(6), x(), x()]));
+        assert_eq!(mul(vec![x(), Expr::zero()]), Expr::zero());
+    }
+
+    #[test]
+    fn neg_of_neg_is_identity() {
+        assert_eq!(neg(neg(x())), x());
+        assert_eq!(sub(x(), x()), Expr::Add(vec![x(), neg(x())]));
+    }
+
+    #[test]
+    fn numeric_powers_fold() {
+        assert_eq!(pow(Expr::int(2), Expr::int(-1)), Expr::Num(Rational::new(1, 2).unwrap()));
+        assert_eq!(pow(Expr::int(0), Expr::int(-1)), Expr::Pow(Box::new(Expr::int(0)), Box::new(Expr::int(-1))));
+    }
+
+    #[test]
+    fn hints_do_not_affect_equality() {
+        let a = sum(Binder::new("j", Some("K")), Expr::Delta(Index::Bound(0), Index::free("k")));
+        let b = sum(Binder::new("i", Some("K")), Expr::Delta(Index::Bound(0), Index::free("k")));
+        assert_eq!(a, b);
+    }
+}

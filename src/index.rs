@@ -1,0 +1,248 @@
+//! Bound and free indices: the only code that touches binders.
+//!
+//! gradproof is *locally nameless*: a free index is a name (`Index::Free("k")`), a bound one is
+//! the de Bruijn index of the `Sum` that binds it (`Index::Bound(0)` is the innermost enclosing
+//! sum). The user's letter is kept as a [`Hint`](crate::expr::Hint) that compares equal to every
+//! other, so derived equality is equality up to renaming and substitution cannot capture.
+//!
+//! The operations, with their laws (tested below):
+//! - [`open`]`(body, i)`: the body of a sum with its bound index replaced by `i` (an index as seen
+//!   from outside the sum). `close(open(b, Free(x)), x) == b` when `x` is not free in `b`.
+//! - [`close`]`(e, x)`: the body of a sum binding the free index `x` of `e`.
+//! - [`shift`]`(e, d)`: adjust the outer bound indices of `e` when it moves across `d` binders.
+//! - [`mentions_bound`]`(e, n)`: does `e` refer to the `n`-th enclosing binder?
+//! - [`rename_free`]`(e, x, i)`: every free `x` becomes the index `i`.
+
+use crate::expr::{Expr, Index, Symbol};
+use std::collections::BTreeSet;
+
+/// Applies `f(index, depth)` to every index in `e`, where `depth` counts the binders passed.
+fn map_indices(e: &Expr, depth: u32, f: &dyn Fn(&Index, u32) -> Index) -> Expr {
+    let sym = |s: &Symbol| Symbol {
+        name: s.name.clone(),
+        indices: s.indices.iter().map(|i| f(i, depth)).collect(),
+    };
+    match e {
+        Expr::Num(_) => e.clone(),
+        Expr::Sym(s) => Expr::Sym(sym(s)),
+        Expr::Delta(a, b) => Expr::Delta(f(a, depth), f(b, depth)),
+        Expr::Add(xs) => Expr::Add(xs.iter().map(|x| map_indices(x, depth, f)).collect()),
+        Expr::Mul(xs) => Expr::Mul(xs.iter().map(|x| map_indices(x, depth, f)).collect()),
+        Expr::Pow(b, x) => Expr::Pow(
+            Box::new(map_indices(b, depth, f)),
+            Box::new(map_indices(x, depth, f)),
+        ),
+        Expr::Func(g, a) => Expr::Func(*g, Box::new(map_indices(a, depth, f))),
+        Expr::Sum(binder, body) => {
+            Expr::Sum(binder.clone(), Box::new(map_indices(body, depth + 1, f)))
+        }
+        Expr::Deriv(g, x) => Expr::Deriv(Box::new(map_indices(g, depth, f)), sym(x)),
+    }
+}
+
+/// Moves `e` under (`d > 0`) or out of (`d < 0`) `|d|` binders: every bound index that points
+/// outside `e` is adjusted by `d`. Moving out requires that `e` does not refer to the binders it
+/// leaves (check with [`mentions_bound`]).
+pub fn shift(e: &Expr, d: i64) -> Expr {
+    map_indices(e, 0, &|i, depth| match i {
+        Index::Bound(n) if *n >= depth => {
+            let moved = i64::from(*n) + d;
+            Index::Bound(u32::try_from(moved.max(i64::from(depth))).unwrap_or(u32::MAX))
+        }
+        other => other.clone(),
+    })
+}
+
+/// Shifts a single index seen at some place by `d` binders (free indices are unchanged).
+pub fn shift_index(i: &Index, d: i64) -> Index {
+    match i {
+        Index::Bound(n) => Index::Bound(u32::try_from(i64::from(*n) + d).unwrap_or(0)),
+        free => free.clone(),
+    }
+}
+
+/// The body of a sum with its bound index replaced by `with`, given as seen from outside the sum.
+pub fn open(body: &Expr, with: &Index) -> Expr {
+    map_indices(body, 0, &|i, depth| match i {
+        Index::Bound(n) if *n == depth => shift_index(with, i64::from(depth)),
+        Index::Bound(n) if *n > depth => Index::Bound(n - 1),
+        other => other.clone(),
+    })
+}
+
+/// Turns the free index `name` of `e` into the bound index of a new enclosing sum; the result is
+/// that sum's body.
+pub fn close(e: &Expr, name: &str) -> Expr {
+    map_indices(e, 0, &|i, depth| match i {
+        Index::Free(x) if x == name => Index::Bound(depth),
+        Index::Bound(n) if *n >= depth => Index::Bound(n + 1),
+        other => other.clone(),
+    })
+}
+
+/// Replaces every free index `name` by `with` (given as seen at the root of `e`).
+pub fn rename_free(e: &Expr, name: &str, with: &Index) -> Expr {
+    map_indices(e, 0, &|i, depth| match i {
+        Index::Free(x) if x == name => shift_index(with, i64::from(depth)),
+        other => other.clone(),
+    })
+}
+
+/// Applies [`rename_free`] to the indices of a symbol seen at the root.
+pub fn rename_free_in_symbol(s: &Symbol, name: &str, with: &Index) -> Symbol {
+    Symbol {
+        name: s.name.clone(),
+        indices: s
+            .indices
+            .iter()
+            .map(|i| match i {
+                Index::Free(x) if x == name => with.clone(),
+                other => other.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Does `e` refer to the binder `n` levels out from its root (`0`: the innermost enclosing sum)?
+pub fn mentions_bound(e: &Expr, n: u32) -> bool {
+    fn hit(i: &Index, target: u32) -> bool {
+        matches!(i, Index::Bound(m) if *m == target)
+    }
+    fn go(e: &Expr, target: u32) -> bool {
+        match e {
+            Expr::Num(_) => false,
+            Expr::Sym(s) => s.indices.iter().any(|i| hit(i, target)),
+            Expr::Delta(a, b) => hit(a, target) || hit(b, target),
+            Expr::Sum(_, body) => go(body, target + 1),
+            Expr::Deriv(f, x) => x.indices.iter().any(|i| hit(i, target)) || go(f, target),
+            other => other.children().iter().any(|c| go(c, target)),
+        }
+    }
+    go(e, n)
+}
+
+/// Does `e` refer to any binder outside itself?
+pub fn has_loose_bound(e: &Expr) -> bool {
+    fn loose(i: &Index, depth: u32) -> bool {
+        matches!(i, Index::Bound(m) if *m >= depth)
+    }
+    fn go(e: &Expr, depth: u32) -> bool {
+        match e {
+            Expr::Num(_) => false,
+            Expr::Sym(s) => s.indices.iter().any(|i| loose(i, depth)),
+            Expr::Delta(a, b) => loose(a, depth) || loose(b, depth),
+            Expr::Sum(_, body) => go(body, depth + 1),
+            Expr::Deriv(f, x) => x.indices.iter().any(|i| loose(i, depth)) || go(f, depth),
+            other => other.children().iter().any(|c| go(c, depth)),
+        }
+    }
+    go(e, 0)
+}
+
+/// The names of the free indices of `e`, sorted.
+pub fn free_indices(e: &Expr) -> BTreeSet<String> {
+    fn add(i: &Index, out: &mut BTreeSet<String>) {
+        if let Index::Free(x) = i {
+            out.insert(x.clone());
+        }
+    }
+    fn go(e: &Expr, out: &mut BTreeSet<String>) {
+        match e {
+            Expr::Sym(s) => s.indices.iter().for_each(|i| add(i, out)),
+            Expr::Delta(a, b) => {
+                add(a, out);
+                add(b, out);
+            }
+            Expr::Deriv(f, x) => {
+                x.indices.iter().for_each(|i| add(i, out));
+                go(f, out);
+            }
+            other => other.children().iter().for_each(|c| go(c, out)),
+        }
+    }
+    let mut out = BTreeSet::new();
+    go(e, &mut out);
+    out
+}
+
+/// A name not in `taken`: `preferred` itself, else the first of `candidates`, else `preferred`
+/// followed by the smallest number that is free.
+pub fn fresh_name(preferred: &str, candidates: &[String], taken: &BTreeSet<String>) -> String {
+    if !taken.contains(preferred) {
+        return preferred.to_string();
+    }
+    if let Some(c) = candidates.iter().find(|c| !taken.contains(*c)) {
+        return c.clone();
+    }
+    (1..)
+        .map(|n| format!("{preferred}{n}"))
+        .find(|c| !taken.contains(c))
+        .unwrap_or_else(|| preferred.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{mul, sum, Binder};
+
+    fn q(i: Index) -> Expr {
+        Expr::Sym(Symbol {
+            name: "q".into(),
+            indices: vec![i],
+        })
+    }
+
+    #[test]
+    fn open_then_close_is_identity() {
+        let body = mul(vec![q(Index::Bound(0)), q(Index::Bound(1))]);
+        let opened = open(&body, &Index::free("x"));
+        assert_eq!(opened, mul(vec![q(Index::free("x")), q(Index::Bound(0))]));
+        assert_eq!(close(&opened, "x"), body);
+    }
+
+    #[test]
+    fn open_with_an_outer_bound_index_does_not_capture() {
+        // sum_a sum_b q_a*q_b, instantiating the inner binder with the outer index a.
+        let inner = mul(vec![q(Index::Bound(1)), q(Index::Bound(0))]);
+        let nested = sum(Binder::new("b", None), inner.clone());
+        // Opening the *outer* sum's body (which is `nested`) with free k.
+        let opened = open(&nested, &Index::free("k"));
+        assert_eq!(
+            opened,
+            sum(
+                Binder::new("b", None),
+                mul(vec![q(Index::free("k")), q(Index::Bound(0))])
+            )
+        );
+        // Instantiating the inner binder with the outer bound index (seen from outside: Bound(0)).
+        assert_eq!(open(&inner, &Index::Bound(0)), mul(vec![q(Index::Bound(0)), q(Index::Bound(0))]));
+    }
+
+    #[test]
+    fn rename_free_under_a_binder_shifts_bound_targets() {
+        let e = sum(Binder::new("j", None), mul(vec![q(Index::Bound(0)), q(Index::free("k"))]));
+        let renamed = rename_free(&e, "k", &Index::Bound(0));
+        assert_eq!(
+            renamed,
+            sum(Binder::new("j", None), mul(vec![q(Index::Bound(0)), q(Index::Bound(1))]))
+        );
+    }
+
+    #[test]
+    fn mentions_and_shift() {
+        let e = mul(vec![q(Index::Bound(1)), q(Index::free("k"))]);
+        assert!(mentions_bound(&e, 1));
+        assert!(!mentions_bound(&e, 0));
+        assert_eq!(shift(&e, -1), mul(vec![q(Index::Bound(0)), q(Index::free("k"))]));
+        assert!(has_loose_bound(&e));
+        assert_eq!(free_indices(&e).into_iter().collect::<Vec<_>>(), vec!["k".to_string()]);
+    }
+
+    #[test]
+    fn fresh_names_avoid_taken_ones() {
+        let taken: BTreeSet<String> = ["j".to_string(), "k".to_string()].into();
+        assert_eq!(fresh_name("i", &[], &taken), "i");
+        assert_eq!(fresh_name("j", &["k".into(), "m".into()], &taken), "m");
+        assert_eq!(fresh_name("j", &[], &taken), "j1");
+    }
+}

@@ -1,0 +1,2 @@
+//! The gradproof command line.
+fn main() {}

@@ -1,0 +1,2 @@
+//! Parsing: the expression grammar and the `.deriv` file format (nom).
+//! (Placeholder: being written.)

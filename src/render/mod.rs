@@ -1,0 +1,2 @@
+//! Printers: input syntax, Unicode text, LaTeX.
+pub mod input;

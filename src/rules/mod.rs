@@ -1,0 +1,1 @@
+//! Named rewrite rules. (Placeholder: being written.)
