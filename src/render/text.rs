@@ -1,6 +1,6 @@
 //! The Unicode text printer, for terminals: `∂L/∂s_k`, `Σ_j q_j log p_j`, `p_j(δ_jk − p_k)`.
 //!
-//! Products juxtapose their factors (`q_j δ_jk`, `2x`, `p_j(δ_jk − p_k)`) and use `·` only where
+//! Products juxtapose their factors (`q_j δ_jk`, `2 x`, `p_j(δ_jk − p_k)`) and use `·` only where
 //! juxtaposition would be ambiguous: before a number and next to a derivative. A product with
 //! denominator factors prints as one fraction `num/den`, with parentheses around a numerator or
 //! denominator of several factors. Long sums break before `+`/`−` to fit
