@@ -467,3 +467,63 @@ pub fn rebuild(e: &Expr, mut children: Vec<Expr>) -> Expr {
         Expr::Deriv(_, x) => deriv(children.pop().unwrap_or_else(Expr::zero), x.clone()),
     }
 }
+
+/// `e` with the terms of every sum and the factors of every product sorted: two expressions
+/// that differ only in the order of terms or factors have the same canonical order.
+pub fn canonical_order(e: &Expr) -> Expr {
+    let mut children: Vec<Expr> = e.children().into_iter().map(canonical_order).collect();
+    match e {
+        Expr::Add(_) | Expr::Mul(_) => {
+            children.sort();
+            rebuild(e, children)
+        }
+        _ => rebuild(e, children),
+    }
+}
+
+/// The rules that rewrite `from` into `to` (up to the order of terms and factors), found by
+/// following the engine's own moves from `from` within `limits`: the chain rule, substituting
+/// lemmas for the derivatives in it, and the phases run from `from` as it is and with the
+/// definitions substituted. `None` when none of them passes through `to`.
+pub fn connect(
+    problem: &Problem,
+    from: &Expr,
+    to: &Expr,
+    limits: Limits,
+) -> Option<Vec<&'static str>> {
+    let target = canonical_order(to);
+    let hits = |e: &Expr| canonical_order(e) == target;
+    let ctx = Ctx::new(problem);
+    if (definitions::CHAIN_RULE.apply)(from, &ctx).is_some_and(|e| hits(&e)) {
+        return Some(vec![definitions::CHAIN_RULE.name]);
+    }
+    let mut run = Run {
+        problem,
+        limits,
+        fired: 0,
+    };
+    if from.has_deriv() {
+        let mut taken = run.taken_index_names(from);
+        if hits(&run.substitute_lemmas(from, &mut taken, &mut Vec::new())) {
+            return Some(vec![SUBSTITUTE]);
+        }
+    }
+    let as_is = run.derivation(from.clone());
+    let unfolded = definitions::unfold_all(from, problem);
+    let direct = run.derivation(unfolded.clone());
+    if hits(&unfolded) {
+        return Some(vec![definitions::UNFOLD.name]);
+    }
+    for (d, first) in [(as_is, None), (direct, Some(definitions::UNFOLD.name))] {
+        let mut rules: Vec<&'static str> = first.into_iter().collect();
+        for f in d.steps.iter().flat_map(|s| &s.firings) {
+            if !rules.contains(&f.rule) {
+                rules.push(f.rule);
+            }
+            if hits(&f.after) {
+                return Some(rules);
+            }
+        }
+    }
+    None
+}

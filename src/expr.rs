@@ -396,8 +396,13 @@ pub fn div(a: Expr, b: Expr) -> Expr {
     mul(vec![a, recip(b)])
 }
 
-/// `1 / x`.
+/// `1 / x`; the reciprocal of a numeric power `b^n` is `b^(-n)`, so `x/y^2` is `x * y^(-2)`.
 pub fn recip(x: Expr) -> Expr {
+    if let Expr::Pow(b, n) = &x {
+        if let Some(m) = n.as_num().and_then(Rational::checked_neg) {
+            return pow((**b).clone(), Expr::Num(m));
+        }
+    }
     pow(x, Expr::Num(Rational::MINUS_ONE))
 }
 
