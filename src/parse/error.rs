@@ -366,9 +366,12 @@ pub(crate) fn describe(rest: &str, end: &str) -> String {
         return end.to_string();
     };
     if first.is_ascii_digit() {
-        let end_of_number = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
+        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let mut end_of_number = digits(rest);
+        let fraction = &rest[end_of_number..];
+        if fraction.starts_with('.') && digits(&fraction[1..]) > 0 {
+            end_of_number += 1 + digits(&fraction[1..]);
+        }
         return format!("`{}`", shorten(&rest[..end_of_number]));
     }
     if first.is_ascii_alphabetic() {
@@ -377,8 +380,11 @@ pub(crate) fn describe(rest: &str, end: &str) -> String {
             .unwrap_or(rest.len());
         return format!("`{}`", shorten(&rest[..end_of_word]));
     }
-    if first == '\n' || first == '\r' {
-        return "end of line".to_string();
+    match first {
+        '\n' | '\r' => return "end of line".to_string(),
+        ' ' => return "a space".to_string(),
+        '\t' => return "a tab".to_string(),
+        _ => {}
     }
     format!("'{}'", first.escape_debug())
 }

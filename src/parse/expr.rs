@@ -151,8 +151,11 @@ impl<'a> Grammar<'a> {
                 Some(b'-') => (true, &at[1..]),
                 _ => break,
             };
-            let what = if negate { "'-'" } else { "'+'" };
-            let start = operand_start(after, &format!("an operand after {what}"))?;
+            let what = match negate {
+                true => "an operand after '-'",
+                false => "an operand after '+'",
+            };
+            let start = operand_start(after, what)?;
             let (r, t) = self.term(start)?;
             terms.push(if negate { neg(t) } else { t });
             rest = r;
@@ -174,22 +177,24 @@ impl<'a> Grammar<'a> {
                 Some(b'/') if !ends_term => true,
                 _ => return Ok((rest, mul(factors))),
             };
-            let what = if divide { "'/'" } else { "'*'" };
-            i = operand_start(&at[1..], &format!("an operand after {what}"))?;
+            let what = match divide {
+                true => "an operand after '/'",
+                false => "an operand after '*'",
+            };
+            i = operand_start(&at[1..], what)?;
         }
     }
 
     /// `factor := '-'* (sum | power)`; also says whether it was a sum, which ends the term.
     fn factor(&self, i: &'a str) -> Res<'a, (Expr, bool)> {
         let (i, minuses) = count_minuses(i);
-        let negate = |e: Expr| if minuses % 2 == 1 { neg(e) } else { e };
-        if word(i).1 == "sum" {
-            let (rest, s) = self.sum(i)?;
-            return Ok((rest, (negate(s), true)));
-        }
+        let is_sum = word(i).1 == "sum";
         let i = operand_start(i, "an operand after '-'")?;
-        let (rest, p) = self.power(i)?;
-        Ok((rest, (negate(p), false)))
+        let (rest, e) = match is_sum {
+            true => self.sum(i)?,
+            false => self.power(i)?,
+        };
+        Ok((rest, (negate_times(minuses, e), is_sum)))
     }
 
     /// `sum := 'sum_' INDEX term`: the body is parsed with the letter free, then closed over.
