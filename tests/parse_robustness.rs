@@ -223,3 +223,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_one_megabyte_index_line() {
+    let letters: Vec<String> = (0..100_000).map(|i| format!("i{i}")).collect();
+    let text = format!("index {} in 1..K # é\n", letters.join(", "));
+    assert!(text.len() > 700_000);
+    let p = parse_problem(&text).unwrap();
+    assert_eq!(p.indices.len(), 100_000);
+    assert_eq!(p.indices[1].pos.column, 11);
+    let last = &p.indices[99_999];
+    assert_eq!(last.pos.column, text.find("i99999").unwrap() + 1);
+    let err = parse_problem(&format!("{text}index i99999 in 1..K\n")).unwrap_err();
+    assert_eq!((err.pos().line, err.pos().column), (2, 7));
+}
