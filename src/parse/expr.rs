@@ -1,15 +1,4 @@
-//! The expression grammar, one small function per rule, loosest first:
-//!
-//! ```text
-//! expression := term (('+' | '-') term)*
-//! term       := factor (('*' | '/') factor)*      a sum factor takes the rest of the term
-//! factor     := '-'* (sum | power)
-//! sum        := 'sum_' INDEX term                  the term is the body: sum_j a*b + c = (Σ a*b) + c
-//! power      := atom ('^' '-'* atom)*              right associative: x^2^3 = x^(2^3)
-//! atom       := NUMBER | '(' expression ')' | exp|log|sqrt '(' expression ')'
-//!             | 'delta(' INDEX ',' INDEX ')' | 'd(' expression ')/d(' SYMBOL ')' | SYMBOL
-//! SYMBOL     := NAME ('_' INDEX | '_{' INDEX (',' INDEX)* '}')?
-//! ```
+//! The expression grammar (summarised in [`super`]), one small function per rule.
 //!
 //! Sequences (`+`, `*`, `^`, unary minus) are loops, so long inputs never deepen the Rust stack;
 //! only parentheses, calls, sums and powers recurse, and each of those first passes

@@ -1,15 +1,35 @@
 //! Parsing: the expression grammar and the `.deriv` file format, written with nom.
 //!
-//! - [`parse_expr`] reads one expression (see [`expr`](self::expr) for the grammar). Any names
-//!   are allowed and sums have no known upper end.
+//! - [`parse_expr`] reads one expression. Any names are allowed and sums have no known upper
+//!   end.
 //! - [`parse_problem`] reads a whole `.deriv` file and validates it: every name declared, every
 //!   index declared, subscript counts consistent, no cyclic definitions. Sums get the upper end
 //!   of their index's range.
 //!
+//! The expression grammar, loosest first:
+//!
+//! ```text
+//! expression := term (('+' | '-') term)*
+//! term       := factor (('*' | '/') factor)*      a sum factor takes the rest of the term
+//! factor     := '-'* (sum | power)
+//! sum        := 'sum_' INDEX term                  sum_j a*b + c is (sum_j a*b) + c
+//! power      := atom ('^' '-'* atom)*              right associative: x^2^3 = x^(2^3)
+//! atom       := NUMBER | '(' expression ')' | exp|log|sqrt '(' expression ')'
+//!             | 'delta(' INDEX ',' INDEX ')' | 'd(' expression ')/d(' SYMBOL ')' | SYMBOL
+//! SYMBOL     := NAME ('_' INDEX | '_{' INDEX (',' INDEX)* '}')?
+//! NAME, INDEX:= an ASCII letter followed by ASCII letters and digits
+//! NUMBER     := DIGITS ('.' DIGITS)?               exact; too large is an error
+//! ```
+//!
+//! `sum`, `delta`, `exp`, `log` and `sqrt` are reserved; `d` is reserved only before `(`. Trees
+//! are built with the smart constructors of [`crate::expr`], so `a - b` is `a + (-1)*b` and
+//! `a / b` is `a * b^(-1)`.
+//!
 //! Errors are [`ParseError`]s with a line and column, what was expected and what was found; the
 //! alternate form (`{:#}`) shows the source line with a caret. No input makes the parser panic
 //! or overflow the stack: nesting is limited by [`MAX_NESTING`] and size by [`MAX_INPUT_BYTES`],
-//! and the work is linear in the input's size.
+//! and the work is linear in the input's size (a sum's body is closed over its index once per
+//! enclosing sum, so at most [`MAX_NESTING`] times).
 //!
 //! ```
 //! use gradproof::expr::{add, neg, Expr};
@@ -54,7 +74,28 @@ pub fn parse_expr(input: &str) -> Result<Expr, ParseError> {
     }
 }
 
-/// Parses and validates a whole `.deriv` file (see the crate's README for the format).
+/// Parses and validates a whole `.deriv` file.
+///
+/// One directive per line; `#` starts a comment (outside the title's quotes); blank lines are
+/// ignored:
+///
+/// ```text
+/// title "TEXT"                   at most once; \" and \\ are escapes
+/// index a, b in 1..K             declares index letters and the range bound K
+/// var NAME KIND                  KIND: real | positive | unit | distribution | onehot
+/// let NAME = EXPR                NAME's subscripts are the definition's parameters
+/// derive d(F)/d(x_k) [via p_j]   at most once
+/// expect EXPR                    at most once
+/// show EXPR                      at most once, followed by one or more lines:
+/// = EXPR
+/// ```
+///
+/// Every symbol must be declared by `var` or `let` (above or below its use) or be the upper end
+/// of a range, with as many subscripts as declared; every free index must be declared by
+/// `index` (in a `let` body, the definition's parameters are allowed too); a `sum_j` letter
+/// must be declared; `via` must name a definition and `d(F)/d(x)` must differentiate by a `var`
+/// or `let` symbol; definitions must not depend on themselves; nothing is declared twice; a
+/// `distribution` or `onehot` variable has exactly one index.
 ///
 /// Positions: an `index` declaration is at its letter; every other declaration and line
 /// (`var`, `let`, `derive`, `expect`, `show`, `= E`) is at its first character. An empty file

@@ -1,13 +1,18 @@
 //! The text being parsed, with a line table to turn byte offsets into [`Pos`] in `O(log n)` plus
-//! the length of one line, so that reporting never rescans the whole input.
+//! the length of one line, so that reporting never rescans the whole input. The last position
+//! computed is remembered, so that positions asked for left to right along one long line (the
+//! letters of an `index` line) cost time linear in the line, not quadratic.
 
 use super::error::{ErrorKind, PErr, ParseError};
 use crate::problem::Pos;
+use std::cell::Cell;
 
 /// The whole input and where its lines start.
 pub(crate) struct Source<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// The last byte offset converted and its position.
+    last: Cell<(usize, Pos)>,
 }
 
 impl<'a> Source<'a> {
@@ -15,7 +20,12 @@ impl<'a> Source<'a> {
     pub fn new(text: &'a str) -> Source<'a> {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Source { text, line_starts }
+        let first = Pos { line: 1, column: 1 };
+        Source {
+            text,
+            line_starts,
+            last: Cell::new((0, first)),
+        }
     }
 
     /// The byte offset of `rest` in the text; `rest` must be a sub-slice of it (anything else
@@ -30,15 +40,21 @@ impl<'a> Source<'a> {
     /// The 1-based line and column (in characters) of a byte offset.
     pub fn pos(&self, offset: usize) -> Pos {
         let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.line_starts[line - 1];
-        let column = self
+        let (mut start, mut column) = (self.line_starts[line - 1], 1);
+        let (last_offset, last_pos) = self.last.get();
+        if last_pos.line == line && last_offset <= offset {
+            (start, column) = (last_offset, last_pos.column);
+        }
+        let between = self
             .text
             .get(start..offset)
-            .map_or(0, |before| before.chars().count());
-        Pos {
+            .map_or(0, |s| s.chars().count());
+        let pos = Pos {
             line,
-            column: column + 1,
-        }
+            column: column + between,
+        };
+        self.last.set((offset, pos));
+        pos
     }
 
     /// The text of 1-based line `line`, without its line ending.
