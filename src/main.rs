@@ -1,2 +1,225 @@
-//! The gradproof command line.
-fn main() {}
+//! The gradproof command line: reads files, prints, and chooses exit codes (0 all good, 1 a
+//! result or step is false, 2 bad input). Everything else is in the library.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use gradproof::engine::{self, Limits};
+use gradproof::expr::Expr;
+use gradproof::parse::{parse_expr, parse_problem};
+use gradproof::problem::Problem;
+use gradproof::render::{self, proof, PrintOptions};
+use gradproof::{normal, rules};
+use std::process::ExitCode;
+
+/// The reference derivation, run when no file is given.
+const DEFAULT_DERIVATION: &str = include_str!("../derivations/softmax_cross_entropy.deriv");
+
+#[derive(Parser)]
+#[command(
+    name = "gradproof",
+    version,
+    about = "Derive gradients one named rule at a time, check every step, print the proof",
+    long_about = "Derive gradients one named rule at a time, check every step, print the proof.\n\n\
+                  With no command, derives FILE (or the embedded softmax cross-entropy derivation \
+                  from the blog post) and prints it as text.\n\n\
+                  Exit codes: 0 everything holds, 1 a result differs from `expect`, 2 bad input."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// A .deriv file to derive (default: the embedded softmax cross-entropy derivation).
+    file: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Derive a .deriv file and print the proof.
+    Derive {
+        /// The .deriv file.
+        file: String,
+        /// The output format.
+        #[arg(long, value_enum, default_value_t = ProofFormat::Text)]
+        format: ProofFormat,
+    },
+    /// Parse one expression and print it.
+    Print {
+        /// The expression, in the input syntax (e.g. "-sum_j q_j * log(p_j)").
+        #[arg(allow_hyphen_values = true)]
+        expr: String,
+        /// The output format.
+        #[arg(long, value_enum, default_value_t = ExprFormat::Input)]
+        format: ExprFormat,
+        /// Index ranges for printing sums, as LETTERS=UPPER (e.g. j,k,m=K); repeatable.
+        #[arg(long = "index", value_name = "LETTERS=UPPER")]
+        index: Vec<String>,
+    },
+    /// List the rewrite rules, in registry order.
+    Rules,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ProofFormat {
+    /// Unicode text for a terminal.
+    Text,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExprFormat {
+    /// The input syntax (parses back to the same expression).
+    Input,
+    /// Unicode text.
+    Text,
+    /// LaTeX in the blog post's notation.
+    Latex,
+}
+
+/// What went wrong, and the exit code it maps to.
+enum Failure {
+    /// Bad input: exit 2.
+    Input(String),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Some(Command::Derive { file, format }) => {
+            read(&file).and_then(|text| derive(&file, &text, format))
+        }
+        Some(Command::Print {
+            expr,
+            format,
+            index,
+        }) => print_expr(&expr, format, &index),
+        Some(Command::Rules) => {
+            list_rules();
+            Ok(ExitCode::SUCCESS)
+        }
+        None => match cli.file {
+            Some(file) => read(&file).and_then(|text| derive(&file, &text, ProofFormat::Text)),
+            None => derive("<embedded>", DEFAULT_DERIVATION, ProofFormat::Text),
+        },
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(Failure::Input(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn read(path: &str) -> Result<String, Failure> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Failure::Input(format!("cannot read {path}: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Failure::Input(format!(
+            "{path} is not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+fn load(name: &str, text: &str) -> Result<Problem, Failure> {
+    parse_problem(text).map_err(|e| Failure::Input(format!("{name}:{e:#}")))
+}
+
+fn derive(name: &str, text: &str, format: ProofFormat) -> Result<ExitCode, Failure> {
+    let problem = load(name, text)?;
+    let Some(d) = engine::derive(&problem, Limits::default()) else {
+        return Err(Failure::Input(format!(
+            "{name}: no `derive` line, nothing to derive"
+        )));
+    };
+    match format {
+        ProofFormat::Text => print!("{}", proof::proof_text(&problem, &d)),
+    }
+    let Some((expect, _)) = &problem.expect else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let opts = proof::options_for(&problem);
+    if normal::equivalent(d.result(), expect, &problem) {
+        println!(
+            "Expected: {} ✓ (equal after normalisation)",
+            render::to_text(expect, &opts)
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "Expected: {} ✗ the result differs (normal form of the difference: {})",
+            render::to_text(expect, &opts),
+            render::to_text(
+                &normal::normalize(
+                    &gradproof::expr::sub(d.result().clone(), expect.clone()),
+                    &problem
+                ),
+                &opts
+            )
+        );
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn print_expr(text: &str, format: ExprFormat, ranges: &[String]) -> Result<ExitCode, Failure> {
+    let e = parse_expr(text).map_err(|e| Failure::Input(format!("{e:#}")))?;
+    let (e, letters) = with_ranges(&e, ranges)?;
+    let opts = PrintOptions {
+        index_names: letters,
+        ..PrintOptions::default()
+    };
+    let out = match format {
+        ExprFormat::Input => render::to_input_with(&e, &opts),
+        ExprFormat::Text => render::to_text(&e, &opts),
+        ExprFormat::Latex => render::to_latex(&e, &opts),
+    };
+    println!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Gives every sum whose letter is named in `ranges` (`j,k=K`) that upper end; also returns the
+/// letters, the candidates for renaming a bound index.
+fn with_ranges(e: &Expr, ranges: &[String]) -> Result<(Expr, Vec<String>), Failure> {
+    let mut table: Vec<(String, String)> = Vec::new();
+    for r in ranges {
+        let (letters, upper) = r.split_once('=').ok_or_else(|| {
+            Failure::Input(format!(
+                "--index {r}: expected LETTERS=UPPER, such as j,k=K"
+            ))
+        })?;
+        for l in letters.split(',').map(str::trim).filter(|l| !l.is_empty()) {
+            table.push((l.to_string(), upper.trim().to_string()));
+        }
+    }
+    let letters = table.iter().map(|(l, _)| l.clone()).collect();
+    Ok((set_ranges(e, &table), letters))
+}
+
+fn set_ranges(e: &Expr, table: &[(String, String)]) -> Expr {
+    let children = e
+        .children()
+        .into_iter()
+        .map(|c| set_ranges(c, table))
+        .collect();
+    match engine::rebuild(e, children) {
+        Expr::Sum(mut b, body) => {
+            if let Some((_, upper)) = table.iter().find(|(l, _)| *l == b.hint.0) {
+                b.upper = Some(upper.clone());
+            }
+            Expr::Sum(b, body)
+        }
+        other => other,
+    }
+}
+
+fn list_rules() {
+    let width = rules::registry()
+        .iter()
+        .map(|r| r.name.len())
+        .max()
+        .unwrap_or(0);
+    for r in rules::registry() {
+        println!("{:width$}  {}", r.name, r.description);
+    }
+    println!(
+        "{:width$}  replace each derivative of a chain rule by the result of its lemma (a strategy step)",
+        engine::SUBSTITUTE
+    );
+}

@@ -17,8 +17,10 @@ use std::collections::BTreeMap;
 
 /// A product of powers: base → exponent.
 type Monomial = BTreeMap<Expr, Expr>;
+/// A monomial as a list of (base, exponent) pairs.
+type Factors = Vec<(Expr, Expr)>;
 /// A sum of monomials with coefficients.
-type Poly = BTreeMap<Vec<(Expr, Expr)>, Rational>;
+type Poly = BTreeMap<Factors, Rational>;
 
 /// The largest power of a sum that is multiplied out.
 const MAX_EXPANDED_POWER: i128 = 6;
@@ -171,7 +173,7 @@ fn nf_sum(b: &Binder, body: &Expr, ctx: &Ctx) -> Poly {
     let inner_ctx = ctx.enter(&sum(b.clone(), Expr::zero()));
     let mut out = Poly::new();
     for (k, c) in nf(body, &inner_ctx) {
-        let (inside, outside): (Vec<(Expr, Expr)>, Vec<(Expr, Expr)>) = k
+        let (inside, outside): (Factors, Factors) = k
             .into_iter()
             .partition(|(base, exp)| mentions_bound(base, 0) || mentions_bound(exp, 0));
         let outside: Vec<Expr> = outside

@@ -126,7 +126,8 @@ fn bound_indices_never_capture() {
         ..PrintOptions::default()
     };
     assert_eq!(to_input_with(&e, &opts), "d(-sum_m q_m*log(p_m))/d(p_j)");
-    assert_eq!(to_input(&e), "d(-sum_i q_i*log(p_i))/d(p_j)");
+    // With no candidates, the letter gets the smallest free number.
+    assert_eq!(to_input(&e), "d(-sum_{j1} q_{j1}*log(p_{j1}))/d(p_j)");
     let nested = sum_k(
         "j",
         sum_k("j", mul(vec![s("q", bound()), s("p", Index::Bound(1))])),

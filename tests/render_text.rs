@@ -70,8 +70,11 @@ fn sums_in_products_and_renaming() {
         text(&mul(vec![total.clone(), s("p", free("k"))])),
         "(Σ_j q_j) p_k"
     );
-    // A free j outside forces the bound j to take the first free candidate.
-    assert_eq!(text(&mul(vec![s("q", free("j")), total])), "q_j Σ_i q_i");
+    // A free j outside forces the bound j to take a fresh name (no candidates given).
+    assert_eq!(
+        text(&mul(vec![s("q", free("j")), total])),
+        "q_j Σ_{j1} q_{j1}"
+    );
     let opts = PrintOptions {
         index_names: vec!["m".into()],
         ..PrintOptions::default()

@@ -44,13 +44,11 @@ pub struct PrintOptions {
 impl Default for PrintOptions {
     fn default() -> Self {
         PrintOptions {
-            index_names: ["i", "j", "k", "l", "m", "n"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            index_names: Vec::new(),
             reserved_indices: Vec::new(),
             frac: FracStyle::Dfrac,
             width: 80,
         }
     }
 }
+pub mod proof;

@@ -1,0 +1,63 @@
+//! A whole derivation as Unicode text for a terminal: the goal, one line per presented step with
+//! its title and rules, the lemmas indented under the step that uses them, and the result.
+
+use super::{to_text, PrintOptions};
+use crate::index::free_indices;
+use crate::problem::Problem;
+use crate::trace::{Derivation, Stop};
+
+/// Printer options for `problem`: its index letters are the candidates for renaming.
+pub fn options_for(problem: &Problem) -> PrintOptions {
+    let mut opts = PrintOptions {
+        width: 120,
+        ..PrintOptions::default()
+    };
+    let mut names = problem.index_names();
+    names.extend(opts.index_names.iter().cloned());
+    opts.index_names = names;
+    opts
+}
+
+/// The derivation as text, with a title line when the problem has one.
+pub fn proof_text(problem: &Problem, d: &Derivation) -> String {
+    let mut opts = options_for(problem);
+    // A lemma's bound indices must not borrow a letter the main goal uses freely.
+    opts.reserved_indices = free_indices(&d.goal).into_iter().collect();
+    let mut out = String::new();
+    if let Some(title) = &problem.title {
+        out.push_str(title);
+        out.push_str("\n\n");
+    }
+    derivation_lines(d, &opts, "", &mut out);
+    out.push('\n');
+    out.push_str(&format!(
+        "Result: {} = {}\n",
+        to_text(&d.goal, &opts),
+        to_text(d.result(), &opts)
+    ));
+    if d.stop != Stop::Saturated {
+        out.push_str(&format!("Stopped early: {}\n", d.stop));
+    }
+    out
+}
+
+fn derivation_lines(d: &Derivation, opts: &PrintOptions, indent: &str, out: &mut String) {
+    out.push_str(&format!("{indent}{}\n", to_text(&d.goal, opts)));
+    for (n, step) in d.steps.iter().enumerate() {
+        if !step.lemmas.is_empty() {
+            out.push_str(&format!("{indent}  where\n"));
+            for lemma in &step.lemmas {
+                derivation_lines(lemma, opts, &format!("{indent}    "), out);
+                out.push('\n');
+            }
+        }
+        let continued = format!("\n{indent}    ");
+        out.push_str(&format!(
+            "{indent}  = {}\n{indent}      ({}. {}: {})\n",
+            to_text(&step.expr, opts).replace('\n', &continued),
+            n + 1,
+            step.title,
+            step.rules.join(", ")
+        ));
+    }
+}

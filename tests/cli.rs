@@ -1,0 +1,100 @@
+//! The command line: exit codes and what it prints.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gradproof"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp_file(name: &str, text: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("gradproof-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+#[test]
+fn no_argument_runs_the_embedded_reference() {
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Result: ∂L/∂s_k = p_k − q_k"), "{out}");
+    assert!(out.contains("✓"), "{out}");
+}
+
+#[test]
+fn a_false_expect_exits_1() {
+    let text = include_str!("../derivations/softmax_cross_entropy.deriv")
+        .replace("expect p_k - q_k", "expect q_k - p_k");
+    let path = temp_file("false_expect.deriv", text.as_bytes());
+    let o = run(&["derive", path.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("✗"));
+}
+
+#[test]
+fn bad_input_exits_2_with_line_and_column() {
+    let path = temp_file("bad.deriv", b"index j in 1..K\nlet L = exp(s_j\n");
+    let o = run(&["derive", path.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains(":2:"), "{err}");
+    assert!(err.contains('^'), "{err}");
+}
+
+#[test]
+fn a_missing_file_and_invalid_utf8_exit_2() {
+    let o = run(&["derive", "/nonexistent/file.deriv"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot read"));
+    let path = temp_file("binary.deriv", &[0xff, 0xfe, 0x00, 0x41]);
+    let o = run(&["derive", path.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not UTF-8"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_file_without_derive_exits_2() {
+    let path = temp_file("empty.deriv", b"# nothing here\n");
+    let o = run(&["derive", path.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no `derive` line"));
+}
+
+#[test]
+fn print_writes_latex_in_the_posts_notation() {
+    let o = run(&[
+        "print",
+        "-sum_j q_j * log(p_j)",
+        "--format",
+        "latex",
+        "--index",
+        "j=K",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), r"-\sum_{j=1}^{K} q_j \log p_j");
+    let o = run(&["print", "exp(s_k", "--format", "text"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("1:8"));
+}
+
+#[test]
+fn rules_lists_the_registry() {
+    let o = run(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    for r in gradproof::rules::registry() {
+        assert!(stdout(&o).contains(r.name), "{} missing", r.name);
+    }
+}

@@ -1,0 +1,50 @@
+//! Every file in `derivations/`: a reviewed snapshot of its proof, and the law that the derived
+//! result equals the file's `expect`.
+
+use gradproof::engine::{derive, Limits};
+use gradproof::normal::equivalent;
+use gradproof::parse::parse_problem;
+use gradproof::render::proof::proof_text;
+use gradproof::trace::Stop;
+
+#[test]
+fn every_derivation_reaches_its_expect() {
+    let mut seen = 0;
+    for entry in std::fs::read_dir("derivations").expect("derivations/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "deriv") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let problem = parse_problem(&text).unwrap_or_else(|e| panic!("{}:{e:#}", path.display()));
+        let Some(d) = derive(&problem, Limits::default()) else {
+            continue;
+        };
+        assert_eq!(d.stop, Stop::Saturated, "{}", path.display());
+        let (expect, _) = problem
+            .expect
+            .as_ref()
+            .expect("every derivation has an expect");
+        assert!(
+            equivalent(d.result(), expect, &problem),
+            "{}: derived {}, expected {}",
+            path.display(),
+            d.result(),
+            expect
+        );
+        seen += 1;
+    }
+    assert!(seen >= 8, "only {seen} derivations found");
+}
+
+#[test]
+fn snapshots() {
+    insta::glob!("../derivations", "*.deriv", |path| {
+        let text = std::fs::read_to_string(path).expect("readable");
+        let problem = parse_problem(&text).expect("parses");
+        let Some(d) = derive(&problem, Limits::default()) else {
+            return;
+        };
+        insta::assert_snapshot!(format!("## Text\n\n{}", proof_text(&problem, &d)));
+    });
+}

@@ -1,0 +1,223 @@
+//! The strategy on whole problems: the reference derivation reads like the post, renaming every
+//! name gives the same proof, side conditions change where it stops, and limits end a run with a
+//! typed reason.
+
+use gradproof::engine::{derive, Limits};
+use gradproof::expr::Expr;
+use gradproof::parse::parse_problem;
+use gradproof::problem::Problem;
+use gradproof::render::proof::proof_text;
+use gradproof::trace::{Derivation, Stop};
+
+const REFERENCE: &str = include_str!("../derivations/softmax_cross_entropy.deriv");
+
+fn problem(text: &str) -> Problem {
+    parse_problem(text).unwrap_or_else(|e| panic!("{e:#}"))
+}
+
+fn derived(text: &str) -> (Problem, Derivation) {
+    let p = problem(text);
+    let d = derive(&p, Limits::default()).expect("a derive line");
+    (p, d)
+}
+
+/// `e` read in the context of `p`'s declarations (sums get their ranges).
+fn read_in(p: &str, e: &str) -> Expr {
+    problem(&format!("{p}\nexpect {e}\n"))
+        .expect
+        .expect("expect")
+        .0
+}
+
+fn titles(d: &Derivation) -> Vec<&str> {
+    d.steps.iter().map(|s| s.title.as_str()).collect()
+}
+
+fn fired(d: &Derivation) -> Vec<&'static str> {
+    d.steps
+        .iter()
+        .flat_map(|s| {
+            s.firings
+                .iter()
+                .map(|f| f.rule)
+                .chain(s.lemmas.iter().flat_map(fired))
+        })
+        .collect()
+}
+
+#[test]
+fn the_reference_derivation_follows_the_post() {
+    let (_, d) = derived(REFERENCE);
+    assert_eq!(
+        titles(&d),
+        [
+            "chain rule",
+            "substitute the pieces",
+            "cancel",
+            "split the sum",
+            "the delta selects one term",
+            "a distribution sums to one",
+        ]
+    );
+    let decls = REFERENCE.replace("expect p_k - q_k", "");
+    assert_eq!(d.result(), &read_in(&decls, "p_k - q_k"));
+    assert_eq!(
+        d.steps[0].expr,
+        read_in(&decls, "sum_j d(L)/d(p_j) * d(p_j)/d(s_k)")
+    );
+    let lemmas = &d.steps[1].lemmas;
+    assert_eq!(lemmas.len(), 2, "the loss piece and the softmax piece");
+    assert_eq!(lemmas[0].result(), &read_in(&decls, "-q_j/p_j"));
+    assert_eq!(
+        lemmas[1].result(),
+        &read_in(&decls, "p_j*(delta(j,k) - p_k)")
+    );
+    assert_eq!(
+        d.steps[2].expr,
+        read_in(&decls, "sum_j -q_j*(delta(j,k) - p_k)")
+    );
+    assert_eq!(
+        d.steps[3].expr,
+        read_in(&decls, "-sum_j q_j*delta(j,k) + p_k*sum_j q_j")
+    );
+    assert_eq!(d.stop, Stop::Saturated);
+}
+
+/// Renames whole ASCII identifiers by `table`; after the text printer's `δ_` each letter is an
+/// index of its own (`δ_jk`).
+fn rename(text: &str, table: &[(&str, &str)]) -> String {
+    let one = |w: &str| {
+        table
+            .iter()
+            .find(|(from, _)| *from == w)
+            .map_or(w.to_string(), |(_, to)| to.to_string())
+    };
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if out.ends_with("δ_") {
+            let letters: Vec<String> = word.chars().map(|c| one(&c.to_string())).collect();
+            out.push_str(&letters.concat());
+        } else {
+            out.push_str(&one(word));
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+#[test]
+fn renaming_every_name_gives_the_same_proof() {
+    let table = [
+        ("s", "z"),
+        ("q", "t"),
+        ("p", "r"),
+        ("j", "u"),
+        ("k", "v"),
+        ("m", "w"),
+        ("L", "E"),
+        ("K", "N"),
+    ];
+    let renamed_file = rename(REFERENCE, &table);
+    assert!(renamed_file.contains("let r_u = exp(z_u) / sum_w exp(z_w)"));
+    let (p1, d1) = derived(REFERENCE);
+    let (p2, d2) = derived(&renamed_file);
+    assert_eq!(proof_text(&p2, &d2), rename(&proof_text(&p1, &d1), &table));
+    assert_eq!(titles(&d1), titles(&d2));
+}
+
+#[test]
+fn the_rename_check_can_fail() {
+    // A renaming that is not applied to one name must make the proofs differ.
+    let (p1, d1) = derived(REFERENCE);
+    let (p2, d2) = derived(&rename(REFERENCE, &[("q", "t")]));
+    assert_ne!(
+        proof_text(&p2, &d2),
+        rename(&proof_text(&p1, &d1), &[("s", "z")])
+    );
+}
+
+#[test]
+fn a_real_target_does_not_sum_to_one() {
+    let text = REFERENCE.replace("var q_j distribution", "var q_j real");
+    let (_, d) = derived(&text);
+    let decls = text.replace("expect p_k - q_k", "");
+    assert_eq!(d.result(), &read_in(&decls, "p_k*sum_j q_j - q_k"));
+    assert!(!fired(&d).contains(&"sum-to-one"));
+    assert!(fired(&derived(REFERENCE).1).contains(&"sum-to-one"));
+}
+
+#[test]
+fn without_via_the_definitions_are_substituted_and_folded_back() {
+    let text = REFERENCE.replace(" via p_j", "");
+    let (_, d) = derived(&text);
+    let decls = text.replace("expect p_k - q_k", "");
+    assert_eq!(titles(&d)[0], "substitute the definitions");
+    assert!(titles(&d).contains(&"fold definitions back"));
+    assert_eq!(d.result(), &read_in(&decls, "p_k - q_k"));
+}
+
+#[test]
+fn limits_end_a_run_with_a_typed_reason() {
+    let p = problem(REFERENCE);
+    let d = derive(
+        &p,
+        Limits {
+            max_firings: 4,
+            ..Limits::default()
+        },
+    )
+    .expect("a derive line");
+    assert_eq!(d.stop, Stop::StepLimit(4));
+    let d = derive(
+        &p,
+        Limits {
+            max_size: 10,
+            ..Limits::default()
+        },
+    )
+    .expect("a derive line");
+    assert_eq!(d.stop, Stop::SizeLimit(10));
+}
+
+#[test]
+fn no_rule_strategy_or_printer_names_a_symbol_of_the_reference_case() {
+    // The reference case's names. (Greek letter names such as `gamma` may appear in the LaTeX
+    // printer's table of Greek letters: that is typography, not knowledge of a derivation.)
+    let names = ["s", "p", "q", "j", "k", "m", "y", "L", "K"];
+    let mut files = vec!["src/engine.rs", "src/diff.rs", "src/normal.rs"];
+    let dirs = ["src/rules", "src/render"];
+    let mut owned = Vec::new();
+    for dir in dirs {
+        for entry in std::fs::read_dir(dir).expect("source dir") {
+            owned.push(entry.expect("entry").path().display().to_string());
+        }
+    }
+    files.extend(owned.iter().map(String::as_str));
+    for file in files {
+        let text = std::fs::read_to_string(file).expect("source file");
+        // Only the code: stop at the unit tests, skip comments and doc comments.
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (n, line) in code.lines().enumerate() {
+            if line.trim_start().starts_with("//") {
+                continue;
+            }
+            for name in names {
+                assert!(
+                    !line.contains(&format!("\"{name}\"")),
+                    "{file}:{}: mentions the name {name:?}: {line}",
+                    n + 1
+                );
+            }
+        }
+    }
+}

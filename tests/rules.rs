@@ -1,0 +1,304 @@
+//! One test per rule, in `input => expected` form, with the cases where a side condition blocks
+//! the rule. Expressions are read in the context of one declaration block, so sums know their
+//! ranges and side conditions see the declared kinds.
+
+use gradproof::expr::Expr;
+use gradproof::parse::parse_problem;
+use gradproof::problem::Problem;
+use gradproof::rules::{rule, Ctx};
+
+const DECLS: &str = "\
+index j, k, m in 1..K
+index d in 1..D
+var s_j real
+var q_j distribution
+var r_j real
+var x real
+var w positive
+var c_d real
+let p_j = exp(s_j) / sum_m exp(s_m)
+let L = -sum_j q_j * log(p_j)
+derive d(L)/d(s_k) via p_j
+";
+
+/// The problem of `DECLS` with `e` as its `expect` line.
+fn with_expect(e: &str) -> (Problem, Expr) {
+    let problem = parse_problem(&format!("{DECLS}expect {e}\n"))
+        .unwrap_or_else(|err| panic!("{e} does not parse: {err:#}"));
+    let expr = problem.expect.clone().expect("the expect line").0;
+    (problem, expr)
+}
+
+/// The result of applying `name` once at the root of `input`, printed in the input syntax.
+fn apply(name: &str, input: &str) -> Option<Expr> {
+    let (problem, e) = with_expect(input);
+    let r = rule(name).unwrap_or_else(|| panic!("no rule {name}"));
+    (r.apply)(&e, &Ctx::new(&problem))
+}
+
+#[track_caller]
+fn fires(name: &str, input: &str, expected: &str) {
+    let got = apply(name, input).unwrap_or_else(|| panic!("{name} did not fire on {input}"));
+    let (_, want) = with_expect(expected);
+    assert_eq!(got, want, "{name}: {input} => {got}, expected {want}");
+}
+
+#[track_caller]
+fn blocked(name: &str, input: &str) {
+    if let Some(got) = apply(name, input) {
+        panic!("{name} must not fire on {input}, but gave {got}");
+    }
+}
+
+#[test]
+fn chain_rule() {
+    fires(
+        "chain-rule",
+        "d(L)/d(s_k)",
+        "sum_j d(L)/d(p_j) * d(p_j)/d(s_k)",
+    );
+    // The via symbol itself is differentiated by its definition, not by the chain rule.
+    blocked("chain-rule", "d(p_j)/d(s_k)");
+    // Something that does not depend on the via symbol.
+    blocked("chain-rule", "d(s_j)/d(s_k)");
+}
+
+#[test]
+fn unfold_definition() {
+    fires(
+        "unfold-definition",
+        "d(p_j)/d(s_k)",
+        "d(exp(s_j)/sum_m exp(s_m))/d(s_k)",
+    );
+    fires(
+        "unfold-definition",
+        "d(p_m)/d(s_k)",
+        "d(exp(s_m)/sum_j exp(s_j))/d(s_k)",
+    );
+    blocked("unfold-definition", "d(q_j)/d(s_k)");
+    blocked("unfold-definition", "d(p_j)/d(q_k)");
+}
+
+#[test]
+fn d_variable() {
+    fires("d-variable", "d(s_j)/d(s_k)", "delta(j,k)");
+    fires("d-variable", "d(s_k)/d(s_k)", "1");
+    fires("d-variable", "d(x)/d(x)", "1");
+    blocked("d-variable", "d(q_j)/d(s_k)");
+}
+
+#[test]
+fn d_constant() {
+    fires("d-constant", "d(q_j * x)/d(s_k)", "0");
+    // p depends on s through its definition.
+    blocked("d-constant", "d(p_j)/d(s_k)");
+}
+
+#[test]
+fn d_sum_rule() {
+    fires(
+        "d-sum-rule",
+        "d(s_j + q_j + x*s_j)/d(s_k)",
+        "d(s_j)/d(s_k) + d(x*s_j)/d(s_k)",
+    );
+    blocked("d-sum-rule", "d(s_j*x)/d(s_k)");
+}
+
+#[test]
+fn d_constant_factor() {
+    fires(
+        "d-constant-factor",
+        "d(q_j*exp(s_j))/d(s_k)",
+        "q_j*d(exp(s_j))/d(s_k)",
+    );
+    blocked("d-constant-factor", "d(s_j*exp(s_j))/d(s_k)");
+}
+
+#[test]
+fn d_quotient() {
+    fires(
+        "d-quotient",
+        "d(exp(s_j)/sum_m exp(s_m))/d(s_k)",
+        "(d(exp(s_j))/d(s_k)*sum_m exp(s_m) - exp(s_j)*d(sum_m exp(s_m))/d(s_k)) / (sum_m exp(s_m))^2",
+    );
+    blocked("d-quotient", "d(s_j*exp(s_j))/d(s_k)");
+}
+
+#[test]
+fn d_product() {
+    fires(
+        "d-product",
+        "d(s_j*exp(s_j))/d(s_k)",
+        "d(s_j)/d(s_k)*exp(s_j) + s_j*d(exp(s_j))/d(s_k)",
+    );
+    blocked("d-product", "d(exp(s_j)/sum_m exp(s_m))/d(s_k)");
+}
+
+#[test]
+fn d_power() {
+    fires("d-power", "d(s_j^2)/d(s_k)", "2*s_j*d(s_j)/d(s_k)");
+    fires(
+        "d-power",
+        "d((1 - p_k)^w)/d(p_k)",
+        "w*(1 - p_k)^(w - 1)*d(1 - p_k)/d(p_k)",
+    );
+    blocked("d-power", "d(exp(s_j))/d(s_k)");
+}
+
+#[test]
+fn d_exp_log_sqrt() {
+    fires(
+        "d-exp",
+        "d(exp(x*s_j))/d(s_k)",
+        "exp(x*s_j)*d(x*s_j)/d(s_k)",
+    );
+    fires("d-log", "d(log(p_j))/d(s_k)", "d(p_j)/d(s_k)/p_j");
+    fires("d-sqrt", "d(sqrt(w))/d(w)", "d(w)/d(w)/(2*sqrt(w))");
+    blocked("d-exp", "d(log(p_j))/d(s_k)");
+    blocked("d-log", "d(exp(s_j))/d(s_k)");
+}
+
+#[test]
+fn d_indexed_sum() {
+    fires(
+        "d-indexed-sum",
+        "d(sum_j q_j*s_j)/d(s_k)",
+        "sum_j d(q_j*s_j)/d(s_k)",
+    );
+    blocked("d-indexed-sum", "d(q_j*s_j)/d(s_k)");
+}
+
+#[test]
+fn cancel_needs_a_nonzero_base() {
+    fires("cancel", "q_j/q_j", "1");
+    fires("cancel", "x*p_j/p_j", "x");
+    fires("cancel", "exp(s_j)*w/exp(s_j)^2", "1/exp(s_j)*w");
+    fires("cancel", "K/K", "1");
+    // A real variable may be zero: x/x is not 1 there.
+    blocked("cancel", "r_j/r_j");
+    blocked("cancel", "x*w/x");
+}
+
+#[test]
+fn delta_select_needs_the_same_range() {
+    fires("delta-select", "sum_j q_j*delta(j,k)", "q_k");
+    fires("delta-select", "sum_j delta(k,j)*p_j*s_j", "p_k*s_k");
+    fires("delta-select", "sum_j delta(j,k)", "1");
+    // d runs over 1..D, j over 1..K: the delta may select nothing.
+    blocked("delta-select", "sum_j q_j*delta(j,d)");
+    blocked("delta-select", "sum_j q_j*s_j");
+}
+
+#[test]
+fn delta_same() {
+    fires("delta-same", "delta(k,k)", "1");
+    blocked("delta-same", "delta(j,k)");
+}
+
+#[test]
+fn sum_to_one_needs_a_distribution() {
+    fires("sum-to-one", "sum_j q_j", "1");
+    fires("sum-to-one", "sum_m q_m", "1");
+    blocked("sum-to-one", "sum_j r_j");
+    blocked("sum-to-one", "sum_j p_j");
+    blocked("sum-to-one", "sum_j q_j*x");
+}
+
+#[test]
+fn sum_of_constant() {
+    fires("sum-of-constant", "sum_j x", "K*x");
+    fires("sum-of-constant", "sum_j 1", "K");
+    fires("sum-of-constant", "sum_d q_k", "D*q_k");
+    blocked("sum-of-constant", "sum_j q_j");
+}
+
+#[test]
+fn distribute_in_sum() {
+    fires(
+        "distribute-in-sum",
+        "sum_j x*(q_j + r_j)",
+        "sum_j (x*q_j + x*r_j)",
+    );
+    // The sum of terms does not mention j: it is a constant factor, not something to split.
+    blocked("distribute-in-sum", "sum_j q_j*(x + w)");
+}
+
+#[test]
+fn split_sum() {
+    fires(
+        "split-sum",
+        "sum_j (q_j + x*r_j)",
+        "sum_j q_j + sum_j x*r_j",
+    );
+    blocked("split-sum", "sum_j q_j*r_j");
+}
+
+#[test]
+fn factor_out_of_sum() {
+    fires("factor-out-of-sum", "sum_j -x*q_j*p_k", "-x*p_k*sum_j q_j");
+    blocked("factor-out-of-sum", "sum_j q_j*r_j");
+}
+
+#[test]
+fn fold_definition() {
+    fires("fold-definition", "exp(s_j)/sum_m exp(s_m)", "p_j");
+    fires(
+        "fold-definition",
+        "x*exp(s_k)*exp(s_j)/(sum_m exp(s_m))^2",
+        "x*p_k*exp(s_j)/sum_m exp(s_m)",
+    );
+    blocked("fold-definition", "exp(s_j)/sum_m exp(s_m)^2");
+    blocked("fold-definition", "exp(s_j)*sum_m exp(s_m)");
+}
+
+#[test]
+fn distribute() {
+    fires("distribute", "x*(q_j + w)", "x*q_j + x*w");
+    blocked("distribute", "x*q_j");
+}
+
+#[test]
+fn merge_powers() {
+    fires("merge-powers", "x*w*x", "x^2*w");
+    fires("merge-powers", "1/x * 1/x", "1/x^2");
+    // Opposite signs would divide: that is cancellation, which needs a non-zero base.
+    blocked("merge-powers", "x/x");
+}
+
+#[test]
+fn power_of_product() {
+    fires("power-of-product", "1/(x*w^2)", "1/x * 1/w^2");
+    blocked("power-of-product", "(x*w)^w");
+}
+
+#[test]
+fn collect_like_terms() {
+    fires("collect-like-terms", "2*x*w + 3*w*x", "5*x*w");
+    fires("collect-like-terms", "x*w + q_k - w*x", "q_k");
+    blocked("collect-like-terms", "x*w + x");
+}
+
+#[test]
+fn factor_common() {
+    fires("factor-common", "x*q_j - x*w*r_j", "x*(q_j - w*r_j)");
+    blocked("factor-common", "x*q_j + w*r_j");
+}
+
+#[test]
+fn order_terms() {
+    fires("order-terms", "-x + w - q_k", "w - x - q_k");
+    blocked("order-terms", "w - x");
+    blocked("order-terms", "-w - x");
+}
+
+#[test]
+fn every_rule_is_tested_here() {
+    let source = include_str!("rules.rs");
+    for r in gradproof::rules::registry() {
+        assert!(
+            source.contains(&format!("\"{}\"", r.name)),
+            "rule {} has no test in tests/rules.rs",
+            r.name
+        );
+    }
+}
