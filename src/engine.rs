@@ -71,7 +71,7 @@ pub const PHASES: &[Phase] = &[
     },
     Phase {
         title: "fold definitions back",
-        rules: &["fold-definition"],
+        rules: &["fold-complement", "fold-definition"],
     },
     Phase {
         title: "expand",

@@ -21,17 +21,36 @@ let L = -sum_j q_j * log(p_j)
 derive d(L)/d(s_k) via p_j
 ";
 
+/// A logistic definition, for the complement rule.
+const LOGISTIC: &str = "\
+var z real
+var t unit
+let v = 1/(1 + exp(-z))
+let E = -log(v)
+derive d(E)/d(z) via v
+";
+
 /// The problem of `DECLS` with `e` as its `expect` line.
 fn with_expect(e: &str) -> (Problem, Expr) {
-    let problem = parse_problem(&format!("{DECLS}expect {e}\n"))
+    with_expect_in(DECLS, e)
+}
+
+/// The problem of `decls` with `e` as its `expect` line.
+fn with_expect_in(decls: &str, e: &str) -> (Problem, Expr) {
+    let problem = parse_problem(&format!("{decls}expect {e}\n"))
         .unwrap_or_else(|err| panic!("{e} does not parse: {err:#}"));
     let expr = problem.expect.clone().expect("the expect line").0;
     (problem, expr)
 }
 
-/// The result of applying `name` once at the root of `input`, printed in the input syntax.
+/// The result of applying `name` once at the root of `input`.
 fn apply(name: &str, input: &str) -> Option<Expr> {
-    let (problem, e) = with_expect(input);
+    apply_in(DECLS, name, input)
+}
+
+/// The result of applying `name` once at the root of `input`, read in the context of `decls`.
+fn apply_in(decls: &str, name: &str, input: &str) -> Option<Expr> {
+    let (problem, e) = with_expect_in(decls, input);
     let r = rule(name).unwrap_or_else(|| panic!("no rule {name}"));
     (r.apply)(&e, &Ctx::new(&problem))
 }
@@ -254,7 +273,33 @@ fn fold_definition() {
 #[test]
 fn distribute() {
     fires("distribute", "x*(q_j + w)", "x*q_j + x*w");
+    fires(
+        "distribute",
+        "(x + w)*(q_j + w)/(q_j + w)^2",
+        "x*(q_j + w)/(q_j + w)^2 + w*(q_j + w)/(q_j + w)^2",
+    );
     blocked("distribute", "x*q_j");
+    // The product divides by the sum: it is about to cancel, so it stays whole.
+    blocked("distribute", "x*(q_j + w)/(q_j + w)");
+}
+
+#[test]
+fn fold_complement() {
+    let fold = |input: &str| apply_in(LOGISTIC, "fold-complement", input);
+    let (_, want) = with_expect_in(LOGISTIC, "(1 - v)/(1 + exp(-z))");
+    assert_eq!(fold("exp(-z)/(1 + exp(-z))^2"), Some(want));
+    assert_eq!(fold("exp(-z)*(1 + exp(-z))"), None);
+    assert_eq!(fold("exp(z)/(1 + exp(-z))"), None);
+}
+
+#[test]
+fn the_complement_of_a_unit_quantity_cancels() {
+    let cancel = |input: &str| apply_in(LOGISTIC, "cancel", input);
+    let (_, one) = with_expect_in(LOGISTIC, "1");
+    assert_eq!(cancel("(1 - v)/(1 - v)"), Some(one.clone()));
+    assert_eq!(cancel("(1 - t)/(1 - t)"), Some(one));
+    // 1 - z may be zero for a real z.
+    assert_eq!(cancel("(1 - z)/(1 - z)"), None);
 }
 
 #[test]

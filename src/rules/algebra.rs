@@ -75,13 +75,26 @@ pub const MERGE_POWERS: Rule = Rule {
     },
 };
 
-/// A product is multiplied out over a sum of terms.
+/// The first factor that is a sum of terms and that the product does not also divide by (a sum
+/// that is about to cancel is left whole).
+pub fn distributable(factors: &[Expr], also: impl Fn(&Expr) -> bool) -> Option<usize> {
+    factors.iter().position(|f| {
+        matches!(f, Expr::Add(_))
+            && also(f)
+            && !factors.iter().any(|g| match g {
+                Expr::Pow(b, n) => **b == *f && n.as_num().is_some_and(|r| r.is_negative()),
+                _ => false,
+            })
+    })
+}
+
+/// A product is multiplied out over a sum of terms (unless it also divides by that sum).
 pub const DISTRIBUTE: Rule = Rule {
     name: "distribute",
-    description: "a*(b + c) = a*b + a*c",
+    description: "a*(b + c) = a*b + a*c, unless the product also divides by b + c",
     apply: |e, _| {
         let Expr::Mul(factors) = e else { return None };
-        let at = factors.iter().position(|f| matches!(f, Expr::Add(_)))?;
+        let at = distributable(factors, |_| true)?;
         Some(distribute_over(factors, at))
     },
 };
@@ -118,22 +131,48 @@ pub const COLLECT: Rule = Rule {
     },
 };
 
-/// A factor shared by every term of a sum comes out: `a*x + a*y = a*(x + y)`.
+/// The powers of a term as `(base, exponent)`, numbers left out.
+fn powers(term: &Expr) -> Vec<(Expr, Expr)> {
+    term.coefficient_and_rest()
+        .1
+        .iter()
+        .map(Expr::base_and_exponent)
+        .collect()
+}
+
+/// The exponent `base` has in `powers` if it has the same sign as `like`, else `None`.
+fn same_sign_power(powers: &[(Expr, Expr)], base: &Expr, like: Rational) -> Option<Rational> {
+    powers
+        .iter()
+        .find(|(b, _)| b == base)
+        .and_then(|(_, e)| e.as_num())
+        .filter(|e| e.is_negative() == like.is_negative())
+}
+
+/// A power shared by every term of a sum comes out: `a^2*x + a*y = a*(a*x + y)`.
 pub const FACTOR_COMMON: Rule = Rule {
     name: "factor-common",
-    description: "a*x + a*y = a*(x + y) for a factor a shared by every term",
+    description: "a*x + a*y = a*(x + y) for a power of a shared by every term",
     apply: |e, _| {
         let Expr::Add(terms) = e else { return None };
-        let mut common: Vec<Expr> = terms[0].coefficient_and_rest().1;
-        for t in &terms[1..] {
-            let mut rest = t.coefficient_and_rest().1;
-            common.retain(|f| match rest.iter().position(|g| g == f) {
-                Some(at) => {
-                    rest.remove(at);
-                    true
+        let all: Vec<Vec<(Expr, Expr)>> = terms.iter().map(powers).collect();
+        let mut common: Vec<(Expr, Rational)> = Vec::new();
+        for (base, exp) in &all[0] {
+            let Some(first) = exp.as_num() else { continue };
+            let mut smallest = first;
+            for other in &all[1..] {
+                match same_sign_power(other, base, first) {
+                    Some(x) if x.is_negative() => smallest = smallest.max(x),
+                    Some(x) => smallest = smallest.min(x),
+                    None => {
+                        smallest = Rational::ZERO;
+                        break;
+                    }
                 }
-                None => false,
-            });
+            }
+            if !smallest.is_zero() {
+                common.push((base.clone(), smallest));
+            }
         }
         if common.is_empty() {
             return None;
@@ -141,16 +180,26 @@ pub const FACTOR_COMMON: Rule = Rule {
         let remaining: Vec<Expr> = terms
             .iter()
             .map(|t| {
-                let mut fs = t.factors();
-                for c in &common {
-                    if let Some(at) = fs.iter().position(|g| g == c) {
-                        fs.remove(at);
-                    }
-                }
+                let fs = t
+                    .factors()
+                    .into_iter()
+                    .map(|f| {
+                        let (b, x) = f.base_and_exponent();
+                        match (common.iter().find(|(c, _)| *c == b), x.as_num()) {
+                            (Some((_, c)), Some(x)) => x
+                                .checked_add(c.checked_neg().unwrap_or(Rational::ZERO))
+                                .map_or(f.clone(), |left| pow(b, Expr::Num(left))),
+                            _ => f,
+                        }
+                    })
+                    .collect();
                 mul(fs)
             })
             .collect();
-        let mut out = common;
+        let mut out: Vec<Expr> = common
+            .into_iter()
+            .map(|(b, x)| pow(b, Expr::Num(x)))
+            .collect();
         out.push(add(remaining));
         Some(mul(out))
     },

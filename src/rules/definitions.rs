@@ -310,3 +310,50 @@ pub const FOLD: Rule = Rule {
             .find_map(|def| fold_product(def, &factors))
     },
 };
+
+/// For a definition `v = 1/(1 + u)`, the `u`.
+fn logistic_part(def: &Definition) -> Option<&Expr> {
+    let Expr::Pow(b, n) = &def.body else {
+        return None;
+    };
+    if n.as_num() != Some(Rational::MINUS_ONE) {
+        return None;
+    }
+    match &**b {
+        Expr::Add(ts) if ts.len() == 2 && ts[0].is_one() => Some(&ts[1]),
+        _ => None,
+    }
+}
+
+/// Given `v = 1/(1 + u)`, a product with `u` and `(1 + u)^(-n)` folds one `u/(1 + u)` into
+/// `1 - v`.
+pub const FOLD_COMPLEMENT: Rule = Rule {
+    name: "fold-complement",
+    description: "u/(1 + u) = 1 - v, given let v = 1/(1 + u)",
+    apply: |e, ctx| {
+        if ctx.in_deriv || !ctx.problem.defs.iter().any(|d| d.symbol.indices.is_empty()) {
+            return None;
+        }
+        let Expr::Mul(factors) = e else { return None };
+        ctx.problem
+            .defs
+            .iter()
+            .filter(|d| d.symbol.indices.is_empty())
+            .find_map(|def| {
+                let u = logistic_part(def)?;
+                let Expr::Pow(one_plus_u, _) = &def.body else {
+                    return None;
+                };
+                let at_u = factors.iter().position(|f| f == u)?;
+                let at_den = factors.iter().position(|f| {
+                    let (b, n) = f.base_and_exponent();
+                    b == **one_plus_u && n.as_num().is_some_and(|r| r <= Rational::MINUS_ONE)
+                })?;
+                let mut out = factors.clone();
+                let (b, n) = out[at_den].base_and_exponent();
+                out[at_den] = pow(b, Expr::Num(n.as_num()?.checked_add(Rational::ONE)?));
+                out[at_u] = crate::expr::sub(Expr::one(), Expr::Sym(def.symbol.clone()));
+                Some(mul(out))
+            })
+    },
+};

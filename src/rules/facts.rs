@@ -34,6 +34,8 @@ pub fn is_positive(e: &Expr, ctx: &Ctx) -> bool {
         }
         Expr::Func(Func::Exp, _) => true,
         Expr::Func(Func::Sqrt, a) => is_positive(a, ctx),
+        // `1 - v` with `v` in (0, 1).
+        Expr::Add(xs) if complement_of(xs).is_some_and(|v| is_in_unit_interval(v, ctx)) => true,
         Expr::Add(xs) | Expr::Mul(xs) => xs.iter().all(|x| is_positive(x, ctx)),
         Expr::Pow(b, _) => is_positive(b, ctx),
         // A sum over a non-empty range of positive terms.
@@ -73,5 +75,40 @@ pub fn range_of(i: &Index, ctx: &Ctx) -> Option<String> {
             let at = ctx.binders.len().checked_sub(n + 1)?;
             ctx.binders[at].upper.clone()
         }
+    }
+}
+
+/// For the terms of `1 - v`, the `v`.
+fn complement_of(terms: &[Expr]) -> Option<&Expr> {
+    match terms {
+        [one, Expr::Mul(fs)] if one.is_one() => match fs.as_slice() {
+            [minus_one, v] if minus_one.as_num() == Some(crate::rational::Rational::MINUS_ONE) => {
+                Some(v)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Is `e` provably in the open interval (0, 1): a `unit` variable, or `1/(1 + u)` with `u`
+/// positive (a logistic sigmoid, say), or a definition of that form?
+pub fn is_in_unit_interval(e: &Expr, ctx: &Ctx) -> bool {
+    match e {
+        Expr::Sym(s) => {
+            ctx.problem
+                .var(&s.name)
+                .is_some_and(|v| v.kind == crate::problem::Kind::Unit)
+                || ctx
+                    .problem
+                    .def(&s.name)
+                    .is_some_and(|d| ctx.visiting(&s.name, || is_in_unit_interval(&d.body, ctx)))
+        }
+        Expr::Pow(b, n) => {
+            let one_plus_positive = matches!(&**b, Expr::Add(ts)
+                if ts.len() == 2 && ts[0].is_one() && is_positive(&ts[1], ctx));
+            one_plus_positive && n.as_num().is_some_and(|r| r.is_negative())
+        }
+        _ => false,
     }
 }

@@ -99,6 +99,7 @@ pub fn registry() -> &'static [Rule] {
         sums::SPLIT_SUM,
         sums::FACTOR_OUT_OF_SUM,
         definitions::FOLD,
+        definitions::FOLD_COMPLEMENT,
         algebra::DISTRIBUTE,
         algebra::MERGE_POWERS,
         algebra::POWER_OF_PRODUCT,

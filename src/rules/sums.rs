@@ -4,7 +4,7 @@ use super::facts::range_of;
 use super::Rule;
 use crate::expr::{add, mul, sum, Expr, Index};
 use crate::index::{mentions_bound, open, shift, shift_index};
-use crate::rules::algebra::distribute_over;
+use crate::rules::algebra::{distributable, distribute_over};
 
 fn as_sum(e: &Expr) -> Option<(&crate::expr::Binder, &Expr)> {
     match e {
@@ -98,9 +98,7 @@ pub const DISTRIBUTE_IN_SUM: Rule = Rule {
         let Expr::Mul(factors) = body else {
             return None;
         };
-        let at = factors
-            .iter()
-            .position(|f| matches!(f, Expr::Add(_)) && mentions_bound(f, 0))?;
+        let at = distributable(factors, |f| mentions_bound(f, 0))?;
         Some(sum(b.clone(), distribute_over(factors, at)))
     },
 };
