@@ -164,7 +164,7 @@ impl Run<'_> {
             firings: vec![Firing {
                 rule: definitions::CHAIN_RULE.name,
                 path: Vec::new(),
-                after: chained.clone(),
+                replacement: chained.clone(),
             }],
             lemmas: Vec::new(),
         }];
@@ -193,7 +193,7 @@ impl Run<'_> {
             firings: vec![Firing {
                 rule: SUBSTITUTE,
                 path: Vec::new(),
-                after: substituted.clone(),
+                replacement: substituted.clone(),
             }],
             lemmas,
         });
@@ -220,7 +220,7 @@ impl Run<'_> {
             vec![Firing {
                 rule: definitions::UNFOLD.name,
                 path: Vec::new(),
-                after: unfolded.clone(),
+                replacement: unfolded.clone(),
             }],
         );
         let rest = self.derivation(unfolded);
@@ -350,12 +350,12 @@ impl Run<'_> {
             else {
                 return (firings, None);
             };
-            *expr = replace_at(expr, &path, replacement);
+            *expr = replace_at(expr, &path, replacement.clone());
             self.fired += 1;
             firings.push(Firing {
                 rule: name,
                 path,
-                after: expr.clone(),
+                replacement,
             });
             if expr.size() > self.limits.max_size {
                 return (firings, Some(Stop::SizeLimit(self.limits.max_size)));
@@ -516,13 +516,17 @@ pub fn connect(
     }
     for (d, first) in [(as_is, None), (direct, Some(definitions::UNFOLD.name))] {
         let mut rules: Vec<&'static str> = first.into_iter().collect();
-        for f in d.steps.iter().flat_map(|s| &s.firings) {
-            if !rules.contains(&f.rule) {
-                rules.push(f.rule);
+        let mut before = d.goal.clone();
+        for s in &d.steps {
+            for (f, after) in s.firings.iter().zip(s.replay(&before)) {
+                if !rules.contains(&f.rule) {
+                    rules.push(f.rule);
+                }
+                if hits(&after) {
+                    return Some(rules);
+                }
             }
-            if hits(&f.after) {
-                return Some(rules);
-            }
+            before = s.expr.clone();
         }
     }
     None

@@ -10,15 +10,16 @@ use serde::Serialize;
 /// The position of a subterm: the child numbers from the root (see [`Expr::children`]).
 pub type Path = Vec<usize>;
 
-/// One application of one rule.
+/// One application of one rule. Only the rewritten subterm is kept, so a long run costs memory
+/// in proportion to what changed; [`Step::replay`] rebuilds the whole expressions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Firing {
     /// The rule's registry name.
     pub rule: &'static str,
     /// Where it fired, in the expression before the firing.
     pub path: Path,
-    /// The whole expression after the firing.
-    pub after: Expr,
+    /// What the subterm at `path` became.
+    pub replacement: Expr,
 }
 
 /// A step as a reader sees it.
@@ -36,6 +37,20 @@ pub struct Step {
     pub firings: Vec<Firing>,
     /// Sub-derivations this step uses (the pieces substituted into a chain rule).
     pub lemmas: Vec<Derivation>,
+}
+
+impl Step {
+    /// The whole expression after each firing, starting from `before` (the previous line).
+    pub fn replay(&self, before: &Expr) -> Vec<Expr> {
+        let mut e = before.clone();
+        self.firings
+            .iter()
+            .map(|f| {
+                e = crate::engine::replace_at(&e, &f.path, f.replacement.clone());
+                e.clone()
+            })
+            .collect()
+    }
 }
 
 /// Why the engine stopped.
