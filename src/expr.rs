@@ -243,12 +243,7 @@ impl Expr {
 
     /// The depth of the tree (a leaf has depth 1).
     pub fn depth(&self) -> usize {
-        1 + self
-            .children()
-            .iter()
-            .map(|c| c.depth())
-            .max()
-            .unwrap_or(0)
+        1 + self.children().iter().map(|c| c.depth()).max().unwrap_or(0)
     }
 
     /// Splits a product into its numeric coefficient and the other factors
@@ -401,8 +396,13 @@ pub fn div(a: Expr, b: Expr) -> Expr {
     mul(vec![a, recip(b)])
 }
 
-/// `1 / x`.
+/// `1 / x`; the reciprocal of a numeric power `b^n` is `b^(-n)`, so `x/y^2` is `x * y^(-2)`.
 pub fn recip(x: Expr) -> Expr {
+    if let Expr::Pow(b, n) = &x {
+        if let Some(m) = n.as_num().and_then(Rational::checked_neg) {
+            return pow((**b).clone(), Expr::Num(m));
+        }
+    }
     pow(x, Expr::Num(Rational::MINUS_ONE))
 }
 
@@ -444,7 +444,11 @@ mod tests {
 
     #[test]
     fn add_flattens_and_folds_numbers() {
-        let e = add(vec![Expr::int(1), add(vec![x(), Expr::int(2)]), Expr::int(-3)]);
+        let e = add(vec![
+            Expr::int(1),
+            add(vec![x(), Expr::int(2)]),
+            Expr::int(-3),
+        ]);
         assert_eq!(e, x());
     }
 
@@ -463,14 +467,26 @@ mod tests {
 
     #[test]
     fn numeric_powers_fold() {
-        assert_eq!(pow(Expr::int(2), Expr::int(-1)), Expr::Num(Rational::new(1, 2).unwrap()));
-        assert_eq!(pow(Expr::int(0), Expr::int(-1)), Expr::Pow(Box::new(Expr::int(0)), Box::new(Expr::int(-1))));
+        assert_eq!(
+            pow(Expr::int(2), Expr::int(-1)),
+            Expr::Num(Rational::new(1, 2).unwrap())
+        );
+        assert_eq!(
+            pow(Expr::int(0), Expr::int(-1)),
+            Expr::Pow(Box::new(Expr::int(0)), Box::new(Expr::int(-1)))
+        );
     }
 
     #[test]
     fn hints_do_not_affect_equality() {
-        let a = sum(Binder::new("j", Some("K")), Expr::Delta(Index::Bound(0), Index::free("k")));
-        let b = sum(Binder::new("i", Some("K")), Expr::Delta(Index::Bound(0), Index::free("k")));
+        let a = sum(
+            Binder::new("j", Some("K")),
+            Expr::Delta(Index::Bound(0), Index::free("k")),
+        );
+        let b = sum(
+            Binder::new("i", Some("K")),
+            Expr::Delta(Index::Bound(0), Index::free("k")),
+        );
         assert_eq!(a, b);
     }
 }

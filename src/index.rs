@@ -215,16 +215,25 @@ mod tests {
             )
         );
         // Instantiating the inner binder with the outer bound index (seen from outside: Bound(0)).
-        assert_eq!(open(&inner, &Index::Bound(0)), mul(vec![q(Index::Bound(0)), q(Index::Bound(0))]));
+        assert_eq!(
+            open(&inner, &Index::Bound(0)),
+            mul(vec![q(Index::Bound(0)), q(Index::Bound(0))])
+        );
     }
 
     #[test]
     fn rename_free_under_a_binder_shifts_bound_targets() {
-        let e = sum(Binder::new("j", None), mul(vec![q(Index::Bound(0)), q(Index::free("k"))]));
+        let e = sum(
+            Binder::new("j", None),
+            mul(vec![q(Index::Bound(0)), q(Index::free("k"))]),
+        );
         let renamed = rename_free(&e, "k", &Index::Bound(0));
         assert_eq!(
             renamed,
-            sum(Binder::new("j", None), mul(vec![q(Index::Bound(0)), q(Index::Bound(1))]))
+            sum(
+                Binder::new("j", None),
+                mul(vec![q(Index::Bound(0)), q(Index::Bound(1))])
+            )
         );
     }
 
@@ -233,9 +242,15 @@ mod tests {
         let e = mul(vec![q(Index::Bound(1)), q(Index::free("k"))]);
         assert!(mentions_bound(&e, 1));
         assert!(!mentions_bound(&e, 0));
-        assert_eq!(shift(&e, -1), mul(vec![q(Index::Bound(0)), q(Index::free("k"))]));
+        assert_eq!(
+            shift(&e, -1),
+            mul(vec![q(Index::Bound(0)), q(Index::free("k"))])
+        );
         assert!(has_loose_bound(&e));
-        assert_eq!(free_indices(&e).into_iter().collect::<Vec<_>>(), vec!["k".to_string()]);
+        assert_eq!(
+            free_indices(&e).into_iter().collect::<Vec<_>>(),
+            vec!["k".to_string()]
+        );
     }
 
     #[test]

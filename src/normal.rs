@@ -1,1 +1,200 @@
-//! (Placeholder: being written.)
+//! A normal form that decides whether two expressions are equal, used for `expect`.
+//!
+//! Definitions are substituted, then the expression is multiplied out into a sum of monomials
+//! with exact rational coefficients: equal powers of a base merge (as rational functions, so
+//! `x/x = 1`), small positive integer powers of sums expand, sums over a bound index split into
+//! sums of monomials with the factors that do not mention the index outside, and the delta and
+//! sum-to-one rules of the registry apply. Two expressions are [`equivalent`] when the normal form
+//! of their difference is zero. The normal form is sound for that question; it is not complete
+//! (the numeric checker covers what it misses).
+
+use crate::expr::{add, func, mul, pow, sub, sum, Binder, Expr, Func};
+use crate::index::{mentions_bound, shift};
+use crate::problem::Problem;
+use crate::rational::Rational;
+use crate::rules::{definitions, sums, Ctx};
+use std::collections::BTreeMap;
+
+/// A product of powers: base → exponent.
+type Monomial = BTreeMap<Expr, Expr>;
+/// A sum of monomials with coefficients.
+type Poly = BTreeMap<Vec<(Expr, Expr)>, Rational>;
+
+/// The largest power of a sum that is multiplied out.
+const MAX_EXPANDED_POWER: i128 = 6;
+
+/// The normal form of `e` under `problem`'s definitions and facts.
+pub fn normalize(e: &Expr, problem: &Problem) -> Expr {
+    let unfolded = definitions::unfold_all(e, problem);
+    to_expr(&nf(&unfolded, &Ctx::new(problem)))
+}
+
+/// True when `a` and `b` have the same normal form, i.e. `a - b` normalises to zero.
+pub fn equivalent(a: &Expr, b: &Expr, problem: &Problem) -> bool {
+    normalize(&sub(a.clone(), b.clone()), problem).is_zero()
+}
+
+fn constant(r: Rational) -> Poly {
+    let mut p = Poly::new();
+    if !r.is_zero() {
+        p.insert(Vec::new(), r);
+    }
+    p
+}
+
+fn atom(e: Expr) -> Poly {
+    let mut p = Poly::new();
+    p.insert(vec![(e, Expr::one())], Rational::ONE);
+    p
+}
+
+fn add_into(acc: &mut Poly, key: Vec<(Expr, Expr)>, c: Rational) {
+    let entry = acc.entry(key.clone()).or_insert(Rational::ZERO);
+    match entry.checked_add(c) {
+        Some(sum) => *entry = sum,
+        None => return,
+    }
+    if entry.is_zero() {
+        acc.remove(&key);
+    }
+}
+
+fn poly_add(a: &Poly, b: &Poly) -> Poly {
+    let mut out = a.clone();
+    for (k, c) in b {
+        add_into(&mut out, k.clone(), *c);
+    }
+    out
+}
+
+fn mono_mul(a: &[(Expr, Expr)], b: &[(Expr, Expr)]) -> Vec<(Expr, Expr)> {
+    let mut m: Monomial = a.iter().cloned().collect();
+    for (base, exp) in b {
+        let merged = match m.remove(base) {
+            Some(e) => add(vec![e, exp.clone()]),
+            None => exp.clone(),
+        };
+        if !merged.is_zero() {
+            m.insert(base.clone(), merged);
+        }
+    }
+    m.into_iter().collect()
+}
+
+fn poly_mul(a: &Poly, b: &Poly) -> Poly {
+    let mut out = Poly::new();
+    for (ka, ca) in a {
+        for (kb, cb) in b {
+            if let Some(c) = ca.checked_mul(*cb) {
+                add_into(&mut out, mono_mul(ka, kb), c);
+            }
+        }
+    }
+    out
+}
+
+fn to_expr(p: &Poly) -> Expr {
+    add(p
+        .iter()
+        .map(|(k, c)| {
+            let mut fs = vec![Expr::Num(*c)];
+            fs.extend(k.iter().map(|(b, e)| pow(b.clone(), e.clone())));
+            mul(fs)
+        })
+        .collect())
+}
+
+fn nf(e: &Expr, ctx: &Ctx) -> Poly {
+    match e {
+        Expr::Num(r) => constant(*r),
+        Expr::Sym(_) => atom(e.clone()),
+        Expr::Add(xs) => xs
+            .iter()
+            .fold(Poly::new(), |acc, x| poly_add(&acc, &nf(x, ctx))),
+        Expr::Mul(xs) => xs.iter().fold(constant(Rational::ONE), |acc, x| {
+            poly_mul(&acc, &nf(x, ctx))
+        }),
+        Expr::Pow(b, x) => nf_pow(b, x, ctx),
+        Expr::Func(f, a) => {
+            let arg = to_expr(&nf(a, ctx));
+            match (f, &arg) {
+                (Func::Exp, a) if a.is_zero() => constant(Rational::ONE),
+                (Func::Log, a) if a.is_one() => Poly::new(),
+                _ => atom(func(*f, arg)),
+            }
+        }
+        Expr::Delta(a, b) if a == b => constant(Rational::ONE),
+        Expr::Delta(a, b) => {
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            atom(Expr::Delta(lo.clone(), hi.clone()))
+        }
+        Expr::Sum(b, body) => nf_sum(b, body, ctx),
+        Expr::Deriv(f, x) => atom(Expr::Deriv(Box::new(to_expr(&nf(f, ctx))), x.clone())),
+    }
+}
+
+fn nf_pow(b: &Expr, x: &Expr, ctx: &Ctx) -> Poly {
+    let exponent = to_expr(&nf(x, ctx));
+    let base = nf(b, ctx);
+    let n = exponent
+        .as_num()
+        .filter(|r| r.is_integer())
+        .map(Rational::numer);
+    if let Some(n) = n.filter(|n| (1..=MAX_EXPANDED_POWER).contains(n)) {
+        return (0..n).fold(constant(Rational::ONE), |acc, _| poly_mul(&acc, &base));
+    }
+    // A single monomial: distribute the exponent over its factors (exact for integer powers).
+    if let (Some(n), true) = (n, base.len() == 1) {
+        if let Some((k, c)) = base.iter().next() {
+            if let Some(c) = c.checked_pow(n) {
+                let factors: Vec<(Expr, Expr)> = k
+                    .iter()
+                    .map(|(fb, fe)| {
+                        (
+                            fb.clone(),
+                            to_expr(&nf(&mul(vec![fe.clone(), Expr::int(n)]), ctx)),
+                        )
+                    })
+                    .collect();
+                let mut p = Poly::new();
+                p.insert(mono_mul(&[], &factors), c);
+                return p;
+            }
+        }
+    }
+    let mut p = Poly::new();
+    p.insert(vec![(to_expr(&base), exponent)], Rational::ONE);
+    p
+}
+
+fn nf_sum(b: &Binder, body: &Expr, ctx: &Ctx) -> Poly {
+    let inner_ctx = ctx.enter(&sum(b.clone(), Expr::zero()));
+    let mut out = Poly::new();
+    for (k, c) in nf(body, &inner_ctx) {
+        let (inside, outside): (Vec<(Expr, Expr)>, Vec<(Expr, Expr)>) = k
+            .into_iter()
+            .partition(|(base, exp)| mentions_bound(base, 0) || mentions_bound(exp, 0));
+        let outside: Vec<Expr> = outside
+            .iter()
+            .map(|(base, exp)| pow(shift(base, -1), shift(exp, -1)))
+            .collect();
+        let inside_expr = mul(inside
+            .iter()
+            .map(|(base, exp)| pow(base.clone(), exp.clone()))
+            .collect());
+        let s = sum(b.clone(), inside_expr);
+        let reduced = [sums::DELTA_SELECT, sums::SUM_TO_ONE, sums::SUM_OF_CONSTANT]
+            .iter()
+            .find_map(|r| (r.apply)(&s, ctx));
+        let summed = match reduced {
+            Some(r) => nf(&r, ctx),
+            None => atom(s),
+        };
+        let mut term = constant(c);
+        for f in &outside {
+            term = poly_mul(&term, &nf(f, ctx));
+        }
+        out = poly_add(&out, &poly_mul(&term, &summed));
+    }
+    out
+}

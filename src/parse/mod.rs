@@ -1,2 +1,119 @@
-//! Parsing: the expression grammar and the `.deriv` file format (nom).
-//! (Placeholder: being written.)
+//! Parsing: the expression grammar and the `.deriv` file format, written with nom.
+//!
+//! - [`parse_expr`] reads one expression. Any names are allowed and sums have no known upper
+//!   end.
+//! - [`parse_problem`] reads a whole `.deriv` file and validates it: every name declared, every
+//!   index declared, subscript counts consistent, no cyclic definitions. Sums get the upper end
+//!   of their index's range.
+//!
+//! The expression grammar, loosest first:
+//!
+//! ```text
+//! expression := term (('+' | '-') term)*
+//! term       := factor (('*' | '/') factor)*      a sum factor takes the rest of the term
+//! factor     := '-'* (sum | power)
+//! sum        := 'sum_' INDEX term                  sum_j a*b + c is (sum_j a*b) + c
+//! power      := atom ('^' '-'* atom)*              right associative: x^2^3 = x^(2^3)
+//! atom       := NUMBER | '(' expression ')' | exp|log|sqrt '(' expression ')'
+//!             | 'delta(' INDEX ',' INDEX ')' | 'd(' expression ')/d(' SYMBOL ')' | SYMBOL
+//! SYMBOL     := NAME ('_' INDEX | '_{' INDEX (',' INDEX)* '}')?
+//! NAME, INDEX:= an ASCII letter followed by ASCII letters and digits
+//! NUMBER     := DIGITS ('.' DIGITS)?               exact; too large is an error
+//! ```
+//!
+//! `sum`, `delta`, `exp`, `log` and `sqrt` are reserved; `d` is reserved only before `(`. Trees
+//! are built with the smart constructors of [`crate::expr`], so `a - b` is `a + (-1)*b` and
+//! `a / b` is `a * b^(-1)`.
+//!
+//! Errors are [`ParseError`]s with a line and column, what was expected and what was found; the
+//! alternate form (`{:#}`) shows the source line with a caret. No input makes the parser panic
+//! or overflow the stack: nesting is limited by [`MAX_NESTING`] and size by [`MAX_INPUT_BYTES`],
+//! and the work is linear in the input's size (a sum's body is closed over its index once per
+//! enclosing sum, so at most [`MAX_NESTING`] times).
+//!
+//! ```
+//! use gradproof::expr::{add, neg, Expr};
+//! use gradproof::parse::parse_expr;
+//!
+//! let e = parse_expr("p_k - q_k").unwrap();
+//! assert_eq!(e, add(vec![Expr::indexed("p", &["k"]), neg(Expr::indexed("q", &["k"]))]));
+//! let err = parse_expr("exp(s_k").unwrap_err();
+//! assert_eq!(err.to_string(), "1:8: expected ')' after the argument of exp, found end of input");
+//! ```
+
+mod error;
+mod expr;
+mod file;
+mod source;
+
+pub use error::{ErrorKind, ParseError};
+
+use crate::expr::Expr;
+use crate::problem::Problem;
+use expr::Grammar;
+use source::Source;
+
+/// The deepest nesting of parentheses, calls, sums and powers (`^`) an expression may have.
+///
+/// The parser recurses once per level, and an unoptimised build uses up to about 16 KiB of
+/// stack per level; 64 levels stay well inside the 2 MiB stack of a test thread. Real
+/// derivations nest a handful of levels deep.
+pub const MAX_NESTING: usize = 64;
+
+/// The longest input, in bytes, that [`parse_expr`] and [`parse_problem`] accept (4 MiB).
+pub const MAX_INPUT_BYTES: usize = 4 * 1024 * 1024;
+
+/// Parses one expression. Any identifiers are allowed; `sum_j` gets no upper end.
+pub fn parse_expr(input: &str) -> Result<Expr, ParseError> {
+    let source = Source::new(input);
+    check_size(&source, input)?;
+    let grammar = Grammar::new("end of input");
+    match grammar.complete(input, "an expression") {
+        Ok((_, e)) => Ok(e),
+        Err(e) => Err(source::from_nom(e, &source, "end of input")),
+    }
+}
+
+/// Parses and validates a whole `.deriv` file.
+///
+/// One directive per line; `#` starts a comment (outside the title's quotes); blank lines are
+/// ignored:
+///
+/// ```text
+/// title "TEXT"                   at most once; \" and \\ are escapes
+/// index a, b in 1..K             declares index letters and the range bound K
+/// var NAME KIND                  KIND: real | positive | unit | distribution | onehot
+/// let NAME = EXPR                NAME's subscripts are the definition's parameters
+/// derive d(F)/d(x_k) [via p_j]   at most once
+/// expect EXPR                    at most once
+/// show EXPR                      at most once, followed by one or more lines:
+/// = EXPR
+/// ```
+///
+/// Every symbol must be declared by `var` or `let` (above or below its use) or be the upper end
+/// of a range, with as many subscripts as declared; every free index must be declared by
+/// `index` (in a `let` body, the definition's parameters are allowed too); a `sum_j` letter
+/// must be declared; `via` must name a definition and `d(F)/d(x)` must differentiate by a `var`
+/// or `let` symbol; definitions must not depend on themselves; nothing is declared twice; a
+/// `distribution` or `onehot` variable has exactly one index.
+///
+/// Positions: an `index` declaration is at its letter; every other declaration and line
+/// (`var`, `let`, `derive`, `expect`, `show`, `= E`) is at its first character. An empty file
+/// gives an empty [`Problem`].
+pub fn parse_problem(input: &str) -> Result<Problem, ParseError> {
+    let source = Source::new(input);
+    check_size(&source, input)?;
+    file::parse(&source, input)
+}
+
+/// Fails when `input` is longer than [`MAX_INPUT_BYTES`].
+fn check_size(source: &Source<'_>, input: &str) -> Result<(), ParseError> {
+    if input.len() > MAX_INPUT_BYTES {
+        let kind = ErrorKind::InputTooLarge {
+            bytes: input.len(),
+            limit: MAX_INPUT_BYTES,
+        };
+        return Err(source.error(0, kind));
+    }
+    Ok(())
+}

@@ -1,2 +1,56 @@
-//! Printers: input syntax, Unicode text, LaTeX.
+//! Printers: the input syntax (parses back to the same tree), Unicode text for terminals, and
+//! LaTeX in the notation of the blog post.
+//!
+//! Every printer is a pure function of an [`Expr`](crate::Expr) and a [`PrintOptions`]. They share
+//! one reading of the semi-canonical tree (see `layout`): `a + (-1)*b` prints as `a - b`, a
+//! product's negative coefficient as a leading minus, factors `b^(-n)` as a denominator, and each
+//! bound index gets its user's letter unless that letter would capture or confuse, in which case
+//! it is renamed with [`index::fresh_name`](crate::index::fresh_name).
+
 pub mod input;
+pub mod latex;
+mod layout;
+pub mod text;
+
+pub use input::{to_input, to_input_with};
+pub use latex::to_latex;
+pub use text::to_text;
+
+/// How LaTeX fractions are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FracStyle {
+    /// `\dfrac{a}{b}`: display-size fractions, as in the blog post.
+    #[default]
+    Dfrac,
+    /// `\frac{a}{b}`.
+    Frac,
+}
+
+/// Options shared by the printers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrintOptions {
+    /// Candidate names, in preference order, for a bound index whose own letter is taken (by a free
+    /// index of the expression, an enclosing bound index or [`PrintOptions::reserved_indices`]).
+    pub index_names: Vec<String>,
+    /// Extra names a bound index must not take, such as the free indices of the other side of an
+    /// equation that is printed piecewise.
+    pub reserved_indices: Vec<String>,
+    /// How LaTeX fractions are written (exponents always use `\frac`).
+    pub frac: FracStyle,
+    /// The line width the text and LaTeX layouts try to stay within, breaking long sums at `+`/`-`.
+    pub width: usize,
+}
+
+impl Default for PrintOptions {
+    fn default() -> Self {
+        PrintOptions {
+            index_names: ["i", "j", "k", "l", "m", "n"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            reserved_indices: Vec::new(),
+            frac: FracStyle::Dfrac,
+            width: 80,
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! Algebra: cancellation, distribution, powers, like terms, common factors and term order.
+//!
+//! Flattening and folding of numbers happen in the smart constructors of [`crate::expr`], so
+//! every rule's output is already flat.
+
+use super::facts::is_nonzero;
+use super::Rule;
+use crate::expr::{add, mul, pow, Expr};
+use crate::rational::Rational;
+
+/// The product `factors` with the sum at `at` multiplied out.
+pub fn distribute_over(factors: &[Expr], at: usize) -> Expr {
+    let terms = factors[at].terms();
+    add(terms
+        .into_iter()
+        .map(|t| {
+            let mut fs = factors.to_vec();
+            fs[at] = t;
+            mul(fs)
+        })
+        .collect())
+}
+
+/// The numeric exponent of a factor (`x` is `x^1`), if it has one.
+fn numeric_power(f: &Expr) -> Option<(Expr, Rational)> {
+    let (base, exp) = f.base_and_exponent();
+    Some((base, exp.as_num()?))
+}
+
+/// Finds two factors with equal bases whose numeric exponents satisfy `pair_ok`, and merges them.
+fn merge_pair(
+    factors: &[Expr],
+    pair_ok: &dyn Fn(&Expr, Rational, Rational) -> bool,
+) -> Option<Expr> {
+    for i in 0..factors.len() {
+        let Some((bi, ei)) = numeric_power(&factors[i]) else {
+            continue;
+        };
+        for j in i + 1..factors.len() {
+            let Some((bj, ej)) = numeric_power(&factors[j]) else {
+                continue;
+            };
+            if bi == bj && pair_ok(&bi, ei, ej) {
+                let mut fs = factors.to_vec();
+                fs[i] = pow(bi, Expr::Num(ei.checked_add(ej)?));
+                fs.remove(j);
+                return Some(mul(fs));
+            }
+        }
+    }
+    None
+}
+
+/// `x^a * x^(-b)` with `x` provably non-zero: the powers cancel.
+pub const CANCEL: Rule = Rule {
+    name: "cancel",
+    description: "x^a * x^(-b) = x^(a-b) when x is known to be non-zero (so x/x = 1)",
+    apply: |e, ctx| {
+        let Expr::Mul(factors) = e else { return None };
+        merge_pair(factors, &|base: &Expr, a: Rational, b: Rational| {
+            a.is_negative() != b.is_negative() && is_nonzero(base, ctx)
+        })
+    },
+};
+
+/// `x^a * x^b = x^(a+b)` for exponents of the same sign (no division involved).
+pub const MERGE_POWERS: Rule = Rule {
+    name: "merge-powers",
+    description: "x^a * x^b = x^(a+b) when a and b have the same sign",
+    apply: |e, _| {
+        let Expr::Mul(factors) = e else { return None };
+        merge_pair(factors, &|_: &Expr, a: Rational, b: Rational| {
+            a.is_negative() == b.is_negative()
+        })
+    },
+};
+
+/// A product is multiplied out over a sum of terms.
+pub const DISTRIBUTE: Rule = Rule {
+    name: "distribute",
+    description: "a*(b + c) = a*b + a*c",
+    apply: |e, _| {
+        let Expr::Mul(factors) = e else { return None };
+        let at = factors.iter().position(|f| matches!(f, Expr::Add(_)))?;
+        Some(distribute_over(factors, at))
+    },
+};
+
+/// The non-numeric factors of a term, sorted, so that `x*y` and `y*x` compare equal.
+fn sorted_rest(term: &Expr) -> (Rational, Vec<Expr>) {
+    let (c, mut rest) = term.coefficient_and_rest();
+    rest.sort();
+    (c, rest)
+}
+
+/// Like terms combine: `a*x + b*x = (a+b)*x` for numbers `a`, `b`.
+pub const COLLECT: Rule = Rule {
+    name: "collect-like-terms",
+    description: "a*x + b*x = (a+b)*x for numbers a, b",
+    apply: |e, _| {
+        let Expr::Add(terms) = e else { return None };
+        for i in 0..terms.len() {
+            let (ci, ri) = sorted_rest(&terms[i]);
+            for j in i + 1..terms.len() {
+                let (cj, rj) = sorted_rest(&terms[j]);
+                if ri == rj {
+                    let mut ts = terms.clone();
+                    let (_, rest) = terms[i].coefficient_and_rest();
+                    let mut combined = vec![Expr::Num(ci.checked_add(cj)?)];
+                    combined.extend(rest);
+                    ts[i] = mul(combined);
+                    ts.remove(j);
+                    return Some(add(ts));
+                }
+            }
+        }
+        None
+    },
+};
+
+/// A factor shared by every term of a sum comes out: `a*x + a*y = a*(x + y)`.
+pub const FACTOR_COMMON: Rule = Rule {
+    name: "factor-common",
+    description: "a*x + a*y = a*(x + y) for a factor a shared by every term",
+    apply: |e, _| {
+        let Expr::Add(terms) = e else { return None };
+        let mut common: Vec<Expr> = terms[0].coefficient_and_rest().1;
+        for t in &terms[1..] {
+            let mut rest = t.coefficient_and_rest().1;
+            common.retain(|f| match rest.iter().position(|g| g == f) {
+                Some(at) => {
+                    rest.remove(at);
+                    true
+                }
+                None => false,
+            });
+        }
+        if common.is_empty() {
+            return None;
+        }
+        let remaining: Vec<Expr> = terms
+            .iter()
+            .map(|t| {
+                let mut fs = t.factors();
+                for c in &common {
+                    if let Some(at) = fs.iter().position(|g| g == c) {
+                        fs.remove(at);
+                    }
+                }
+                mul(fs)
+            })
+            .collect();
+        let mut out = common;
+        out.push(add(remaining));
+        Some(mul(out))
+    },
+};
+
+/// A sum is written with a positive term first: `-a + b` becomes `b - a`.
+pub const ORDER_TERMS: Rule = Rule {
+    name: "order-terms",
+    description: "-a + b = b - a: a sum starts with a term that is not negated",
+    apply: |e, _| {
+        let Expr::Add(terms) = e else { return None };
+        let negated = |t: &Expr| t.coefficient_and_rest().0.is_negative();
+        if !negated(&terms[0]) {
+            return None;
+        }
+        let first_positive = terms.iter().position(|t| !negated(t))?;
+        let mut ts = terms.clone();
+        let moved = ts.remove(first_positive);
+        ts.insert(0, moved);
+        Some(Expr::Add(ts))
+    },
+};
+
+/// An integer power of a product is the product of the powers: `(a*b)^n = a^n * b^n`.
+pub const POWER_OF_PRODUCT: Rule = Rule {
+    name: "power-of-product",
+    description: "(a*b)^n = a^n * b^n for an integer n",
+    apply: |e, _| {
+        let Expr::Pow(base, n) = e else { return None };
+        let Expr::Mul(factors) = &**base else {
+            return None;
+        };
+        let n = n.as_num().filter(|r| r.is_integer())?;
+        Some(mul(factors
+            .iter()
+            .map(|f| {
+                let (b, x) = f.base_and_exponent();
+                match x.as_num().and_then(|x| x.checked_mul(n)) {
+                    Some(m) => pow(b, Expr::Num(m)),
+                    None => pow(f.clone(), Expr::Num(n)),
+                }
+            })
+            .collect()))
+    },
+};

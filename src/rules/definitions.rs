@@ -1,0 +1,312 @@
+//! Rules that go through definitions: the chain rule, unfolding and folding back.
+
+use super::facts::depends_on;
+use super::{Ctx, Rule};
+use crate::expr::{deriv, mul, pow, sum, Binder, Expr, Index, Symbol};
+use crate::index::{rename_free, shift, shift_index};
+use crate::problem::Definition;
+use crate::rational::Rational;
+
+/// The body of `def` with its parameters replaced by `at` (indices as seen where the result goes).
+pub fn instantiate(def: &Definition, at: &[Index]) -> Option<Expr> {
+    if def.symbol.indices.len() != at.len() {
+        return None;
+    }
+    // Rename through placeholders so that swapped indices (c_{b,a} for c_{a,b}) stay apart.
+    let mut body = def.body.clone();
+    for (n, p) in def.symbol.indices.iter().enumerate() {
+        let Index::Free(name) = p else { return None };
+        body = rename_free(&body, name, &Index::Free(format!("\u{0}{n}")));
+    }
+    for (n, target) in at.iter().enumerate() {
+        body = rename_free(&body, &format!("\u{0}{n}"), target);
+    }
+    Some(body)
+}
+
+/// `e` with every defined symbol replaced by its definition, recursively (definitions are
+/// acyclic; a cycle is left folded).
+pub fn unfold_all(e: &Expr, problem: &crate::problem::Problem) -> Expr {
+    fn go(e: &Expr, problem: &crate::problem::Problem, open: &mut Vec<String>) -> Expr {
+        match e {
+            Expr::Sym(s) if !open.contains(&s.name) => {
+                let Some(body) = problem
+                    .def(&s.name)
+                    .and_then(|d| instantiate(d, &s.indices))
+                else {
+                    return e.clone();
+                };
+                open.push(s.name.clone());
+                let out = go(&body, problem, open);
+                open.pop();
+                out
+            }
+            _ => {
+                let children = e
+                    .children()
+                    .into_iter()
+                    .map(|c| go(c, problem, open))
+                    .collect();
+                crate::engine::rebuild(e, children)
+            }
+        }
+    }
+    go(e, problem, &mut Vec::new())
+}
+
+/// Does `e` depend on `x` other than through the symbol named `through`?
+fn depends_except(e: &Expr, x: &str, through: &str, ctx: &Ctx) -> bool {
+    match e {
+        Expr::Sym(s) if s.name == x => true,
+        Expr::Sym(s) if s.name == through => false,
+        Expr::Sym(s) => ctx
+            .problem
+            .def(&s.name)
+            .is_some_and(|d| ctx.visiting(&s.name, || depends_except(&d.body, x, through, ctx))),
+        _ => e
+            .children()
+            .iter()
+            .any(|c| depends_except(c, x, through, ctx)),
+    }
+}
+
+/// The chain rule through the definition named by the goal's `via`.
+pub const CHAIN_RULE: Rule = Rule {
+    name: "chain-rule",
+    description: "d(F)/d(x) = sum_j d(F)/d(p_j) * d(p_j)/d(x) when F depends on x only through p",
+    apply: |e, ctx| {
+        let Expr::Deriv(f, x) = e else { return None };
+        let via = ctx.problem.goal.as_ref()?.via.as_ref()?;
+        ctx.problem.def(&via.name)?;
+        let is_via = matches!(&**f, Expr::Sym(s) if s.name == via.name);
+        if via.name == x.name
+            || is_via
+            || !depends_on(f, &via.name, ctx)
+            || depends_except(f, &x.name, &via.name, ctx)
+        {
+            return None;
+        }
+        let n = via.indices.len();
+        let depth = i64::try_from(n).ok()?;
+        let bound: Vec<Index> = (0..n)
+            .map(|i| Index::Bound(u32::try_from(n - 1 - i).unwrap_or(0)))
+            .collect();
+        let through = Symbol {
+            name: via.name.clone(),
+            indices: bound,
+        };
+        let x_inside = match shift(&Expr::Sym(x.clone()), depth) {
+            Expr::Sym(s) => s,
+            _ => return None,
+        };
+        let mut body = mul(vec![
+            deriv(shift(f, depth), through.clone()),
+            deriv(Expr::Sym(through), x_inside),
+        ]);
+        for i in via.indices.iter().rev() {
+            let Index::Free(letter) = i else { return None };
+            body = sum(Binder::new(letter, ctx.problem.upper_of(letter)), body);
+        }
+        Some(body)
+    },
+};
+
+/// Inside a derivative, a defined symbol that depends on the variable is replaced by its
+/// definition.
+pub const UNFOLD: Rule = Rule {
+    name: "unfold-definition",
+    description: "d(p_j)/d(x) = d(<definition of p_j>)/d(x) when p depends on x",
+    apply: |e, ctx| {
+        let Expr::Deriv(f, x) = e else { return None };
+        let Expr::Sym(y) = &**f else { return None };
+        if y.name == x.name || !depends_on(f, &x.name, ctx) {
+            return None;
+        }
+        let def = ctx.problem.def(&y.name)?;
+        Some(deriv(instantiate(def, &y.indices)?, x.clone()))
+    },
+};
+
+/// Structural match of `pattern` against `target`, where the free indices named in `params` are
+/// pattern variables. `depth` counts binders passed inside the target; bindings are stored as seen
+/// at the root of the match.
+fn unify(
+    pattern: &Expr,
+    target: &Expr,
+    params: &[String],
+    bindings: &mut Vec<(String, Index)>,
+    depth: u32,
+) -> bool {
+    let index = |p: &Index, t: &Index, bindings: &mut Vec<(String, Index)>| match p {
+        Index::Free(v) if params.contains(v) => {
+            if matches!(t, Index::Bound(n) if *n < depth) {
+                return false;
+            }
+            let seen = shift_index(t, -i64::from(depth));
+            match bindings.iter().find(|(name, _)| name == v) {
+                Some((_, bound)) => *bound == seen,
+                None => {
+                    bindings.push((v.clone(), seen));
+                    true
+                }
+            }
+        }
+        _ => p == t,
+    };
+    let symbols = |p: &Symbol, t: &Symbol, bindings: &mut Vec<(String, Index)>| {
+        p.name == t.name
+            && p.indices.len() == t.indices.len()
+            && p.indices
+                .iter()
+                .zip(&t.indices)
+                .all(|(a, b)| index(a, b, bindings))
+    };
+    match (pattern, target) {
+        (Expr::Num(a), Expr::Num(b)) => a == b,
+        (Expr::Sym(a), Expr::Sym(b)) => symbols(a, b, bindings),
+        (Expr::Delta(a, b), Expr::Delta(c, d)) => index(a, c, bindings) && index(b, d, bindings),
+        (Expr::Add(xs), Expr::Add(ys)) | (Expr::Mul(xs), Expr::Mul(ys)) => {
+            xs.len() == ys.len()
+                && xs
+                    .iter()
+                    .zip(ys)
+                    .all(|(x, y)| unify(x, y, params, bindings, depth))
+        }
+        (Expr::Pow(a, b), Expr::Pow(c, d)) => {
+            unify(a, c, params, bindings, depth) && unify(b, d, params, bindings, depth)
+        }
+        (Expr::Func(f, a), Expr::Func(g, b)) => f == g && unify(a, b, params, bindings, depth),
+        (Expr::Sum(b1, x), Expr::Sum(b2, y)) => {
+            b1 == b2 && unify(x, y, params, bindings, depth + 1)
+        }
+        (Expr::Deriv(f, x), Expr::Deriv(g, y)) => {
+            symbols(x, y, bindings) && unify(f, g, params, bindings, depth)
+        }
+        _ => false,
+    }
+}
+
+/// A factor with a numeric exponent, as `(base, exponent)`.
+fn power_of(f: &Expr) -> Option<(Expr, Rational)> {
+    let (b, e) = f.base_and_exponent();
+    Some((b, e.as_num()?))
+}
+
+/// Matches the pattern factors one by one against distinct target factors whose exponent has the
+/// same sign and at least the pattern's size; returns the remaining exponents per target factor.
+fn match_factors(
+    pattern: &[(Expr, Rational)],
+    targets: &[(Expr, Rational)],
+    remaining: &mut Vec<Rational>,
+    params: &[String],
+    bindings: &mut Vec<(String, Index)>,
+    first: &mut Option<usize>,
+) -> bool {
+    let Some(((pb, pe), rest)) = pattern.split_first() else {
+        return true;
+    };
+    for (i, (tb, _)) in targets.iter().enumerate() {
+        let left = remaining[i];
+        let fits = left.is_negative() == pe.is_negative()
+            && !left.is_zero()
+            && (if pe.is_negative() {
+                left <= *pe
+            } else {
+                left >= *pe
+            });
+        if !fits {
+            continue;
+        }
+        let saved = bindings.len();
+        if unify(pb, tb, params, bindings, 0) {
+            let Some(after) = left.checked_add(pe.checked_neg().unwrap_or(Rational::ZERO)) else {
+                continue;
+            };
+            remaining[i] = after;
+            let was_first = *first;
+            first.get_or_insert(i);
+            if match_factors(rest, targets, remaining, params, bindings, first) {
+                return true;
+            }
+            *first = was_first;
+            remaining[i] = left;
+        }
+        bindings.truncate(saved);
+    }
+    false
+}
+
+/// Folds one occurrence of `def`'s body, a product, back into its symbol within `factors`.
+fn fold_product(def: &Definition, factors: &[Expr]) -> Option<Expr> {
+    let pattern: Vec<Expr> = match &def.body {
+        Expr::Mul(fs) if !matches!(fs.first(), Some(Expr::Num(_))) => fs.clone(),
+        Expr::Pow(_, e) if e.as_num().is_some() => vec![def.body.clone()],
+        _ => return None,
+    };
+    let pattern: Vec<(Expr, Rational)> = pattern.iter().map(power_of).collect::<Option<_>>()?;
+    let targets: Vec<(Expr, Rational)> = factors.iter().map(power_of).collect::<Option<_>>()?;
+    let params: Vec<String> = def
+        .symbol
+        .indices
+        .iter()
+        .filter_map(|i| match i {
+            Index::Free(n) => Some(n.clone()),
+            Index::Bound(_) => None,
+        })
+        .collect();
+    let mut remaining: Vec<Rational> = targets.iter().map(|(_, e)| *e).collect();
+    let mut bindings = Vec::new();
+    let mut first = None;
+    if !match_factors(
+        &pattern,
+        &targets,
+        &mut remaining,
+        &params,
+        &mut bindings,
+        &mut first,
+    ) {
+        return None;
+    }
+    let indices: Vec<Index> = params
+        .iter()
+        .map(|p| {
+            bindings
+                .iter()
+                .find(|(n, _)| n == p)
+                .map(|(_, i)| i.clone())
+        })
+        .collect::<Option<_>>()?;
+    let folded = Expr::Sym(Symbol {
+        name: def.symbol.name.clone(),
+        indices,
+    });
+    let first = first?;
+    let mut out = Vec::new();
+    for (i, (base, _)) in targets.into_iter().enumerate() {
+        if i == first {
+            out.push(folded.clone());
+        }
+        out.push(pow(base, Expr::Num(remaining[i])));
+    }
+    Some(mul(out))
+}
+
+/// A product containing a definition's body (a product) is folded back into the defined symbol.
+pub const FOLD: Rule = Rule {
+    name: "fold-definition",
+    description: "exp(s_j) / sum_m exp(s_m) = p_j, given let p_j = exp(s_j) / sum_m exp(s_m)",
+    apply: |e, ctx| {
+        if ctx.in_deriv {
+            return None;
+        }
+        let factors = match e {
+            Expr::Mul(fs) => fs.clone(),
+            Expr::Pow(..) => vec![e.clone()],
+            _ => return None,
+        };
+        ctx.problem
+            .defs
+            .iter()
+            .find_map(|def| fold_product(def, &factors))
+    },
+};

@@ -1,0 +1,77 @@
+//! What rules may assume: dependence, positivity and non-zeroness, read off the declared kinds
+//! and the definitions. Side conditions are small named functions here, never assumptions.
+
+use super::Ctx;
+use crate::expr::{Expr, Func, Index};
+
+/// Does `e` depend on the symbol named `x`, directly or through definitions?
+pub fn depends_on(e: &Expr, x: &str, ctx: &Ctx) -> bool {
+    match e {
+        Expr::Sym(s) if s.name == x => true,
+        Expr::Sym(s) => ctx
+            .problem
+            .def(&s.name)
+            .is_some_and(|d| ctx.visiting(&s.name, || depends_on(&d.body, x, ctx))),
+        Expr::Deriv(f, _) => depends_on(f, x, ctx),
+        _ => e.children().iter().any(|c| depends_on(c, x, ctx)),
+    }
+}
+
+/// Is `e` provably strictly positive (from declared kinds, definitions, `exp`, sums of
+/// positives)?
+pub fn is_positive(e: &Expr, ctx: &Ctx) -> bool {
+    match e {
+        Expr::Num(r) => r.numer() > 0,
+        Expr::Sym(s) => {
+            ctx.problem
+                .var(&s.name)
+                .is_some_and(|v| v.kind.is_positive())
+                || ctx.problem.is_range_bound(&s.name)
+                || ctx
+                    .problem
+                    .def(&s.name)
+                    .is_some_and(|d| ctx.visiting(&s.name, || is_positive(&d.body, ctx)))
+        }
+        Expr::Func(Func::Exp, _) => true,
+        Expr::Func(Func::Sqrt, a) => is_positive(a, ctx),
+        Expr::Add(xs) | Expr::Mul(xs) => xs.iter().all(|x| is_positive(x, ctx)),
+        Expr::Pow(b, _) => is_positive(b, ctx),
+        // A sum over a non-empty range of positive terms.
+        Expr::Sum(b, body) => b.upper.is_some() && is_positive(body, ctx),
+        Expr::Delta(..) | Expr::Func(Func::Log, _) | Expr::Deriv(..) => false,
+    }
+}
+
+/// Is `e` provably non-zero?
+pub fn is_nonzero(e: &Expr, ctx: &Ctx) -> bool {
+    match e {
+        Expr::Num(r) => !r.is_zero(),
+        Expr::Sym(s) => {
+            ctx.problem
+                .var(&s.name)
+                .is_some_and(|v| v.kind.is_nonzero())
+                || ctx.problem.is_range_bound(&s.name)
+                || ctx
+                    .problem
+                    .def(&s.name)
+                    .is_some_and(|d| ctx.visiting(&s.name, || is_nonzero(&d.body, ctx)))
+        }
+        Expr::Mul(xs) => xs.iter().all(|x| is_nonzero(x, ctx)),
+        Expr::Pow(b, _) => is_nonzero(b, ctx),
+        Expr::Delta(a, b) => a == b,
+        _ => is_positive(e, ctx),
+    }
+}
+
+/// The upper end of the range an index runs over at the current position, if known: a free
+/// index's declared range, or the range of the enclosing sum that binds it.
+pub fn range_of(i: &Index, ctx: &Ctx) -> Option<String> {
+    match i {
+        Index::Free(name) => ctx.problem.upper_of(name).map(str::to_string),
+        Index::Bound(n) => {
+            let n = usize::try_from(*n).ok()?;
+            let at = ctx.binders.len().checked_sub(n + 1)?;
+            ctx.binders[at].upper.clone()
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Shared test helpers: tree builders for the blog post's formulas and a proptest strategy for
+//! random expressions built with the smart constructors.
+#![allow(dead_code)]
+
+use gradproof::expr::{add, delta, deriv, div, func, mul, neg, pow, sub, sum};
+use gradproof::index::close;
+use gradproof::{Binder, Expr, Func, Index, Rational, Symbol};
+use proptest::prelude::*;
+
+/// A free index.
+pub fn free(name: &str) -> Index {
+    Index::free(name)
+}
+
+/// The innermost bound index.
+pub fn bound() -> Index {
+    Index::Bound(0)
+}
+
+/// The symbol `name` with indices `indices`.
+pub fn symbol(name: &str, indices: &[Index]) -> Symbol {
+    Symbol {
+        name: name.to_string(),
+        indices: indices.to_vec(),
+    }
+}
+
+/// `name_i` as an expression.
+pub fn s(name: &str, i: Index) -> Expr {
+    Expr::Sym(symbol(name, &[i]))
+}
+
+/// A plain symbol.
+pub fn x(name: &str) -> Expr {
+    Expr::plain(name)
+}
+
+/// `sum_{hint=1}^{K} body` (the body already uses `Bound(0)`).
+pub fn sum_k(hint: &str, body: Expr) -> Expr {
+    sum(Binder::new(hint, Some("K")), body)
+}
+
+/// `sum_{hint} body` with an unknown range.
+pub fn sum_open(hint: &str, body: Expr) -> Expr {
+    sum(Binder::new(hint, None), body)
+}
+
+/// `exp(a)`.
+pub fn exp(a: Expr) -> Expr {
+    func(Func::Exp, a)
+}
+
+/// `log(a)`.
+pub fn log(a: Expr) -> Expr {
+    func(Func::Log, a)
+}
+
+/// `sqrt(a)`.
+pub fn sqrt(a: Expr) -> Expr {
+    func(Func::Sqrt, a)
+}
+
+/// The rational `n/d`.
+pub fn rat(n: i128, d: i128) -> Expr {
+    Expr::Num(Rational::new(n, d).unwrap_or(Rational::ONE))
+}
+
+/// `d(f)/d(x)`.
+pub fn d(f: Expr, x: Symbol) -> Expr {
+    deriv(f, x)
+}
+
+/// `d(L)/d(s_k)`.
+pub fn post_lhs() -> Expr {
+    d(x("L"), symbol("s", &[free("k")]))
+}
+
+/// The chain rule: `sum_j d(L)/d(p_j) * d(p_j)/d(s_k)`.
+pub fn post_chain() -> Expr {
+    sum_k(
+        "j",
+        mul(vec![
+            d(x("L"), symbol("p", &[bound()])),
+            d(s("p", bound()), symbol("s", &[free("k")])),
+        ]),
+    )
+}
+
+/// Softmax: `exp(s_j) / sum_m exp(s_m)`.
+pub fn post_softmax() -> Expr {
+    div(exp(s("s", free("j"))), sum_k("m", exp(s("s", bound()))))
+}
+
+/// `p_j * (delta(j,k) - p_k)`.
+pub fn post_softmax_grad() -> Expr {
+    mul(vec![
+        s("p", free("j")),
+        sub(delta(free("j"), free("k")), s("p", free("k"))),
+    ])
+}
+
+/// `-sum_j q_j*delta(j,k) + p_k*sum_j q_j`.
+pub fn post_split() -> Expr {
+    add(vec![
+        neg(sum_k(
+            "j",
+            mul(vec![s("q", bound()), delta(bound(), free("k"))]),
+        )),
+        mul(vec![s("p", free("k")), sum_k("j", s("q", bound()))]),
+    ])
+}
+
+/// `p_k - q_k`.
+pub fn post_result() -> Expr {
+    sub(s("p", free("k")), s("q", free("k")))
+}
+
+/// The loss `-sum_j q_j*log(p_j)`.
+pub fn post_loss() -> Expr {
+    neg(sum_k("j", mul(vec![s("q", bound()), log(s("p", bound()))])))
+}
+
+/// Index letters the random trees use.
+const LETTERS: &[&str] = &["j", "k", "m"];
+
+fn arb_letter() -> impl Strategy<Value = String> {
+    prop::sample::select(LETTERS).prop_map(str::to_string)
+}
+
+fn arb_symbol() -> impl Strategy<Value = Symbol> {
+    (
+        prop::sample::select(&["p", "q", "s", "x", "L", "eps"][..]),
+        prop::collection::vec(arb_letter(), 0..3),
+    )
+        .prop_map(|(name, indices)| Symbol {
+            name: name.to_string(),
+            indices: indices.iter().map(|i| Index::free(i)).collect(),
+        })
+}
+
+fn arb_leaf() -> impl Strategy<Value = Expr> {
+    prop_oneof![
+        (-3i128..=6).prop_map(Expr::int),
+        (-5i128..=5, 2i128..=6).prop_map(|(n, d)| rat(n, d)),
+        arb_symbol().prop_map(Expr::Sym),
+        (arb_letter(), arb_letter()).prop_map(|(a, b)| delta(free(&a), free(&b))),
+    ]
+}
+
+/// Random expressions of bounded depth built with the smart constructors. Sums bind one of the
+/// letters used by the leaves (via `close`), with a hint that may differ from it, so bound-index
+/// names clash with free ones and with each other.
+pub fn arb_expr() -> impl Strategy<Value = Expr> {
+    arb_leaf().prop_recursive(5, 64, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 2..4).prop_map(add),
+            prop::collection::vec(inner.clone(), 2..4).prop_map(mul),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| sub(a, b)),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| div(a, b)),
+            inner.clone().prop_map(neg),
+            (inner.clone(), -3i128..=3).prop_map(|(b, n)| pow(b, Expr::int(n))),
+            (inner.clone(), inner.clone()).prop_map(|(b, e)| pow(b, e)),
+            (
+                prop::sample::select(&[Func::Exp, Func::Log, Func::Sqrt][..]),
+                inner.clone()
+            )
+                .prop_map(|(f, a)| func(f, a)),
+            (
+                arb_letter(),
+                arb_letter(),
+                prop::option::of(Just("K")),
+                inner.clone()
+            )
+                .prop_map(|(hint, name, upper, body)| sum(
+                    Binder::new(&hint, upper),
+                    close(&body, &name)
+                )),
+            (inner, arb_symbol()).prop_map(|(f, x)| deriv(f, x)),
+        ]
+    })
+}
