@@ -1,1 +1,695 @@
-//! (Placeholder: being written.)
+//! The per-step numeric checker.
+//!
+//! Every line of a derivation (the goal, then each step's expression) is evaluated at seeded
+//! random instances (see [`crate::sample`]) and at every value of every free index, and compared
+//!
+//! - with the **reference**: the value of the goal, a `d(F)/d(x)` node evaluated numerically by
+//!   forward-mode dual numbers from the definitions alone, independent of any symbolic rule;
+//! - with the **previous line**.
+//!
+//! A line is false ([`Status::Fail`]) when it disagrees with the reference; where the reference
+//! has no value (a domain error) the previous line stands in for it. So an injected error is
+//! reported at the step where it was injected; a correct line after a false one passes and is
+//! counted in [`StepReport::disagreements_with_previous`]. A line that cannot be evaluated
+//! reports a [`Status::DomainError`] (log of a negative number, division by zero...) or, for an
+//! ill-formed expression, [`Status::Invalid`] — never a NaN compared as a number.
+//!
+//! Lemmas (each step's sub-derivations) are checked the same way against their own goals and
+//! reported nested. All tolerances live in [`Tolerance`].
+
+use crate::eval::{central_difference, Assignment, EvalError, Evaluator, LogNum};
+use crate::expr::Expr;
+use crate::index::free_indices;
+use crate::problem::Problem;
+use crate::sample::{self, Instance, Regime, SampleOptions, SplitMix64, VarValues};
+use crate::trace::Derivation;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Absolute and relative tolerances for `approx::relative_eq!`: two values agree when they
+/// differ by at most `abs`, or by at most `rel` times the larger magnitude.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Tolerance {
+    /// The absolute tolerance (for values near zero, where cancellation leaves rounding noise).
+    pub abs: f64,
+    /// The relative tolerance.
+    pub rel: f64,
+}
+
+impl Tolerance {
+    /// The tolerance between lines of a derivation. Evaluation is in log space, so the relative
+    /// error of a line is about `|log of its largest term| * 1e-16`; `1e-8` leaves a wide margin
+    /// while any mathematically wrong step (differing at some instance by more than a part in
+    /// 10^8) is caught.
+    pub const STEP: Tolerance = Tolerance {
+        abs: 1e-10,
+        rel: 1e-8,
+    };
+
+    /// The tolerance between forward-mode and central-difference derivatives (a diagnostic).
+    pub const CROSS_CHECK: Tolerance = Tolerance {
+        abs: 1e-5,
+        rel: 1e-4,
+    };
+
+    /// Compares `value` with `expected`.
+    pub fn compare(self, value: LogNum, expected: LogNum) -> Comparison {
+        let diff = value.checked_sub(expected).map(LogNum::abs).ok();
+        let scale = if value.ln_abs() >= expected.ln_abs() {
+            value.abs()
+        } else {
+            expected.abs()
+        };
+        let abs_error = diff.map_or(f64::INFINITY, LogNum::to_f64);
+        let rel_error = match diff {
+            Some(_) if scale.is_zero() => 0.0,
+            Some(d) => d.checked_div(scale).map_or(f64::INFINITY, LogNum::to_f64),
+            None => f64::INFINITY,
+        };
+        let (a, b) = (value.to_f64(), expected.to_f64());
+        let equal = if a.is_finite() && b.is_finite() {
+            approx::relative_eq!(a, b, epsilon = self.abs, max_relative = self.rel)
+        } else {
+            rel_error <= self.rel
+        };
+        Comparison {
+            abs_error,
+            rel_error,
+            ratio: (abs_error / self.abs).min(rel_error / self.rel),
+            equal,
+        }
+    }
+}
+
+/// The outcome of one comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Comparison {
+    /// `|value - expected|` (infinite when beyond `f64`).
+    pub abs_error: f64,
+    /// `|value - expected| / max(|value|, |expected|)` (0 when both are 0). Near zero, where
+    /// the absolute tolerance decides, this is large by nature.
+    pub rel_error: f64,
+    /// How close to failing: `min(abs_error / tol.abs, rel_error / tol.rel)`; above 1 fails.
+    pub ratio: f64,
+    /// Whether they agree within the tolerance.
+    pub equal: bool,
+}
+
+/// How the checker samples and compares.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CheckOptions {
+    /// The seed every instance is drawn from.
+    pub seed: u64,
+    /// Instances per range size; they cycle through the regimes ordinary, extreme, peaked.
+    pub samples: usize,
+    /// The range sizes (`K`) to check at.
+    pub sizes: Vec<usize>,
+    /// The magnitude of extreme values (logits up to `±extreme`).
+    pub extreme: f64,
+    /// At most this many free-index assignments per instance; beyond it they are drawn at random.
+    pub max_assignments: usize,
+    /// The tolerance between lines.
+    pub tolerance: Tolerance,
+    /// Also compare the reference with central differences (reported, never failing a step).
+    pub cross_check: bool,
+}
+
+impl Default for CheckOptions {
+    /// Seed 0; sizes 2, 3, 5, 12; three instances per size (one per regime); extremes of ±50;
+    /// every assignment up to 4096 per instance; [`Tolerance::STEP`]; cross-check on.
+    fn default() -> Self {
+        let s = SampleOptions::default();
+        CheckOptions {
+            seed: 0,
+            samples: s.per_size,
+            sizes: s.sizes,
+            extreme: s.extreme,
+            max_assignments: 4096,
+            tolerance: Tolerance::STEP,
+            cross_check: true,
+        }
+    }
+}
+
+/// What a failing line was compared with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Against {
+    /// The reference (the goal's numeric value).
+    Reference,
+    /// The previous line (used where the reference has no value).
+    Previous,
+}
+
+/// One sample: the instance and the free-index values. Enough to reproduce it with
+/// [`sample::draw`]`(problem, &sizes, seed, regime, extreme)`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SamplePoint {
+    /// The size of each range (`K`).
+    pub sizes: BTreeMap<String, usize>,
+    /// The instance's seed.
+    pub seed: u64,
+    /// The instance's regime.
+    pub regime: Regime,
+    /// The magnitude of extreme values used.
+    pub extreme: f64,
+    /// The free-index values.
+    pub free: Assignment,
+    /// Every input variable's values.
+    pub inputs: BTreeMap<String, VarValues>,
+}
+
+impl SamplePoint {
+    fn new(instance: &Instance, free: &Assignment) -> SamplePoint {
+        SamplePoint {
+            sizes: instance.sizes.clone(),
+            seed: instance.seed,
+            regime: instance.regime,
+            extreme: instance.extreme,
+            free: free.clone(),
+            inputs: instance.values.clone(),
+        }
+    }
+}
+
+/// A sample at which a line disagrees with what it should equal.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Counterexample {
+    /// What the line was compared with.
+    pub against: Against,
+    /// Where.
+    pub at: SamplePoint,
+    /// The line's value.
+    pub value: f64,
+    /// The value it should have had.
+    pub expected: f64,
+    /// `|value - expected|`.
+    pub abs_error: f64,
+    /// The relative error.
+    pub rel_error: f64,
+}
+
+/// A sample at which a line has no value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DomainFailure {
+    /// What went wrong (`log of a non-positive number (-1e0)`).
+    pub message: String,
+    /// Where.
+    pub at: SamplePoint,
+}
+
+/// The verdict on one line.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Status {
+    /// Agreed at every sample.
+    Pass,
+    /// Numerically false; the first counterexample found (smallest sizes first).
+    Fail(Box<Counterexample>),
+    /// Undefined at some sample (and not false at any); the first such sample.
+    DomainError(Box<DomainFailure>),
+    /// The line cannot be evaluated at all (unknown symbol, undeclared index...).
+    Invalid {
+        /// Why.
+        message: String,
+    },
+    /// Evaluated, but no sample had anything to compare it with.
+    Unchecked {
+        /// Why.
+        message: String,
+    },
+}
+
+impl Status {
+    /// True for [`Status::Pass`].
+    pub fn is_pass(&self) -> bool {
+        matches!(self, Status::Pass)
+    }
+
+    /// Precedence when several samples disagree: the most serious verdict is kept.
+    fn rank(&self) -> u8 {
+        match self {
+            Status::Pass | Status::Unchecked { .. } => 0,
+            Status::DomainError(_) => 1,
+            Status::Fail(_) => 2,
+            Status::Invalid { .. } => 3,
+        }
+    }
+}
+
+/// The check of one line: the goal (number 0) or a step.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepReport {
+    /// 0 for the goal, then 1, 2, ... for the steps (or `show` lines) in order.
+    pub number: usize,
+    /// The step's title (`goal` for the goal).
+    pub title: String,
+    /// The rules that fired in the step.
+    pub rules: Vec<String>,
+    /// The line's expression.
+    pub expr: Expr,
+    /// Samples at which the line was compared (for the goal: evaluated).
+    pub samples: usize,
+    /// The largest absolute error against the reference (or previous line) over all samples.
+    pub max_abs_error: f64,
+    /// The largest relative error against the reference (or previous line) over all samples.
+    pub max_rel_error: f64,
+    /// The largest [`Comparison::ratio`]: how close the line came to failing (1 is the limit).
+    pub max_error_ratio: f64,
+    /// Samples at which the line disagrees with the previous line (nonzero after a false line).
+    pub disagreements_with_previous: usize,
+    /// The verdict.
+    pub status: Status,
+    /// The checks of the step's lemmas.
+    pub lemmas: Vec<CheckReport>,
+}
+
+/// The forward-mode reference compared with central differences.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CrossCheck {
+    /// Samples compared.
+    pub samples: usize,
+    /// Samples at which central differences failed to evaluate (e.g. a step crossing a domain).
+    pub errors: usize,
+    /// Samples at which they disagree beyond [`Tolerance::CROSS_CHECK`].
+    pub disagreements: usize,
+    /// The largest absolute difference.
+    pub max_abs_error: f64,
+    /// The largest relative difference.
+    pub max_rel_error: f64,
+    /// The largest [`Comparison::ratio`] against [`Tolerance::CROSS_CHECK`].
+    pub max_error_ratio: f64,
+}
+
+/// The check of a derivation (or of `show` lines, or of an `expect`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CheckReport {
+    /// The first line: the goal, whose value is the reference.
+    pub goal: StepReport,
+    /// Each following line.
+    pub steps: Vec<StepReport>,
+    /// The reference against central differences, when the goal is a derivative and
+    /// [`CheckOptions::cross_check`] is on.
+    pub cross_check: Option<CrossCheck>,
+    /// The free indices enumerated.
+    pub free_indices: Vec<String>,
+    /// The number of instances drawn.
+    pub instances: usize,
+    /// The seed.
+    pub seed: u64,
+    /// The range sizes.
+    pub sizes: Vec<usize>,
+    /// The tolerance used.
+    pub tolerance: Tolerance,
+}
+
+impl CheckReport {
+    /// True when every line, and every lemma's every line, passed.
+    pub fn ok(&self) -> bool {
+        self.lines()
+            .all(|s| s.status.is_pass() && s.lemmas.iter().all(CheckReport::ok))
+    }
+
+    /// The goal, then the steps.
+    pub fn lines(&self) -> impl Iterator<Item = &StepReport> {
+        std::iter::once(&self.goal).chain(&self.steps)
+    }
+
+    /// The first line (goal or step, not lemmas) that did not pass.
+    pub fn first_failure(&self) -> Option<&StepReport> {
+        self.lines().find(|s| !s.status.is_pass())
+    }
+
+    /// The number of the first numerically false line (for `show` lines: line `n` is
+    /// `lines[n - 1]`).
+    pub fn first_false(&self) -> Option<usize> {
+        self.lines()
+            .find(|s| matches!(s.status, Status::Fail(_)))
+            .map(|s| s.number)
+    }
+}
+
+/// Checks every line of `d` and, recursively, of its lemmas.
+pub fn check_derivation(problem: &Problem, d: &Derivation, opts: &CheckOptions) -> CheckReport {
+    let lines = d
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| Line {
+            number: i + 1,
+            title: step.title.clone(),
+            rules: step.rules.iter().map(|r| r.to_string()).collect(),
+            expr: &step.expr,
+            lemmas: step
+                .lemmas
+                .iter()
+                .map(|l| check_derivation(problem, l, opts))
+                .collect(),
+        })
+        .collect();
+    check_chain(problem, &d.goal, lines, opts)
+}
+
+/// Checks hand-written lines (`show start` then `= line` ...): each against the previous one and
+/// against `start`'s value. Line `n` of the report is `lines[n - 1]`; see
+/// [`CheckReport::first_false`].
+pub fn check_lines(
+    problem: &Problem,
+    start: &Expr,
+    lines: &[Expr],
+    opts: &CheckOptions,
+) -> CheckReport {
+    let lines = lines
+        .iter()
+        .enumerate()
+        .map(|(i, expr)| Line {
+            number: i + 1,
+            title: format!("line {}", i + 1),
+            rules: Vec::new(),
+            expr,
+            lemmas: Vec::new(),
+        })
+        .collect();
+    check_chain(problem, start, lines, opts)
+}
+
+/// Checks that `expect` equals `result` (a derivation's result) numerically: the report's goal
+/// is `result`, its single step (titled `expect`) is `expect`.
+pub fn check_expect(
+    problem: &Problem,
+    result: &Expr,
+    expect: &Expr,
+    opts: &CheckOptions,
+) -> CheckReport {
+    let line = Line {
+        number: 1,
+        title: "expect".to_string(),
+        rules: Vec::new(),
+        expr: expect,
+        lemmas: Vec::new(),
+    };
+    check_chain(problem, result, vec![line], opts)
+}
+
+/// One line to check, with what the report says about it.
+struct Line<'a> {
+    number: usize,
+    title: String,
+    rules: Vec<String>,
+    expr: &'a Expr,
+    lemmas: Vec<CheckReport>,
+}
+
+/// What is gathered about one line over all samples.
+struct Acc {
+    samples: usize,
+    max_abs: f64,
+    max_rel: f64,
+    max_ratio: f64,
+    disagreements: usize,
+    status: Status,
+}
+
+impl Acc {
+    fn new() -> Acc {
+        Acc {
+            samples: 0,
+            max_abs: 0.0,
+            max_rel: 0.0,
+            max_ratio: 0.0,
+            disagreements: 0,
+            status: Status::Pass,
+        }
+    }
+
+    /// Keeps `status` if it is more serious than the current one (the first of equal rank).
+    fn escalate(&mut self, status: impl FnOnce() -> Status, rank: u8) {
+        if rank > self.status.rank() {
+            self.status = status();
+        }
+    }
+
+    /// Records an evaluation error at a sample.
+    fn error(&mut self, e: &EvalError, instance: &Instance, free: &Assignment) {
+        if e.is_domain() {
+            let at = SamplePoint::new(instance, free);
+            let message = e.to_string();
+            self.escalate(
+                || Status::DomainError(Box::new(DomainFailure { message, at })),
+                1,
+            );
+        } else {
+            let message = e.to_string();
+            self.escalate(|| Status::Invalid { message }, 3);
+        }
+    }
+
+    /// Compares a line's value with the reference (or the previous line) at a sample.
+    fn record(&mut self, value: LogNum, sample: &Sample, tol: Tolerance) {
+        if let Some(p) = sample.previous {
+            if !tol.compare(value, p).equal {
+                self.disagreements += 1;
+            }
+        }
+        let (expected, against) = match (sample.reference, sample.previous) {
+            (Some(r), _) => (r, Against::Reference),
+            (None, Some(p)) => (p, Against::Previous),
+            (None, None) => return,
+        };
+        let c = tol.compare(value, expected);
+        self.samples += 1;
+        self.max_abs = self.max_abs.max(c.abs_error);
+        self.max_rel = self.max_rel.max(c.rel_error);
+        self.max_ratio = self.max_ratio.max(c.ratio);
+        if !c.equal {
+            let fail = || {
+                Status::Fail(Box::new(Counterexample {
+                    against,
+                    at: SamplePoint::new(sample.instance, sample.free),
+                    value: value.to_f64(),
+                    expected: expected.to_f64(),
+                    abs_error: c.abs_error,
+                    rel_error: c.rel_error,
+                }))
+            };
+            self.escalate(fail, 2);
+        }
+    }
+
+    fn report(self, line: Line<'_>) -> StepReport {
+        let status = match self.status {
+            Status::Pass if self.samples == 0 => Status::Unchecked {
+                message: "no sample had a value to compare with".to_string(),
+            },
+            other => other,
+        };
+        StepReport {
+            number: line.number,
+            title: line.title,
+            rules: line.rules,
+            expr: line.expr.clone(),
+            samples: self.samples,
+            max_abs_error: self.max_abs,
+            max_rel_error: self.max_rel,
+            max_error_ratio: self.max_ratio,
+            disagreements_with_previous: self.disagreements,
+            status,
+            lemmas: line.lemmas,
+        }
+    }
+}
+
+/// The values a line is compared with at one sample.
+struct Sample<'s> {
+    instance: &'s Instance,
+    free: &'s Assignment,
+    reference: Option<LogNum>,
+    previous: Option<LogNum>,
+}
+
+/// Checks `start` and the `lines` after it.
+fn check_chain(
+    problem: &Problem,
+    start: &Expr,
+    lines: Vec<Line<'_>>,
+    opts: &CheckOptions,
+) -> CheckReport {
+    let names: BTreeSet<String> = std::iter::once(start)
+        .chain(lines.iter().map(|l| l.expr))
+        .flat_map(free_indices)
+        .collect();
+    let mut goal = Acc::new();
+    let mut accs: Vec<Acc> = lines.iter().map(|_| Acc::new()).collect();
+    let mut cross = (opts.cross_check && matches!(start, Expr::Deriv(..))).then(CrossAcc::new);
+    let setup = ranges(problem, &names).and_then(|ranges| {
+        let sample_opts = SampleOptions {
+            sizes: opts.sizes.clone(),
+            per_size: opts.samples,
+            extreme: opts.extreme,
+        };
+        let instances =
+            sample::instances(problem, opts.seed, &sample_opts).map_err(|e| e.to_string())?;
+        Ok((ranges, instances))
+    });
+    let instances = match setup {
+        Ok((ranges, instances)) => {
+            for inst in &instances {
+                let mut ev = Evaluator::new(problem, inst, &Assignment::new());
+                for free in assignments(&ranges, inst, opts.max_assignments) {
+                    ev.set_free(&free);
+                    let reference = ev.eval(start);
+                    match &reference {
+                        Ok(_) => goal.samples += 1,
+                        Err(e) => goal.error(e, inst, &free),
+                    }
+                    if let (Some(cc), Ok(r)) = (cross.as_mut(), &reference) {
+                        cc.record(problem, start, *r, inst, &free);
+                    }
+                    let mut sample = Sample {
+                        instance: inst,
+                        free: &free,
+                        reference: reference.as_ref().ok().copied(),
+                        previous: reference.as_ref().ok().copied(),
+                    };
+                    for (line, acc) in lines.iter().zip(accs.iter_mut()) {
+                        match ev.eval(line.expr) {
+                            Ok(v) => {
+                                acc.record(v, &sample, opts.tolerance);
+                                sample.previous = Some(v);
+                            }
+                            Err(e) => {
+                                acc.error(&e, inst, &free);
+                                sample.previous = None;
+                            }
+                        }
+                    }
+                }
+            }
+            instances.len()
+        }
+        Err(message) => {
+            for acc in std::iter::once(&mut goal).chain(accs.iter_mut()) {
+                acc.status = Status::Invalid {
+                    message: message.clone(),
+                };
+            }
+            0
+        }
+    };
+    let goal_line = Line {
+        number: 0,
+        title: "goal".to_string(),
+        rules: Vec::new(),
+        expr: start,
+        lemmas: Vec::new(),
+    };
+    CheckReport {
+        goal: goal.report(goal_line),
+        steps: accs
+            .into_iter()
+            .zip(lines)
+            .map(|(a, l)| a.report(l))
+            .collect(),
+        cross_check: cross.map(CrossAcc::finish),
+        free_indices: names.into_iter().collect(),
+        instances,
+        seed: opts.seed,
+        sizes: opts.sizes.clone(),
+        tolerance: opts.tolerance,
+    }
+}
+
+/// The range upper end of each free index, or why one is missing.
+fn ranges(problem: &Problem, names: &BTreeSet<String>) -> Result<Vec<(String, String)>, String> {
+    names
+        .iter()
+        .map(|n| match problem.upper_of(n) {
+            Some(u) => Ok((n.clone(), u.to_string())),
+            None => Err(format!("free index `{n}` has no `index` declaration")),
+        })
+        .collect()
+}
+
+/// Every assignment of the free indices at `instance`, or `max` random ones if there are more.
+fn assignments(ranges: &[(String, String)], instance: &Instance, max: usize) -> Vec<Assignment> {
+    let sizes: Vec<usize> = ranges
+        .iter()
+        .map(|(_, u)| instance.size(u).unwrap_or(0))
+        .collect();
+    let total = sizes.iter().try_fold(1usize, |acc, &n| acc.checked_mul(n));
+    let make = |values: &[usize]| -> Assignment {
+        ranges
+            .iter()
+            .map(|(n, _)| n.clone())
+            .zip(values.iter().copied())
+            .collect()
+    };
+    match total {
+        Some(t) if t <= max => {
+            let mut out = Vec::with_capacity(t);
+            let mut values = vec![1usize; sizes.len()];
+            for _ in 0..t {
+                out.push(make(&values));
+                for (v, &n) in values.iter_mut().zip(&sizes).rev() {
+                    if *v < n {
+                        *v += 1;
+                        break;
+                    }
+                    *v = 1;
+                }
+            }
+            out
+        }
+        _ => {
+            let mut rng = SplitMix64::new(instance.seed ^ 0xA55A_A55A_A55A_A55A);
+            (0..max)
+                .map(|_| {
+                    let values: Vec<usize> = sizes.iter().map(|&n| rng.below(n) + 1).collect();
+                    make(&values)
+                })
+                .collect()
+        }
+    }
+}
+
+/// Gathers the central-difference cross-check of the reference.
+struct CrossAcc(CrossCheck);
+
+impl CrossAcc {
+    fn new() -> CrossAcc {
+        CrossAcc(CrossCheck {
+            samples: 0,
+            errors: 0,
+            disagreements: 0,
+            max_abs_error: 0.0,
+            max_rel_error: 0.0,
+            max_error_ratio: 0.0,
+        })
+    }
+
+    fn record(
+        &mut self,
+        problem: &Problem,
+        goal: &Expr,
+        reference: LogNum,
+        inst: &Instance,
+        free: &Assignment,
+    ) {
+        let Expr::Deriv(f, x) = goal else { return };
+        let cd = central_difference(f, x, problem, inst, free).and_then(LogNum::from_f64);
+        let Ok(cd) = cd else {
+            self.0.errors += 1;
+            return;
+        };
+        let c = Tolerance::CROSS_CHECK.compare(cd, reference);
+        self.0.samples += 1;
+        self.0.disagreements += usize::from(!c.equal);
+        self.0.max_abs_error = self.0.max_abs_error.max(c.abs_error);
+        self.0.max_rel_error = self.0.max_rel_error.max(c.rel_error);
+        self.0.max_error_ratio = self.0.max_error_ratio.max(c.ratio);
+    }
+
+    fn finish(self) -> CrossCheck {
+        self.0
+    }
+}

@@ -1,1 +1,923 @@
-//! (Placeholder: being written.)
+//! Numeric evaluation of expressions, including unevaluated derivative nodes.
+//!
+//! [`eval`] gives the value of an [`Expr`] at a sampled [`Instance`] and an assignment of the
+//! free indices. It is the checker's only source of numbers and uses no symbolic rule:
+//!
+//! - A defined symbol is computed from its definition with the parameters bound (memoised per
+//!   [`Evaluator`]).
+//! - `d(F)/d(x_i)` is the partial derivative of `F` with respect to the entry `x_i`, every other
+//!   independent quantity held fixed. The symbol `x` is an *input* even when it is defined: in
+//!   `d(L)/d(p_j)` every `p` entry is read at its ordinary value and `L` is differentiated through
+//!   the definitions that lead to `p`. It is computed in forward mode with dual numbers
+//!   ([`Dual`]): seed 1 at `x_i`, 0 elsewhere. [`central_difference`] is an independent
+//!   cross-check.
+//!
+//! **Stability.** Every intermediate value is a [`LogNum`]: a sign and the natural logarithm of
+//! the magnitude. Products, quotients and powers add and scale logarithms, `exp` *is* the
+//! logarithm, and a sum is a signed log-sum-exp (scaled by its largest term). So `exp(s_j)` at
+//! `s_j = 1000` and `exp(s_j) / sum_m exp(s_m)` are both finite and accurate; nothing is written
+//! specially for softmax. A value overflows only if its logarithm exceeds `f64::MAX`, and a zero
+//! is exact (`ln = -inf`), so there is no `0 * inf`.
+//!
+//! **Errors.** Logarithms of non-positive numbers, division by zero and square roots of negative
+//! numbers are [`EvalError`]s (see [`EvalError::is_domain`]), never a NaN.
+
+use crate::expr::{Expr, Func, Index, Symbol};
+use crate::index::{free_indices, has_loose_bound};
+use crate::problem::{Definition, Kind, Problem, VarDecl};
+use crate::rational::Rational;
+use crate::sample::Instance;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Values of the free indices, by name (1-based).
+pub type Assignment = BTreeMap<String, usize>;
+
+/// Why an expression has no value at an instance.
+#[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize)]
+pub enum EvalError {
+    /// The logarithm of zero or of a negative number.
+    #[error("log of a non-positive number ({0:e})")]
+    LogOfNonPositive(f64),
+    /// A division by zero (a negative power of zero).
+    #[error("division by zero")]
+    DivisionByZero,
+    /// The square root of a negative number.
+    #[error("square root of a negative number ({0:e})")]
+    SqrtOfNegative(f64),
+    /// A non-integer or non-constant power of a negative number.
+    #[error("power {exponent} of the negative number {base:e}")]
+    PowerOfNegative {
+        /// The base.
+        base: f64,
+        /// The exponent.
+        exponent: f64,
+    },
+    /// The derivative of `sqrt` or of a fractional power at zero.
+    #[error("derivative of a fractional power at zero")]
+    InfiniteSlope,
+    /// A value too large even for the logarithmic representation, or not representable as `f64`.
+    #[error("numeric overflow")]
+    Overflow,
+    /// A symbol that is neither a variable, a definition nor a range upper end.
+    #[error("unknown symbol `{0}`")]
+    UnknownSymbol(String),
+    /// A symbol used with the wrong number of indices.
+    #[error("`{name}` takes {expected} indices, used with {found}")]
+    Arity {
+        /// The symbol.
+        name: String,
+        /// Its declared number of indices.
+        expected: usize,
+        /// The number it was used with.
+        found: usize,
+    },
+    /// An index value outside the range of its position.
+    #[error("index value {value} is out of range for `{name}`")]
+    OutOfRange {
+        /// The symbol.
+        name: String,
+        /// The offending index value.
+        value: usize,
+    },
+    /// A free index with no value in the assignment.
+    #[error("free index `{0}` has no value")]
+    UnboundIndex(String),
+    /// A bound index with no enclosing sum.
+    #[error("bound index #{0} has no enclosing sum")]
+    LooseBound(u32),
+    /// A sum whose range upper end has no size in the instance.
+    #[error("sum over an unknown range `{0}`")]
+    UnknownRange(String),
+    /// A definition that depends on itself.
+    #[error("definition of `{0}` depends on itself")]
+    Cycle(String),
+    /// A derivative inside the function of another derivative (not supported in forward mode).
+    #[error("derivative of an expression containing a derivative is not supported")]
+    NestedDerivative,
+    /// A derivative with respect to something that is not a variable or a definition.
+    #[error("cannot differentiate with respect to `{0}`")]
+    NotAnInput(String),
+    /// The expression is nested too deeply to evaluate safely.
+    #[error("expression nested too deeply")]
+    TooDeep,
+}
+
+impl EvalError {
+    /// True for a mathematical domain error (the expression is undefined at this instance), as
+    /// opposed to an ill-formed expression or problem.
+    pub fn is_domain(&self) -> bool {
+        matches!(
+            self,
+            EvalError::LogOfNonPositive(_)
+                | EvalError::DivisionByZero
+                | EvalError::SqrtOfNegative(_)
+                | EvalError::PowerOfNegative { .. }
+                | EvalError::InfiniteSlope
+                | EvalError::Overflow
+        )
+    }
+}
+
+/// A real number stored as a sign and the natural logarithm of its magnitude.
+///
+/// Invariant: `ln_abs` is finite, or `-inf` exactly when the number is zero (and then `sign` is
+/// 0). Operations that would break it return [`EvalError::Overflow`].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct LogNum {
+    sign: i8,
+    ln_abs: f64,
+}
+
+impl LogNum {
+    /// Zero.
+    pub const ZERO: LogNum = LogNum {
+        sign: 0,
+        ln_abs: f64::NEG_INFINITY,
+    };
+    /// One.
+    pub const ONE: LogNum = LogNum {
+        sign: 1,
+        ln_abs: 0.0,
+    };
+
+    /// Builds from a sign and a log-magnitude, enforcing the invariant.
+    fn make(sign: i8, ln_abs: f64) -> Result<LogNum, EvalError> {
+        if sign == 0 || ln_abs == f64::NEG_INFINITY {
+            Ok(LogNum::ZERO)
+        } else if ln_abs.is_finite() {
+            Ok(LogNum {
+                sign: sign.signum(),
+                ln_abs,
+            })
+        } else {
+            Err(EvalError::Overflow)
+        }
+    }
+
+    /// The number `x`; infinities and NaN are [`EvalError::Overflow`].
+    pub fn from_f64(x: f64) -> Result<LogNum, EvalError> {
+        if !x.is_finite() {
+            return Err(EvalError::Overflow);
+        }
+        let sign = if x > 0.0 {
+            1
+        } else if x < 0.0 {
+            -1
+        } else {
+            0
+        };
+        LogNum::make(sign, x.abs().ln())
+    }
+
+    /// The exact rational `r`, rounded.
+    pub fn from_rational(r: Rational) -> LogNum {
+        let (n, d) = (r.numer(), r.denom());
+        let sign = if n > 0 {
+            1
+        } else if n < 0 {
+            -1
+        } else {
+            0
+        };
+        let ln = (n.unsigned_abs() as f64).ln() - (d as f64).ln();
+        LogNum::make(sign, ln).unwrap_or(LogNum::ZERO)
+    }
+
+    /// The nearest `f64` (infinite when the magnitude exceeds `f64::MAX`).
+    pub fn to_f64(self) -> f64 {
+        f64::from(self.sign) * self.ln_abs.exp()
+    }
+
+    /// The sign: -1, 0 or 1.
+    pub fn sign(self) -> i8 {
+        self.sign
+    }
+
+    /// The natural logarithm of the magnitude (`-inf` for zero).
+    pub fn ln_abs(self) -> f64 {
+        self.ln_abs
+    }
+
+    /// True for zero.
+    pub fn is_zero(self) -> bool {
+        self.sign == 0
+    }
+
+    /// `|self|`.
+    pub fn abs(self) -> LogNum {
+        LogNum {
+            sign: self.sign.abs(),
+            ln_abs: self.ln_abs,
+        }
+    }
+
+    /// `self * other`.
+    pub fn checked_mul(self, other: LogNum) -> Result<LogNum, EvalError> {
+        if self.is_zero() || other.is_zero() {
+            return Ok(LogNum::ZERO);
+        }
+        LogNum::make(self.sign * other.sign, self.ln_abs + other.ln_abs)
+    }
+
+    /// `1 / self`.
+    pub fn recip(self) -> Result<LogNum, EvalError> {
+        if self.is_zero() {
+            return Err(EvalError::DivisionByZero);
+        }
+        LogNum::make(self.sign, -self.ln_abs)
+    }
+
+    /// `self / other`.
+    pub fn checked_div(self, other: LogNum) -> Result<LogNum, EvalError> {
+        self.checked_mul(other.recip()?)
+    }
+
+    /// The sum of `terms`, computed as a signed log-sum-exp scaled by the largest term.
+    pub fn sum(terms: &[LogNum]) -> Result<LogNum, EvalError> {
+        let mut acc = LogSum::EMPTY;
+        terms.iter().for_each(|t| acc.push(*t));
+        acc.finish()
+    }
+
+    /// `self - other`.
+    pub fn checked_sub(self, other: LogNum) -> Result<LogNum, EvalError> {
+        LogNum::sum(&[self, -other])
+    }
+
+    /// `self ^ r` for a constant exponent; a negative base needs an integer exponent.
+    pub fn powf(self, r: f64) -> Result<LogNum, EvalError> {
+        if r == 0.0 {
+            return Ok(LogNum::ONE);
+        }
+        if self.is_zero() {
+            return if r > 0.0 {
+                Ok(LogNum::ZERO)
+            } else {
+                Err(EvalError::DivisionByZero)
+            };
+        }
+        // An exponent computed in log space (say the range size `K`) carries rounding noise; a
+        // negative base only has powers at integers, so snap to one that is that close.
+        let r = if self.sign < 0 && (r - r.round()).abs() <= 1e-9 * r.abs().max(1.0) {
+            r.round()
+        } else {
+            r
+        };
+        let integer = r.fract() == 0.0 && r.abs() < 9.0e15;
+        if self.sign < 0 && !integer {
+            return Err(EvalError::PowerOfNegative {
+                base: self.to_f64(),
+                exponent: r,
+            });
+        }
+        let odd = integer && (r % 2.0).abs() == 1.0;
+        let sign = if self.sign < 0 && odd { -1 } else { 1 };
+        LogNum::make(sign, r * self.ln_abs)
+    }
+
+    /// `exp(self)`.
+    pub fn exp(self) -> Result<LogNum, EvalError> {
+        LogNum::make(1, self.to_f64())
+    }
+
+    /// `log(self)`; needs a positive argument.
+    pub fn ln(self) -> Result<LogNum, EvalError> {
+        if self.sign <= 0 {
+            return Err(EvalError::LogOfNonPositive(self.to_f64()));
+        }
+        LogNum::from_f64(self.ln_abs)
+    }
+
+    /// `sqrt(self)`; needs a non-negative argument.
+    pub fn sqrt(self) -> Result<LogNum, EvalError> {
+        if self.sign < 0 {
+            return Err(EvalError::SqrtOfNegative(self.to_f64()));
+        }
+        LogNum::make(self.sign, self.ln_abs / 2.0)
+    }
+}
+
+impl std::ops::Neg for LogNum {
+    type Output = LogNum;
+
+    /// `-self` (exact).
+    fn neg(self) -> LogNum {
+        LogNum {
+            sign: -self.sign,
+            ln_abs: self.ln_abs,
+        }
+    }
+}
+
+/// A running signed log-sum-exp: the terms so far, scaled by the largest of them.
+#[derive(Clone, Copy, Debug)]
+struct LogSum {
+    max: f64,
+    acc: f64,
+}
+
+impl LogSum {
+    const EMPTY: LogSum = LogSum {
+        max: f64::NEG_INFINITY,
+        acc: 0.0,
+    };
+
+    fn push(&mut self, t: LogNum) {
+        if t.is_zero() {
+            return;
+        }
+        let sign = f64::from(t.sign);
+        if t.ln_abs > self.max {
+            let rescale = if self.acc == 0.0 {
+                0.0
+            } else {
+                self.acc * (self.max - t.ln_abs).exp()
+            };
+            self.acc = rescale + sign;
+            self.max = t.ln_abs;
+        } else {
+            self.acc += sign * (t.ln_abs - self.max).exp();
+        }
+    }
+
+    fn finish(self) -> Result<LogNum, EvalError> {
+        if self.acc == 0.0 || self.max == f64::NEG_INFINITY {
+            return Ok(LogNum::ZERO);
+        }
+        let a = LogNum::from_f64(self.acc)?;
+        LogNum::make(a.sign, self.max + a.ln_abs)
+    }
+}
+
+/// A running sum of dual numbers.
+struct DualSum {
+    v: LogSum,
+    d: LogSum,
+}
+
+impl DualSum {
+    fn new() -> DualSum {
+        DualSum {
+            v: LogSum::EMPTY,
+            d: LogSum::EMPTY,
+        }
+    }
+
+    fn push(&mut self, t: Dual) {
+        self.v.push(t.v);
+        self.d.push(t.d);
+    }
+
+    fn finish(self) -> Result<Dual, EvalError> {
+        Ok(Dual {
+            v: self.v.finish()?,
+            d: self.d.finish()?,
+        })
+    }
+}
+
+/// A forward-mode dual number: a value and its derivative with respect to the seeded input.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Dual {
+    /// The value.
+    pub v: LogNum,
+    /// The derivative.
+    pub d: LogNum,
+}
+
+impl Dual {
+    /// A quantity that does not depend on the seeded input.
+    pub fn constant(v: LogNum) -> Dual {
+        Dual { v, d: LogNum::ZERO }
+    }
+
+    /// The product rule for one more factor: `(u v)' = u' v + u v'` (nothing is divided out).
+    fn times(self, f: Dual) -> Result<Dual, EvalError> {
+        let mut d = LogSum::EMPTY;
+        d.push(self.d.checked_mul(f.v)?);
+        d.push(self.v.checked_mul(f.d)?);
+        Ok(Dual {
+            v: self.v.checked_mul(f.v)?,
+            d: d.finish()?,
+        })
+    }
+
+    /// `self ^ r` for a constant exponent.
+    fn powc(self, r: f64) -> Result<Dual, EvalError> {
+        let v = self.v.powf(r)?;
+        if self.d.is_zero() || r == 0.0 {
+            return Ok(Dual::constant(v));
+        }
+        let slope = self.v.powf(r - 1.0).map_err(|e| match e {
+            EvalError::DivisionByZero => EvalError::InfiniteSlope,
+            other => other,
+        })?;
+        let d = LogNum::from_f64(r)?
+            .checked_mul(slope)?
+            .checked_mul(self.d)?;
+        Ok(Dual { v, d })
+    }
+
+    /// `self ^ e` for an exponent that may depend on the seeded input.
+    fn pow(self, e: Dual) -> Result<Dual, EvalError> {
+        if e.d.is_zero() {
+            return self.powc(e.v.to_f64());
+        }
+        if self.v.sign() <= 0 {
+            return Err(EvalError::PowerOfNegative {
+                base: self.v.to_f64(),
+                exponent: e.v.to_f64(),
+            });
+        }
+        let ln_b = self.v.ln()?;
+        let v = e.v.checked_mul(ln_b)?.exp()?;
+        let inner = LogNum::sum(&[
+            e.d.checked_mul(ln_b)?,
+            e.v.checked_mul(self.d)?.checked_div(self.v)?,
+        ])?;
+        Ok(Dual {
+            v,
+            d: v.checked_mul(inner)?,
+        })
+    }
+
+    /// `exp`, `log` or `sqrt`.
+    fn func(self, f: Func) -> Result<Dual, EvalError> {
+        match f {
+            Func::Exp => {
+                let v = self.v.exp()?;
+                Ok(Dual {
+                    v,
+                    d: v.checked_mul(self.d)?,
+                })
+            }
+            Func::Log => Ok(Dual {
+                v: self.v.ln()?,
+                d: self.d.checked_div(self.v)?,
+            }),
+            Func::Sqrt => {
+                self.v.sqrt()?;
+                self.powc(0.5)
+            }
+        }
+    }
+}
+
+/// What a symbol occurrence denotes at the place it is evaluated.
+enum Resolved {
+    /// An entry of a variable or a defined symbol.
+    Entry(Key),
+    /// A range upper end (`K`): its size.
+    Size(LogNum),
+}
+
+/// An entry resolved against the problem: the symbol's position (variables first, then
+/// definitions) and its 1-based index values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Key {
+    id: usize,
+    idx: Vec<usize>,
+}
+
+/// The deepest expression nesting (plus definition chain) the evaluator accepts.
+const MAX_DEPTH: usize = 400;
+
+/// Where an expression is being evaluated.
+struct Env<'a> {
+    /// The parameters of the definition being evaluated (they shadow the free indices).
+    params: Vec<(&'a str, usize)>,
+    /// The values of the enclosing sums' indices, innermost last.
+    bound: Vec<usize>,
+    /// The input seeded with derivative 1, if a derivative is being taken.
+    seed: Option<Key>,
+    /// True inside a definition's body (nodes owned by the problem, so their addresses are
+    /// stable for the evaluator's lifetime).
+    in_def: bool,
+}
+
+impl Env<'_> {
+    fn top() -> Env<'static> {
+        Env {
+            params: Vec::new(),
+            bound: Vec::new(),
+            seed: None,
+            in_def: false,
+        }
+    }
+}
+
+/// A fast non-cryptographic hasher for the memo tables (the Fx hash of rustc): the keys are
+/// small integers, and SipHash dominated the evaluator's profile.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        bytes.iter().for_each(|b| self.write_u64(u64::from(*b)));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A hash map with [`FxHasher`].
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// Values memoised under one seed.
+#[derive(Default)]
+struct Memo {
+    /// Entries of defined symbols.
+    entries: FxMap<Key, Dual>,
+    /// Closed sums inside definitions (no free or outer bound index), by node address.
+    closed: FxMap<usize, Dual>,
+}
+
+/// Evaluates expressions at one instance and one free-index assignment, memoising definitions.
+///
+/// Reuse one evaluator for every line at the same instance and assignment: each entry of a
+/// defined symbol, and each closed sum inside a definition (the `sum_m exp(s_m)` of a softmax),
+/// is computed once per seeded input.
+pub struct Evaluator<'a> {
+    problem: &'a Problem,
+    instance: &'a Instance,
+    free: Assignment,
+    memo: FxMap<Option<Key>, Memo>,
+    closed: FxMap<usize, bool>,
+    perturb: Option<(Key, LogNum)>,
+    active: Vec<usize>,
+    depth: usize,
+    /// Some definition mentions a free index that is not its parameter (`let L = -log(p_y)`),
+    /// so memoised values depend on the assignment.
+    uses_free: bool,
+}
+
+impl<'a> Evaluator<'a> {
+    /// An evaluator for `instance` with the free indices at `free`.
+    pub fn new(problem: &'a Problem, instance: &'a Instance, free: &Assignment) -> Evaluator<'a> {
+        Evaluator {
+            problem,
+            instance,
+            free: free.clone(),
+            memo: FxMap::default(),
+            closed: FxMap::default(),
+            perturb: None,
+            active: Vec::new(),
+            depth: 0,
+            uses_free: problem.defs.iter().any(|d| {
+                free_indices(&d.body)
+                    .iter()
+                    .any(|i| !d.symbol.indices.contains(&Index::Free(i.clone())))
+            }),
+        }
+    }
+
+    /// Moves to another assignment of the free indices, keeping the memoised values that cannot
+    /// depend on it (all of them, unless a definition mentions a free index of its own).
+    pub fn set_free(&mut self, free: &Assignment) {
+        if self.uses_free {
+            self.memo.clear();
+        }
+        self.free = free.clone();
+    }
+
+    /// The value of `e`.
+    pub fn eval(&mut self, e: &Expr) -> Result<LogNum, EvalError> {
+        Ok(self.node(e, &mut Env::top())?.v)
+    }
+
+    /// Evaluates one node, guarding the recursion depth.
+    fn node(&mut self, e: &Expr, env: &mut Env<'a>) -> Result<Dual, EvalError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(EvalError::TooDeep);
+        }
+        self.depth += 1;
+        let out = self.node_inner(e, env);
+        self.depth -= 1;
+        out
+    }
+
+    fn node_inner(&mut self, e: &Expr, env: &mut Env<'a>) -> Result<Dual, EvalError> {
+        match e {
+            Expr::Num(r) => Ok(Dual::constant(LogNum::from_rational(*r))),
+            Expr::Sym(s) => match self.resolve_symbol(s, env)? {
+                Resolved::Entry(key) => self.entry(&key, &env.seed),
+                Resolved::Size(n) => Ok(Dual::constant(n)),
+            },
+            Expr::Add(xs) => {
+                let mut total = DualSum::new();
+                for x in xs {
+                    total.push(self.node(x, env)?);
+                }
+                total.finish()
+            }
+            Expr::Mul(xs) => {
+                let mut product = Dual::constant(LogNum::ONE);
+                for x in xs {
+                    product = product.times(self.node(x, env)?)?;
+                }
+                Ok(product)
+            }
+            Expr::Pow(b, x) => self.power(b, x, env),
+            Expr::Func(f, a) => self.node(a, env)?.func(*f),
+            Expr::Delta(a, b) => {
+                let same = self.resolve(a, env)? == self.resolve(b, env)?;
+                Ok(Dual::constant(if same {
+                    LogNum::ONE
+                } else {
+                    LogNum::ZERO
+                }))
+            }
+            Expr::Sum(..) if env.in_def && self.is_closed(e) => self.closed_sum(e, env),
+            Expr::Sum(binder, body) => self.sum(binder.upper.as_deref(), body, env),
+            Expr::Deriv(f, x) => self.derivative(f, x, env),
+        }
+    }
+
+    /// `sum body` over `1..=upper`.
+    fn sum(
+        &mut self,
+        upper: Option<&str>,
+        body: &Expr,
+        env: &mut Env<'a>,
+    ) -> Result<Dual, EvalError> {
+        let upper = upper.unwrap_or("?");
+        let n = self
+            .instance
+            .size(upper)
+            .ok_or_else(|| EvalError::UnknownRange(upper.to_string()))?;
+        let mut total = DualSum::new();
+        for i in 1..=n {
+            env.bound.push(i);
+            let t = self.node(body, env);
+            env.bound.pop();
+            total.push(t?);
+        }
+        total.finish()
+    }
+
+    /// Does the node depend on nothing but the instance (no free or outer bound index)?
+    fn is_closed(&mut self, e: &Expr) -> bool {
+        let addr = e as *const Expr as usize;
+        *self
+            .closed
+            .entry(addr)
+            .or_insert_with(|| free_indices(e).is_empty() && !has_loose_bound(e))
+    }
+
+    /// A closed sum inside a definition, memoised by its address under the current seed.
+    fn closed_sum(&mut self, e: &Expr, env: &mut Env<'a>) -> Result<Dual, EvalError> {
+        let addr = e as *const Expr as usize;
+        if let Some(v) = self.memo.get(&env.seed).and_then(|m| m.closed.get(&addr)) {
+            return Ok(*v);
+        }
+        let Expr::Sum(binder, body) = e else {
+            return self.node_inner(e, env);
+        };
+        let v = self.sum(binder.upper.as_deref(), body, env)?;
+        let memo = self.memo.entry(env.seed.clone()).or_default();
+        memo.closed.insert(addr, v);
+        Ok(v)
+    }
+
+    /// `b ^ x`, keeping rational exponents exact so that negative bases work with integers.
+    fn power(&mut self, b: &Expr, x: &Expr, env: &mut Env<'a>) -> Result<Dual, EvalError> {
+        let base = self.node(b, env)?;
+        match x {
+            Expr::Num(r) => base.powc(r.to_f64()),
+            _ => {
+                let exponent = self.node(x, env)?;
+                base.pow(exponent)
+            }
+        }
+    }
+
+    /// `d(f)/d(x)`: forward mode with the seed at the entry `x` names here.
+    fn derivative(&mut self, f: &Expr, x: &Symbol, env: &mut Env<'a>) -> Result<Dual, EvalError> {
+        if env.seed.is_some() {
+            return Err(EvalError::NestedDerivative);
+        }
+        let Resolved::Entry(key) = self.resolve_symbol(x, env)? else {
+            return Err(EvalError::NotAnInput(x.name.clone()));
+        };
+        env.seed = Some(key);
+        let out = self.node(f, env);
+        env.seed = None;
+        Ok(Dual::constant(out?.d))
+    }
+
+    /// The variable or definition at position `id`.
+    fn target(&self, id: usize) -> Option<Target<'a>> {
+        let problem = self.problem;
+        match problem.vars.get(id) {
+            Some(v) => Some(Target::Var(v)),
+            None => problem.defs.get(id - problem.vars.len()).map(Target::Def),
+        }
+    }
+
+    /// What a symbol denotes here; checks its number of indices.
+    fn resolve_symbol(&self, s: &Symbol, env: &Env<'a>) -> Result<Resolved, EvalError> {
+        let problem = self.problem;
+        let found = match problem.vars.iter().position(|v| v.symbol.name == s.name) {
+            Some(i) => Some((i, problem.vars[i].symbol.indices.len())),
+            None => problem
+                .defs
+                .iter()
+                .position(|d| d.symbol.name == s.name)
+                .map(|i| (problem.vars.len() + i, problem.defs[i].symbol.indices.len())),
+        };
+        let Some((id, declared)) = found else {
+            return match self.instance.size(&s.name) {
+                Some(n) if s.indices.is_empty() => Ok(Resolved::Size(LogNum::from_f64(n as f64)?)),
+                _ => Err(EvalError::UnknownSymbol(s.name.clone())),
+            };
+        };
+        if s.indices.len() != declared {
+            return Err(EvalError::Arity {
+                name: s.name.clone(),
+                expected: declared,
+                found: s.indices.len(),
+            });
+        }
+        let idx = s
+            .indices
+            .iter()
+            .map(|i| self.resolve(i, env))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Resolved::Entry(Key { id, idx }))
+    }
+
+    /// The value of an index here.
+    fn resolve(&self, i: &Index, env: &Env<'a>) -> Result<usize, EvalError> {
+        match i {
+            Index::Free(name) => env
+                .params
+                .iter()
+                .rev()
+                .find(|(p, _)| p == name)
+                .map(|(_, v)| *v)
+                .or_else(|| self.free.get(name).copied())
+                .ok_or_else(|| EvalError::UnboundIndex(name.clone())),
+            Index::Bound(n) => usize::try_from(*n)
+                .ok()
+                .and_then(|n| env.bound.len().checked_sub(n + 1))
+                .and_then(|at| env.bound.get(at).copied())
+                .ok_or(EvalError::LooseBound(*n)),
+        }
+    }
+
+    /// The value (and derivative, under a seed) of one entry.
+    fn entry(&mut self, key: &Key, seed: &Option<Key>) -> Result<Dual, EvalError> {
+        if let Some((at, value)) = &self.perturb {
+            if at == key {
+                return Ok(Dual::constant(*value));
+            }
+        }
+        if let Some(s) = seed {
+            if s.id == key.id {
+                let v = self.entry(key, &None)?.v;
+                let d = if s.idx == key.idx {
+                    LogNum::ONE
+                } else {
+                    LogNum::ZERO
+                };
+                return Ok(Dual { v, d });
+            }
+        }
+        match self.target(key.id) {
+            Some(Target::Var(var)) => {
+                let name = &var.symbol.name;
+                let x =
+                    self.instance
+                        .value(name, &key.idx)
+                        .ok_or_else(|| EvalError::OutOfRange {
+                            name: name.clone(),
+                            value: key.idx.iter().copied().max().unwrap_or(0),
+                        })?;
+                Ok(Dual::constant(LogNum::from_f64(x)?))
+            }
+            Some(Target::Def(def)) => self.defined(def, key, seed),
+            None => Err(EvalError::UnknownSymbol(format!("#{}", key.id))),
+        }
+    }
+
+    /// A defined symbol's entry, from its definition with the parameters bound (memoised).
+    fn defined(
+        &mut self,
+        def: &'a Definition,
+        key: &Key,
+        seed: &Option<Key>,
+    ) -> Result<Dual, EvalError> {
+        if let Some(v) = self.memo.get(seed).and_then(|m| m.entries.get(key)) {
+            return Ok(*v);
+        }
+        if self.active.contains(&key.id) {
+            return Err(EvalError::Cycle(def.symbol.name.clone()));
+        }
+        let mut params = Vec::with_capacity(key.idx.len());
+        for (param, value) in def.symbol.indices.iter().zip(&key.idx) {
+            match param {
+                Index::Free(name) => params.push((name.as_str(), *value)),
+                Index::Bound(_) => return Err(EvalError::UnknownSymbol(def.symbol.name.clone())),
+            }
+        }
+        let mut env = Env {
+            params,
+            bound: Vec::new(),
+            seed: seed.clone(),
+            in_def: true,
+        };
+        self.active.push(key.id);
+        let out = self.node(&def.body, &mut env);
+        self.active.pop();
+        let out = out?;
+        let memo = self.memo.entry(seed.clone()).or_default();
+        memo.entries.insert(key.clone(), out);
+        Ok(out)
+    }
+}
+
+/// What a symbol name is declared as.
+#[derive(Clone, Copy)]
+enum Target<'a> {
+    Var(&'a VarDecl),
+    Def(&'a Definition),
+}
+
+/// The value of `e` at `instance` with the free indices at `free`, as an `f64`.
+///
+/// A finite mathematical value beyond `f64::MAX` is [`EvalError::Overflow`]; use
+/// [`eval_lognum`] to get it anyway.
+pub fn eval(
+    e: &Expr,
+    problem: &Problem,
+    instance: &Instance,
+    free: &Assignment,
+) -> Result<f64, EvalError> {
+    let x = eval_lognum(e, problem, instance, free)?.to_f64();
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(EvalError::Overflow)
+    }
+}
+
+/// The value of `e` in the logarithmic representation (no overflow below `exp(f64::MAX)`).
+pub fn eval_lognum(
+    e: &Expr,
+    problem: &Problem,
+    instance: &Instance,
+    free: &Assignment,
+) -> Result<LogNum, EvalError> {
+    Evaluator::new(problem, instance, free).eval(e)
+}
+
+/// The relative step of [`central_difference`].
+const CENTRAL_STEP: f64 = 1e-5;
+
+/// `d(f)/d(x)` by central differences, as an independent cross-check of the forward mode.
+///
+/// `x` must have free indices only (with values in `free`). The step is relative to the entry's
+/// size; for anything but a `real` variable it is kept small enough not to cross zero, so that
+/// positive quantities stay positive. Expect about 8 correct digits, fewer at extreme inputs.
+pub fn central_difference(
+    f: &Expr,
+    x: &Symbol,
+    problem: &Problem,
+    instance: &Instance,
+    free: &Assignment,
+) -> Result<f64, EvalError> {
+    let mut base = Evaluator::new(problem, instance, free);
+    let Resolved::Entry(key) = base.resolve_symbol(x, &Env::top())? else {
+        return Err(EvalError::NotAnInput(x.name.clone()));
+    };
+    let x0 = base.entry(&key, &None)?.v.to_f64();
+    let real = problem.var(&x.name).map(|v| v.kind) == Some(Kind::Real);
+    let mut h = CENTRAL_STEP * x0.abs().max(1.0);
+    if !real && x0 != 0.0 && h > 0.5 * x0.abs() {
+        h = CENTRAL_STEP * x0.abs();
+    }
+    let (up, down) = (x0 + h, x0 - h);
+    let at = |value: f64| -> Result<LogNum, EvalError> {
+        let mut ev = Evaluator::new(problem, instance, free);
+        ev.perturb = Some((key.clone(), LogNum::from_f64(value)?));
+        ev.eval(f)
+    };
+    let diff = at(up)?.checked_sub(at(down)?)?;
+    let x = diff.checked_div(LogNum::from_f64(up - down)?)?.to_f64();
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(EvalError::Overflow)
+    }
+}

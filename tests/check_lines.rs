@@ -1,0 +1,150 @@
+//! `expect` checks, hand-written `show` lines, and the no-false-alarm property.
+
+mod check_support;
+
+use check_support::*;
+use gradproof::check::{check_expect, check_lines, CheckOptions, Status, Tolerance};
+use gradproof::eval::LogNum;
+use gradproof::expr::{add, mul, neg};
+use gradproof::sample::draw;
+use gradproof::Expr;
+use std::time::Instant;
+
+#[test]
+fn a_true_expect_passes_and_a_false_one_fails() {
+    let problem = softmax_problem();
+    let opts = CheckOptions::default();
+    assert!(check_expect(&problem, &expected(), &expected(), &opts).ok());
+    // The same value written differently.
+    let other = neg(add(vec![x("q", "k"), neg(x("p", "k"))]));
+    assert!(check_expect(&problem, &expected(), &other, &opts).ok());
+    // The derivation's goal against the expectation: the reference itself.
+    assert!(check_expect(&problem, &goal(), &expected(), &opts).ok());
+    for wrong in [
+        add(vec![x("p", "k"), x("q", "k")]),
+        x("p", "k"),
+        add(vec![
+            expected(),
+            Expr::Num(gradproof::Rational::new(1, 1000).expect("1/1000")),
+        ]),
+    ] {
+        let report = check_expect(&problem, &expected(), &wrong, &opts);
+        assert!(!report.ok());
+        assert_eq!(report.first_false(), Some(1));
+        assert_eq!(report.steps[0].title, "expect");
+    }
+}
+
+#[test]
+fn show_lines_report_the_first_false_line_with_a_reproducible_counterexample() {
+    let problem = softmax_problem();
+    let opts = CheckOptions::default();
+    let mut lines = main_lines();
+    assert!(check_lines(&problem, &goal(), &lines, &opts).ok());
+    lines[5] = mul(vec![x("p", "k"), sum_over("j", x("q", "j"))]); // dropped "- sum q_j delta"
+    let report = check_lines(&problem, &goal(), &lines, &opts);
+    assert_eq!(report.first_false(), Some(6));
+    let Status::Fail(cx) = &report.steps[5].status else {
+        panic!("line 6 should be false")
+    };
+    // The smallest size is tried first.
+    assert_eq!(cx.at.sizes["K"], 2);
+    // The counterexample is reproduced from what it reports.
+    let again = draw(
+        &problem,
+        &cx.at.sizes,
+        cx.at.seed,
+        cx.at.regime,
+        cx.at.extreme,
+    )
+    .expect("draws");
+    assert_eq!(again.values, cx.at.inputs);
+    let v = gradproof::eval::eval(&lines[5], &problem, &again, &cx.at.free).expect("finite");
+    assert_eq!(v, cx.value);
+    // The line after it is true again.
+    assert!(report.steps[6].status.is_pass());
+}
+
+#[test]
+fn tolerance_is_relative_and_absolute() {
+    let t = Tolerance::STEP;
+    let n = |x: f64| LogNum::from_f64(x).expect("finite");
+    assert!(t.compare(n(1.0), n(1.0 + 1e-12)).equal);
+    assert!(!t.compare(n(1.0), n(1.0 + 1e-6)).equal);
+    assert!(t.compare(n(1e-13), n(0.0)).equal);
+    assert!(!t.compare(n(1e-6), n(0.0)).equal);
+    assert!(t.compare(n(1e30), n(1e30 * (1.0 + 1e-10))).equal);
+    // Beyond f64, compared in log space.
+    let big = n(1000.0).exp().expect("e^1000");
+    let bigger = n(1000.001).exp().expect("e^1000.001");
+    assert!(t.compare(big, big).equal);
+    assert!(!t.compare(big, bigger).equal);
+}
+
+#[test]
+fn no_false_alarm_over_a_thousand_instances() {
+    let problem = softmax_problem();
+    let opts = CheckOptions {
+        seed: 2024,
+        samples: 250,
+        cross_check: false,
+        ..CheckOptions::default()
+    };
+    let started = Instant::now();
+    let report = check_lines(&problem, &goal(), &main_lines(), &opts);
+    let elapsed = started.elapsed();
+    assert_eq!(report.instances, 1000);
+    assert!(report.ok(), "{:#?}", report.first_failure());
+    let worst = report
+        .steps
+        .iter()
+        .map(|s| s.max_error_ratio)
+        .fold(0.0, f64::max);
+    let abs = report
+        .steps
+        .iter()
+        .map(|s| s.max_abs_error)
+        .fold(0.0, f64::max);
+    eprintln!(
+        "1000 instances, {} samples per line: {elapsed:?}; worst error {abs:e} ({worst:e} of the tolerance)",
+        report.goal.samples
+    );
+    // A wide margin, not a near miss.
+    assert!(worst < 1e-3, "{worst}");
+    // The lemmas too, with two free indices (fewer instances: every (j, k) pair is checked).
+    let few = CheckOptions {
+        samples: 25,
+        ..opts
+    };
+    for lemma in [lemma_dl_dp(), lemma_dp_ds()] {
+        let lines: Vec<Expr> = lemma.steps.iter().map(|s| s.expr.clone()).collect();
+        let r = check_lines(&problem, &lemma.goal, &lines, &few);
+        assert!(r.ok(), "{:#?}", r.first_failure());
+    }
+}
+
+#[test]
+fn far_beyond_fifty_the_reference_stays_exact() {
+    let problem = softmax_problem();
+    let opts = CheckOptions {
+        extreme: 2000.0,
+        ..CheckOptions::default()
+    };
+    let report = gradproof::check::check_derivation(&problem, &post_derivation(), &opts);
+    assert!(report.ok(), "{:#?}", report.first_failure());
+}
+
+#[test]
+fn an_undeclared_free_index_makes_every_line_invalid() {
+    let problem = softmax_problem();
+    let report = check_lines(
+        &problem,
+        &x("p", "z"),
+        &[x("p", "z")],
+        &CheckOptions::default(),
+    );
+    assert!(!report.ok());
+    assert!(report
+        .lines()
+        .all(|s| matches!(s.status, Status::Invalid { .. })));
+}
