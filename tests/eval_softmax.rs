@@ -290,3 +290,24 @@ fn undeclared_index_of_a_variable_is_a_sample_error() {
     problem.vars[0].symbol = Symbol::indexed("s", &["z"]);
     assert!(sample::instances(&problem, 0, &SampleOptions::default()).is_err());
 }
+
+#[test]
+fn one_minus_a_saturated_softmax_keeps_its_digits() {
+    // p_1 = e^50 / (e^50 + e^1) = 1 - e^-49 / (1 + e^-49): the complement is exact, not 0.
+    let problem = softmax_problem();
+    let inst = with_logits(2, &[50.0, 1.0], 1);
+    let free = assign(&[("k", 1)]);
+    let complement = sub(Expr::one(), x("p", "k"));
+    let v = eval(&complement, &problem, &inst, &free).expect("finite");
+    let exact = (-49f64).exp() / (1.0 + (-49f64).exp());
+    assert!(
+        approx::relative_eq!(v, exact, max_relative = 1e-12),
+        "{v} vs {exact}"
+    );
+    let log_v = eval(&func(Func::Log, complement), &problem, &inst, &free).expect("finite");
+    assert!(approx::relative_eq!(
+        log_v,
+        exact.ln(),
+        max_relative = 1e-12
+    ));
+}
