@@ -24,7 +24,7 @@
 //! **Errors.** Logarithms of non-positive numbers, division by zero and square roots of negative
 //! numbers are [`EvalError`]s (see [`EvalError::is_domain`]), never a NaN.
 
-use crate::expr::{Expr, Func, Index, Symbol};
+use crate::expr::{Binder, Expr, Func, Index, Symbol};
 use crate::index::{free_indices, has_loose_bound};
 use crate::problem::{Definition, Kind, Problem, VarDecl};
 use crate::rational::Rational;
@@ -90,7 +90,7 @@ pub enum EvalError {
     #[error("bound index #{0} has no enclosing sum")]
     LooseBound(u32),
     /// A sum whose range upper end has no size in the instance.
-    #[error("sum over an unknown range `{0}`")]
+    #[error("sum over an unknown range {0}")]
     UnknownRange(String),
     /// A definition that depends on itself.
     #[error("definition of `{0}` depends on itself")]
@@ -748,23 +748,14 @@ impl<'a> Evaluator<'a> {
                 }))
             }
             Expr::Sum(..) if env.in_def && self.is_closed(e) => self.closed_sum(e, env),
-            Expr::Sum(binder, body) => self.sum(binder.upper.as_deref(), body, env),
+            Expr::Sum(binder, body) => self.sum(binder, body, env),
             Expr::Deriv(f, x) => self.derivative(f, x, env),
         }
     }
 
     /// `sum body` over `1..=upper`.
-    fn sum(
-        &mut self,
-        upper: Option<&str>,
-        body: &Expr,
-        env: &mut Env<'a>,
-    ) -> Result<Dual, EvalError> {
-        let upper = upper.unwrap_or("?");
-        let n = self
-            .instance
-            .size(upper)
-            .ok_or_else(|| EvalError::UnknownRange(upper.to_string()))?;
+    fn sum(&mut self, binder: &Binder, body: &Expr, env: &mut Env<'a>) -> Result<Dual, EvalError> {
+        let n = self.range_size(binder)?;
         let mut total = DualSum::new();
         for i in 1..=n {
             env.bound.push(i);
@@ -773,6 +764,21 @@ impl<'a> Evaluator<'a> {
             total.push(t?);
         }
         total.finish()
+    }
+
+    /// The size of a sum's range: its upper end, or else the declared range of its letter (an
+    /// expression parsed on its own does not know its ranges).
+    fn range_size(&self, binder: &Binder) -> Result<usize, EvalError> {
+        let problem = self.problem;
+        let upper = match binder.upper.as_deref() {
+            Some(u) => u,
+            None => problem
+                .upper_of(&binder.hint.0)
+                .ok_or_else(|| EvalError::UnknownRange(format!("of `{}`", binder.hint.0)))?,
+        };
+        self.instance
+            .size(upper)
+            .ok_or_else(|| EvalError::UnknownRange(format!("`{upper}`")))
     }
 
     /// Does the node depend on nothing but the instance (no free or outer bound index)?
@@ -793,7 +799,7 @@ impl<'a> Evaluator<'a> {
         let Expr::Sum(binder, body) = e else {
             return self.node_inner(e, env);
         };
-        let v = self.sum(binder.upper.as_deref(), body, env)?;
+        let v = self.sum(binder, body, env)?;
         let memo = self.memo.entry(env.seed.clone()).or_default();
         memo.closed.insert(addr, v);
         Ok(v)
