@@ -20,7 +20,7 @@
 use crate::eval::{central_difference, Assignment, EvalError, Evaluator, LogNum};
 use crate::expr::Expr;
 use crate::index::free_indices;
-use crate::problem::Problem;
+use crate::problem::{Problem, Show};
 use crate::sample::{self, Instance, Regime, SampleOptions, SplitMix64, VarValues};
 use crate::trace::Derivation;
 use serde::Serialize;
@@ -371,6 +371,13 @@ pub fn check_lines(
         })
         .collect();
     check_chain(problem, start, lines, opts)
+}
+
+/// Checks a problem's `show` block: [`check_lines`] on its start and lines. Line `n` of the
+/// report is `show.lines[n - 1]` (whose `pos` locates it in the file).
+pub fn check_show(problem: &Problem, show: &Show, opts: &CheckOptions) -> CheckReport {
+    let lines: Vec<Expr> = show.lines.iter().map(|l| l.expr.clone()).collect();
+    check_lines(problem, &show.start, &lines, opts)
 }
 
 /// Checks that `expect` equals `result` (a derivation's result) numerically: the report's goal

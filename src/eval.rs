@@ -13,16 +13,18 @@
 //!   cross-check.
 //!
 //! **Stability.** Every intermediate value is a [`LogNum`]: a sign and the natural logarithm of
-//! the magnitude. Products, quotients and powers add and scale logarithms, `exp` *is* the
-//! logarithm, and a sum is a signed log-sum-exp (scaled by its largest term). So `exp(s_j)` at
-//! `s_j = 1000` and `exp(s_j) / sum_m exp(s_m)` are both finite and accurate; nothing is written
+//! the magnitude, the logarithm in double-double precision. Products, quotients and powers add
+//! and scale logarithms, `exp` *is* the logarithm, and a sum is a signed log-sum-exp scaled by
+//! its largest term, with terms close to the largest split into an exact integer part and an
+//! `expm1` part. So `exp(s_j)` at `s_j = 1000`, `exp(s_j) / sum_m exp(s_m)`, and even
+//! `1 - p_y` for a saturated `p_y = 1 - e^-49` are finite and accurate, and nothing is written
 //! specially for softmax. A value overflows only if its logarithm exceeds `f64::MAX`, and a zero
-//! is exact (`ln = -inf`), so there is no `0 * inf`.
+//! is exact, so there is no `0 * inf`. Relative precision is about `1e-16` per operation.
 //!
 //! **Errors.** Logarithms of non-positive numbers, division by zero and square roots of negative
 //! numbers are [`EvalError`]s (see [`EvalError::is_domain`]), never a NaN.
 
-use crate::expr::{Expr, Func, Index, Symbol};
+use crate::expr::{Binder, Expr, Func, Index, Symbol};
 use crate::index::{free_indices, has_loose_bound};
 use crate::problem::{Definition, Kind, Problem, VarDecl};
 use crate::rational::Rational;
@@ -88,7 +90,7 @@ pub enum EvalError {
     #[error("bound index #{0} has no enclosing sum")]
     LooseBound(u32),
     /// A sum whose range upper end has no size in the instance.
-    #[error("sum over an unknown range `{0}`")]
+    #[error("sum over an unknown range {0}")]
     UnknownRange(String),
     /// A definition that depends on itself.
     #[error("definition of `{0}` depends on itself")]
@@ -120,36 +122,101 @@ impl EvalError {
     }
 }
 
+/// A double-double number `hi + lo` (`|lo|` at most half an ulp of `hi`): about 32 digits.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize)]
+struct Dd {
+    hi: f64,
+    lo: f64,
+}
+
+impl Dd {
+    const NEG_INFINITY: Dd = Dd {
+        hi: f64::NEG_INFINITY,
+        lo: 0.0,
+    };
+
+    fn from(x: f64) -> Dd {
+        Dd { hi: x, lo: 0.0 }
+    }
+
+    /// `hi + lo` renormalised (Knuth's two-sum of the parts).
+    fn norm(hi: f64, lo: f64) -> Dd {
+        let s = hi + lo;
+        if !s.is_finite() {
+            return Dd { hi: s, lo: 0.0 };
+        }
+        let bb = s - hi;
+        Dd {
+            hi: s,
+            lo: (hi - (s - bb)) + (lo - bb),
+        }
+    }
+
+    fn add(self, o: Dd) -> Dd {
+        let s = self.hi + o.hi;
+        if !s.is_finite() {
+            return Dd { hi: s, lo: 0.0 };
+        }
+        let bb = s - self.hi;
+        let err = (self.hi - (s - bb)) + (o.hi - bb);
+        Dd::norm(s, err + self.lo + o.lo)
+    }
+
+    fn neg(self) -> Dd {
+        Dd {
+            hi: -self.hi,
+            lo: -self.lo,
+        }
+    }
+
+    /// `r * self`, with the rounding error of the leading product kept (fused multiply-add).
+    fn scale(self, r: f64) -> Dd {
+        let p = r * self.hi;
+        if !p.is_finite() {
+            return Dd { hi: p, lo: 0.0 };
+        }
+        let err = r.mul_add(self.hi, -p);
+        Dd::norm(p, err + r * self.lo)
+    }
+
+    fn to_f64(self) -> f64 {
+        self.hi + self.lo
+    }
+}
+
 /// A real number stored as a sign and the natural logarithm of its magnitude.
 ///
-/// Invariant: `ln_abs` is finite, or `-inf` exactly when the number is zero (and then `sign` is
-/// 0). Operations that would break it return [`EvalError::Overflow`].
+/// The logarithm is kept in double-double precision, so that `ln(e^50 + e^1)` keeps its
+/// `5e-22` above 50: the softmax `p_y = e^50 / (e^50 + e^1)` then knows it is `1 - 5e-22`, and
+/// `1 - p_y` is accurate (see [`LogNum::sum`]). Invariant: the logarithm is finite, or `-inf`
+/// exactly when the number is zero (and then the sign is 0). Operations that would break it
+/// return [`EvalError::Overflow`].
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct LogNum {
     sign: i8,
-    ln_abs: f64,
+    ln: Dd,
 }
 
 impl LogNum {
     /// Zero.
     pub const ZERO: LogNum = LogNum {
         sign: 0,
-        ln_abs: f64::NEG_INFINITY,
+        ln: Dd::NEG_INFINITY,
     };
     /// One.
     pub const ONE: LogNum = LogNum {
         sign: 1,
-        ln_abs: 0.0,
+        ln: Dd { hi: 0.0, lo: 0.0 },
     };
 
     /// Builds from a sign and a log-magnitude, enforcing the invariant.
-    fn make(sign: i8, ln_abs: f64) -> Result<LogNum, EvalError> {
-        if sign == 0 || ln_abs == f64::NEG_INFINITY {
+    fn make(sign: i8, ln: Dd) -> Result<LogNum, EvalError> {
+        if sign == 0 || ln.hi == f64::NEG_INFINITY {
             Ok(LogNum::ZERO)
-        } else if ln_abs.is_finite() {
+        } else if ln.hi.is_finite() && ln.lo.is_finite() {
             Ok(LogNum {
                 sign: sign.signum(),
-                ln_abs,
+                ln,
             })
         } else {
             Err(EvalError::Overflow)
@@ -168,7 +235,7 @@ impl LogNum {
         } else {
             0
         };
-        LogNum::make(sign, x.abs().ln())
+        LogNum::make(sign, Dd::from(x.abs().ln()))
     }
 
     /// The exact rational `r`, rounded.
@@ -181,13 +248,13 @@ impl LogNum {
         } else {
             0
         };
-        let ln = (n.unsigned_abs() as f64).ln() - (d as f64).ln();
+        let ln = Dd::from((n.unsigned_abs() as f64).ln()).add(Dd::from(-(d as f64).ln()));
         LogNum::make(sign, ln).unwrap_or(LogNum::ZERO)
     }
 
     /// The nearest `f64` (infinite when the magnitude exceeds `f64::MAX`).
     pub fn to_f64(self) -> f64 {
-        f64::from(self.sign) * self.ln_abs.exp()
+        f64::from(self.sign) * self.ln.hi.exp() * (1.0 + self.ln.lo)
     }
 
     /// The sign: -1, 0 or 1.
@@ -195,9 +262,9 @@ impl LogNum {
         self.sign
     }
 
-    /// The natural logarithm of the magnitude (`-inf` for zero).
+    /// The natural logarithm of the magnitude (`-inf` for zero), rounded to `f64`.
     pub fn ln_abs(self) -> f64 {
-        self.ln_abs
+        self.ln.to_f64()
     }
 
     /// True for zero.
@@ -209,7 +276,7 @@ impl LogNum {
     pub fn abs(self) -> LogNum {
         LogNum {
             sign: self.sign.abs(),
-            ln_abs: self.ln_abs,
+            ln: self.ln,
         }
     }
 
@@ -218,7 +285,7 @@ impl LogNum {
         if self.is_zero() || other.is_zero() {
             return Ok(LogNum::ZERO);
         }
-        LogNum::make(self.sign * other.sign, self.ln_abs + other.ln_abs)
+        LogNum::make(self.sign * other.sign, self.ln.add(other.ln))
     }
 
     /// `1 / self`.
@@ -226,7 +293,7 @@ impl LogNum {
         if self.is_zero() {
             return Err(EvalError::DivisionByZero);
         }
-        LogNum::make(self.sign, -self.ln_abs)
+        LogNum::make(self.sign, self.ln.neg())
     }
 
     /// `self / other`.
@@ -234,7 +301,8 @@ impl LogNum {
         self.checked_mul(other.recip()?)
     }
 
-    /// The sum of `terms`, computed as a signed log-sum-exp scaled by the largest term.
+    /// The sum of `terms`: a signed log-sum-exp scaled by the largest term, which keeps
+    /// near-cancellations such as `1 - p` for `p` close to 1 accurate.
     pub fn sum(terms: &[LogNum]) -> Result<LogNum, EvalError> {
         let mut acc = LogSum::EMPTY;
         terms.iter().for_each(|t| acc.push(*t));
@@ -274,12 +342,16 @@ impl LogNum {
         }
         let odd = integer && (r % 2.0).abs() == 1.0;
         let sign = if self.sign < 0 && odd { -1 } else { 1 };
-        LogNum::make(sign, r * self.ln_abs)
+        LogNum::make(sign, self.ln.scale(r))
     }
 
     /// `exp(self)`.
     pub fn exp(self) -> Result<LogNum, EvalError> {
-        LogNum::make(1, self.to_f64())
+        let x = self.to_f64();
+        if x.is_nan() || x == f64::INFINITY {
+            return Err(EvalError::Overflow);
+        }
+        LogNum::make(1, Dd::from(x))
     }
 
     /// `log(self)`; needs a positive argument.
@@ -287,7 +359,7 @@ impl LogNum {
         if self.sign <= 0 {
             return Err(EvalError::LogOfNonPositive(self.to_f64()));
         }
-        LogNum::from_f64(self.ln_abs)
+        LogNum::from_f64(self.ln.to_f64())
     }
 
     /// `sqrt(self)`; needs a non-negative argument.
@@ -295,7 +367,7 @@ impl LogNum {
         if self.sign < 0 {
             return Err(EvalError::SqrtOfNegative(self.to_f64()));
         }
-        LogNum::make(self.sign, self.ln_abs / 2.0)
+        LogNum::make(self.sign, self.ln.scale(0.5))
     }
 }
 
@@ -306,48 +378,85 @@ impl std::ops::Neg for LogNum {
     fn neg(self) -> LogNum {
         LogNum {
             sign: -self.sign,
-            ln_abs: self.ln_abs,
+            ln: self.ln,
         }
     }
 }
 
 /// A running signed log-sum-exp: the terms so far, scaled by the largest of them.
+///
+/// The scaled sum is kept in two parts so that near-cancellation stays accurate: a term within
+/// [`NEAR`] of the largest contributes `±1` to the exact integer part `int` and `±expm1(d)` to
+/// `frac`; a smaller one contributes `±exp(d)` to `frac`. With the double-double logarithms,
+/// `1 - e^50 / (e^50 + e^1)` is `e^-49` to full precision instead of 0, and `log(1 - sigma)` at
+/// a logit of 50 is finite.
 #[derive(Clone, Copy, Debug)]
 struct LogSum {
-    max: f64,
-    acc: f64,
+    max: Dd,
+    int: f64,
+    frac: f64,
 }
+
+/// How far below the largest term (in log units) a term still counts as "near" it.
+const NEAR: f64 = 0.5;
 
 impl LogSum {
     const EMPTY: LogSum = LogSum {
-        max: f64::NEG_INFINITY,
-        acc: 0.0,
+        max: Dd::NEG_INFINITY,
+        int: 0.0,
+        frac: 0.0,
     };
 
     fn push(&mut self, t: LogNum) {
         if t.is_zero() {
             return;
         }
+        if t.ln > self.max {
+            self.rescale(t.ln);
+        }
         let sign = f64::from(t.sign);
-        if t.ln_abs > self.max {
-            let rescale = if self.acc == 0.0 {
-                0.0
-            } else {
-                self.acc * (self.max - t.ln_abs).exp()
-            };
-            self.acc = rescale + sign;
-            self.max = t.ln_abs;
+        let d = t.ln.add(self.max.neg()).to_f64();
+        if d > -NEAR {
+            self.int += sign;
+            self.frac += sign * d.exp_m1();
         } else {
-            self.acc += sign * (t.ln_abs - self.max).exp();
+            self.frac += sign * d.exp();
         }
     }
 
+    /// Re-expresses the sum so far relative to a larger maximum.
+    fn rescale(&mut self, max: Dd) {
+        if self.max.hi == f64::NEG_INFINITY {
+            self.int = 0.0;
+            self.frac = 0.0;
+        } else {
+            let d = self.max.add(max.neg()).to_f64();
+            if d > -NEAR {
+                // (int + frac) * e^d = int + (frac + (int + frac) * expm1(d)).
+                self.frac += (self.int + self.frac) * d.exp_m1();
+            } else {
+                self.frac = (self.int + self.frac) * d.exp();
+                self.int = 0.0;
+            }
+        }
+        self.max = max;
+    }
+
     fn finish(self) -> Result<LogNum, EvalError> {
-        if self.acc == 0.0 || self.max == f64::NEG_INFINITY {
+        if self.max.hi == f64::NEG_INFINITY {
             return Ok(LogNum::ZERO);
         }
-        let a = LogNum::from_f64(self.acc)?;
-        LogNum::make(a.sign, self.max + a.ln_abs)
+        if self.int != 0.0 && self.frac.abs() < self.int.abs() {
+            // ln|int + frac| = ln|int| + log1p(frac / int): keeps a tiny frac next to int = 1.
+            let ln = Dd::from(self.int.abs().ln()).add(Dd::from((self.frac / self.int).ln_1p()));
+            return LogNum::make(self.int.signum() as i8, self.max.add(ln));
+        }
+        let total = self.int + self.frac;
+        if total == 0.0 {
+            return Ok(LogNum::ZERO);
+        }
+        let sign = if total > 0.0 { 1 } else { -1 };
+        LogNum::make(sign, self.max.add(Dd::from(total.abs().ln())))
     }
 }
 
@@ -639,23 +748,14 @@ impl<'a> Evaluator<'a> {
                 }))
             }
             Expr::Sum(..) if env.in_def && self.is_closed(e) => self.closed_sum(e, env),
-            Expr::Sum(binder, body) => self.sum(binder.upper.as_deref(), body, env),
+            Expr::Sum(binder, body) => self.sum(binder, body, env),
             Expr::Deriv(f, x) => self.derivative(f, x, env),
         }
     }
 
     /// `sum body` over `1..=upper`.
-    fn sum(
-        &mut self,
-        upper: Option<&str>,
-        body: &Expr,
-        env: &mut Env<'a>,
-    ) -> Result<Dual, EvalError> {
-        let upper = upper.unwrap_or("?");
-        let n = self
-            .instance
-            .size(upper)
-            .ok_or_else(|| EvalError::UnknownRange(upper.to_string()))?;
+    fn sum(&mut self, binder: &Binder, body: &Expr, env: &mut Env<'a>) -> Result<Dual, EvalError> {
+        let n = self.range_size(binder)?;
         let mut total = DualSum::new();
         for i in 1..=n {
             env.bound.push(i);
@@ -664,6 +764,21 @@ impl<'a> Evaluator<'a> {
             total.push(t?);
         }
         total.finish()
+    }
+
+    /// The size of a sum's range: its upper end, or else the declared range of its letter (an
+    /// expression parsed on its own does not know its ranges).
+    fn range_size(&self, binder: &Binder) -> Result<usize, EvalError> {
+        let problem = self.problem;
+        let upper = match binder.upper.as_deref() {
+            Some(u) => u,
+            None => problem
+                .upper_of(&binder.hint.0)
+                .ok_or_else(|| EvalError::UnknownRange(format!("of `{}`", binder.hint.0)))?,
+        };
+        self.instance
+            .size(upper)
+            .ok_or_else(|| EvalError::UnknownRange(format!("`{upper}`")))
     }
 
     /// Does the node depend on nothing but the instance (no free or outer bound index)?
@@ -684,7 +799,7 @@ impl<'a> Evaluator<'a> {
         let Expr::Sum(binder, body) = e else {
             return self.node_inner(e, env);
         };
-        let v = self.sum(binder.upper.as_deref(), body, env)?;
+        let v = self.sum(binder, body, env)?;
         let memo = self.memo.entry(env.seed.clone()).or_default();
         memo.closed.insert(addr, v);
         Ok(v)

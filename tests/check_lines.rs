@@ -148,3 +148,30 @@ fn an_undeclared_free_index_makes_every_line_invalid() {
         .lines()
         .all(|s| matches!(s.status, Status::Invalid { .. })));
 }
+
+#[test]
+fn a_parsed_show_block_reports_its_false_line() {
+    let text = "index j, k, m in 1..K
+var s_j real
+var q_j distribution
+let p_j = exp(s_j) / sum_m exp(s_m)
+let L = -sum_j q_j * log(p_j)
+show d(L)/d(s_k)
+  = sum_j d(L)/d(p_j) * d(p_j)/d(s_k)
+  = sum_j (-q_j/p_j) * p_j * (delta(j,k) - p_k)
+  = sum_j q_j * (delta(j,k) - p_k)
+  = p_k - q_k
+";
+    let problem = gradproof::parse::parse_problem(text).expect("parses");
+    let show = problem.show.as_ref().expect("a show block");
+    let report = gradproof::check::check_show(&problem, show, &CheckOptions::default());
+    // Line 3 drops the minus sign; line 4 is true again.
+    assert_eq!(
+        report.first_false(),
+        Some(3),
+        "{:#?}",
+        report.first_failure()
+    );
+    assert!(report.steps[3].status.is_pass());
+    assert_eq!(show.lines[2].pos.line, 9);
+}

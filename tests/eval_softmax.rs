@@ -177,7 +177,8 @@ fn ill_formed_expressions_are_errors_not_panics() {
     let inst = with_logits(2, &[0.0], 1);
     let free = assign(&[("k", 1)]);
     let unknown_range = sum(Binder::new("j", Some("N")), Expr::one());
-    let no_range = sum(Binder::new("j", None), Expr::one());
+    // No upper end and a letter with no declared range.
+    let no_range = sum(Binder::new("z", None), Expr::one());
     type Case = (Expr, fn(&EvalError) -> bool);
     let cases: Vec<Case> = vec![
         (Expr::plain("zzz"), |e| {
@@ -289,4 +290,63 @@ fn undeclared_index_of_a_variable_is_a_sample_error() {
     let mut problem: Problem = softmax_problem();
     problem.vars[0].symbol = Symbol::indexed("s", &["z"]);
     assert!(sample::instances(&problem, 0, &SampleOptions::default()).is_err());
+}
+
+#[test]
+fn one_minus_a_saturated_softmax_keeps_its_digits() {
+    // p_1 = e^50 / (e^50 + e^1) = 1 - e^-49 / (1 + e^-49): the complement is exact, not 0.
+    let problem = softmax_problem();
+    let inst = with_logits(2, &[50.0, 1.0], 1);
+    let free = assign(&[("k", 1)]);
+    let complement = sub(Expr::one(), x("p", "k"));
+    let v = eval(&complement, &problem, &inst, &free).expect("finite");
+    let exact = (-49f64).exp() / (1.0 + (-49f64).exp());
+    assert!(
+        approx::relative_eq!(v, exact, max_relative = 1e-12),
+        "{v} vs {exact}"
+    );
+    let log_v = eval(&func(Func::Log, complement), &problem, &inst, &free).expect("finite");
+    assert!(approx::relative_eq!(
+        log_v,
+        exact.ln(),
+        max_relative = 1e-12
+    ));
+}
+
+#[test]
+fn awkward_inputs_give_values_or_typed_errors() {
+    let problem = softmax_problem();
+    let inst = with_logits(3, &[0.0, -2.0, 700.0], 1);
+    let free = assign(&[("j", 2), ("k", 3)]);
+    let cases = [
+        ("0^0", Some(1.0)),
+        ("0^(-1)", None),
+        ("(-1)^(1/2)", None),
+        ("(-2)^K", Some(-8.0)),
+        ("sqrt(0)", Some(0.0)),
+        ("d(sqrt(s_j + 2))/d(s_j)", None),
+        ("d(sqrt(s_j - s_j))/d(s_j)", Some(0.0)),
+        ("exp(exp(exp(10)))", None),
+        ("exp(-exp(exp(5)))", Some(0.0)),
+        ("log(exp(s_k))", Some(700.0)),
+        ("p_k", Some(1.0)),
+        ("1 - p_k", Some(0.0)),
+        ("d(L)/d(q_j)", None),
+        ("K^1000 / K^999", Some(3.0)),
+        ("sum_j sum_m delta(j,m)", Some(3.0)),
+    ];
+    for (text, want) in cases {
+        let e = gradproof::parse::parse_expr(text).expect("parses");
+        let got = eval(&e, &problem, &inst, &free);
+        match (want, &got) {
+            (Some(w), Ok(v)) => assert!(
+                approx::relative_eq!(*v, w, epsilon = 1e-12, max_relative = 1e-9),
+                "{text}: {v} vs {w}"
+            ),
+            (None, Err(err)) => assert!(err.is_domain(), "{text}: {err:?}"),
+            // d(L)/d(q_j) = -log(p_j): a value, finite; only its sign is checked here.
+            (None, Ok(v)) if text.contains("q_j") => assert!(*v > 0.0, "{text}: {v}"),
+            _ => panic!("{text}: {got:?}"),
+        }
+    }
 }

@@ -1,0 +1,106 @@
+//! Every `derivations/*.deriv` file: its `expect` must equal its goal numerically, at ordinary
+//! and at extreme inputs. This checks the numeric semantics (and stability) on every example
+//! without any symbolic rule: the goal is evaluated by forward-mode dual numbers.
+
+use gradproof::check::{check_expect, CheckOptions, Status};
+use gradproof::eval::{eval, Assignment};
+use gradproof::expr::{add, deriv, mul, neg, Expr};
+use gradproof::parse::parse_problem;
+use gradproof::sample::{draw, Regime};
+use gradproof::Problem;
+use std::collections::BTreeMap;
+
+fn problems() -> Vec<(String, Problem)> {
+    let mut out = Vec::new();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/derivations");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("derivations/ exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "deriv"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let problem = parse_problem(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+        out.push((path.display().to_string(), problem));
+    }
+    assert!(out.len() >= 2);
+    out
+}
+
+fn goal_and_expect(problem: &Problem) -> (Expr, Expr) {
+    let goal = problem.goal.as_ref().expect("a derive line");
+    let expect = problem.expect.as_ref().expect("an expect line");
+    (deriv(goal.of.clone(), goal.wrt.clone()), expect.0.clone())
+}
+
+#[test]
+fn every_expect_equals_its_goal_numerically() {
+    for extreme in [50.0, 300.0] {
+        let opts = CheckOptions {
+            extreme,
+            ..CheckOptions::default()
+        };
+        for (path, problem) in problems() {
+            let (goal, expect) = goal_and_expect(&problem);
+            let report = check_expect(&problem, &goal, &expect, &opts);
+            assert!(
+                report.ok(),
+                "{path} at ±{extreme}: {:#?}",
+                report.first_failure()
+            );
+            let cc = report.cross_check.expect("a derivative goal");
+            assert_eq!(cc.errors, 0, "{path}: {cc:?}");
+        }
+    }
+}
+
+#[test]
+fn every_expect_fails_when_perturbed() {
+    // The same check must be able to fail on every file: 1.01 * expect + 0.001.
+    let thousandth = Expr::Num(gradproof::Rational::new(1, 1000).expect("1/1000"));
+    let factor = Expr::Num(gradproof::Rational::new(101, 100).expect("101/100"));
+    for (path, problem) in problems() {
+        let (goal, expect) = goal_and_expect(&problem);
+        let wrong = add(vec![mul(vec![factor.clone(), expect]), thousandth.clone()]);
+        let report = check_expect(&problem, &goal, &wrong, &CheckOptions::default());
+        assert_eq!(report.first_false(), Some(1), "{path}");
+        let Status::Fail(cx) = &report.steps[0].status else {
+            panic!("{path}: {:?}", report.steps[0].status)
+        };
+        assert!(cx.value.is_finite() && cx.expected.is_finite());
+    }
+}
+
+#[test]
+fn sigmoid_losses_stay_finite_at_logits_of_fifty() {
+    // log(1 - sigma) at z = 50 needs 1 - 1/(1 + exp(-50)) = exp(-50) to full precision.
+    let (_, problem) = problems()
+        .into_iter()
+        .find(|(p, _)| p.ends_with("sigmoid_bce.deriv"))
+        .expect("the sigmoid example");
+    let mut inst = draw(&problem, &BTreeMap::new(), 1, Regime::Ordinary, 50.0).expect("draws");
+    let free = Assignment::new();
+    for z in [50.0, -50.0, 300.0, -300.0] {
+        assert!(inst.values.get_mut("z").expect("z").set(&[], z));
+        let loss = eval(&Expr::plain("L"), &problem, &inst, &free).expect("finite loss");
+        let y = inst.value("y", &[]).expect("y");
+        // -(y log s + (1-y) log(1-s)) with log s = -log(1+e^-z), log(1-s) = -z - log(1+e^-z).
+        let softplus = |x: f64| x.max(0.0) + (-x.abs()).exp().ln_1p();
+        let exact = y * softplus(-z) + (1.0 - y) * softplus(z);
+        assert!(
+            approx::relative_eq!(loss, exact, max_relative = 1e-12),
+            "z={z}: {loss} vs {exact}"
+        );
+        let (goal, expect) = goal_and_expect(&problem);
+        let g = eval(&goal, &problem, &inst, &free).expect("finite gradient");
+        let e = eval(&expect, &problem, &inst, &free).expect("finite");
+        assert!(approx::relative_eq!(
+            g,
+            e,
+            epsilon = 1e-12,
+            max_relative = 1e-9
+        ));
+    }
+    let _ = neg(Expr::one());
+}
