@@ -12,9 +12,10 @@
 //! expression against [`Limits::max_size`], and hitting either ends the derivation with a typed
 //! [`Stop`].
 
+use crate::expr::Symbol;
 use crate::expr::{add, deriv, func, mul, pow, sum, Expr, Index};
 use crate::index::{close, free_indices, fresh_name, open};
-use crate::problem::Problem;
+use crate::problem::{Goal, Problem};
 use crate::rules::{definitions, rule, Ctx, Rule};
 use crate::trace::{Derivation, Firing, Path, Step, Stop};
 use std::collections::BTreeSet;
@@ -493,9 +494,23 @@ pub fn connect(
 ) -> Option<Vec<&'static str>> {
     let target = canonical_order(to);
     let hits = |e: &Expr| canonical_order(e) == target;
-    let ctx = Ctx::new(problem);
-    if (definitions::CHAIN_RULE.apply)(from, &ctx).is_some_and(|e| hits(&e)) {
-        return Some(vec![definitions::CHAIN_RULE.name]);
+    // The chain rule through the goal's `via`, or through any definition when there is none.
+    let vias: Vec<Symbol> = match problem.goal.as_ref().and_then(|g| g.via.clone()) {
+        Some(v) => vec![v],
+        None => problem.defs.iter().map(|d| d.symbol.clone()).collect(),
+    };
+    for via in vias {
+        let mut with_via = problem.clone();
+        with_via.goal = Some(Goal {
+            of: from.clone(),
+            wrt: Symbol::plain(""),
+            via: Some(via),
+            pos: Default::default(),
+        });
+        let ctx = Ctx::new(&with_via);
+        if (definitions::CHAIN_RULE.apply)(from, &ctx).is_some_and(|e| hits(&e)) {
+            return Some(vec![definitions::CHAIN_RULE.name]);
+        }
     }
     let mut run = Run {
         problem,

@@ -18,6 +18,7 @@ pub mod check;
 pub mod diff;
 pub mod engine;
 pub mod eval;
+pub mod handwritten;
 pub mod normal;
 pub mod rules;
 pub mod sample;

@@ -2,11 +2,13 @@
 //! result or step is false, 2 bad input). Everything else is in the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use gradproof::check::{check_derivation, check_expect, CheckOptions};
 use gradproof::engine::{self, Limits};
 use gradproof::expr::Expr;
+use gradproof::handwritten::check_show_block;
 use gradproof::parse::{parse_expr, parse_problem};
 use gradproof::problem::Problem;
-use gradproof::render::{self, proof, PrintOptions};
+use gradproof::render::{self, proof, report, PrintOptions};
 use gradproof::{normal, rules};
 use std::process::ExitCode;
 
@@ -21,7 +23,8 @@ const DEFAULT_DERIVATION: &str = include_str!("../derivations/softmax_cross_entr
     long_about = "Derive gradients one named rule at a time, check every step, print the proof.\n\n\
                   With no command, derives FILE (or the embedded softmax cross-entropy derivation \
                   from the blog post) and prints it as text.\n\n\
-                  Exit codes: 0 everything holds, 1 a result differs from `expect`, 2 bad input."
+                  Exit codes: 0 everything holds, 1 a step, an `expect` or a `show` line is \
+                  false, 2 bad input."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -32,13 +35,25 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Derive a .deriv file and print the proof.
+    /// Derive a .deriv file, check every step numerically, and print the proof.
     Derive {
         /// The .deriv file.
         file: String,
         /// The output format.
         #[arg(long, value_enum, default_value_t = ProofFormat::Text)]
         format: ProofFormat,
+        /// The seed of the numeric check's random instances.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+    /// Print the numeric check report of a .deriv file: every step of the derivation and its
+    /// lemmas, the `expect` line, and any `show` block.
+    Check {
+        /// The .deriv file.
+        file: String,
+        /// The seed of the random instances.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
     },
     /// Parse one expression and print it.
     Print {
@@ -81,8 +96,11 @@ enum Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Some(Command::Derive { file, format }) => {
-            read(&file).and_then(|text| derive(&file, &text, format))
+        Some(Command::Derive { file, format, seed }) => {
+            read(&file).and_then(|text| run_file(&file, &text, Mode::Derive(format), seed))
+        }
+        Some(Command::Check { file, seed }) => {
+            read(&file).and_then(|text| run_file(&file, &text, Mode::Check, seed))
         }
         Some(Command::Print {
             expr,
@@ -94,8 +112,14 @@ fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         None => match cli.file {
-            Some(file) => read(&file).and_then(|text| derive(&file, &text, ProofFormat::Text)),
-            None => derive("<embedded>", DEFAULT_DERIVATION, ProofFormat::Text),
+            Some(file) => read(&file)
+                .and_then(|text| run_file(&file, &text, Mode::Derive(ProofFormat::Text), 0)),
+            None => run_file(
+                "<embedded>",
+                DEFAULT_DERIVATION,
+                Mode::Derive(ProofFormat::Text),
+                0,
+            ),
         },
     };
     match outcome {
@@ -122,39 +146,88 @@ fn load(name: &str, text: &str) -> Result<Problem, Failure> {
     parse_problem(text).map_err(|e| Failure::Input(format!("{name}:{e:#}")))
 }
 
-fn derive(name: &str, text: &str, format: ProofFormat) -> Result<ExitCode, Failure> {
+/// What to print for a file.
+#[derive(Clone, Copy)]
+enum Mode {
+    /// The proof, with a check mark per step.
+    Derive(ProofFormat),
+    /// The numeric check report.
+    Check,
+}
+
+/// Derives and checks the file's goal and checks its `show` block; 1 when anything is false.
+fn run_file(name: &str, text: &str, mode: Mode, seed: u64) -> Result<ExitCode, Failure> {
     let problem = load(name, text)?;
-    let Some(d) = engine::derive(&problem, Limits::default()) else {
+    if problem.goal.is_none() && problem.show.is_none() {
         return Err(Failure::Input(format!(
-            "{name}: no `derive` line, nothing to derive"
+            "{name}: no `derive` or `show` line, nothing to do"
         )));
-    };
-    match format {
-        ProofFormat::Text => print!("{}", proof::proof_text(&problem, &d)),
     }
-    let Some((expect, _)) = &problem.expect else {
-        return Ok(ExitCode::SUCCESS);
-    };
     let opts = proof::options_for(&problem);
-    if normal::equivalent(d.result(), expect, &problem) {
-        println!(
-            "Expected: {} ✓ (equal after normalisation)",
-            render::to_text(expect, &opts)
-        );
-        Ok(ExitCode::SUCCESS)
+    let check_opts = CheckOptions {
+        seed,
+        ..CheckOptions::default()
+    };
+    let mut all_true = true;
+    if let Some(d) = engine::derive(&problem, Limits::default()) {
+        let report = check_derivation(&problem, &d, &check_opts);
+        match mode {
+            Mode::Derive(ProofFormat::Text) => {
+                print!("{}", proof::proof_text_checked(&problem, &d, Some(&report)))
+            }
+            Mode::Check => print!("{}", report::report_text(&report, &opts)),
+        }
+        if !report.ok() {
+            all_true = false;
+            println!("✗ a step of the derivation is numerically false or undefined");
+        }
+        if let Some((expect, _)) = &problem.expect {
+            all_true &= expect_holds(&problem, d.result(), expect, &check_opts);
+        }
+    }
+    if let Some(show) = &problem.show {
+        let checked = check_show_block(&problem, show, &check_opts, Limits::default());
+        println!("\nHand-written derivation (line {}):", show.pos.line);
+        print!("{}", report::show_text(&checked, &opts));
+        if let Some(line) = checked.first_false_line() {
+            println!("✗ line {line} of {name} is false");
+        }
+        all_true &= checked.ok();
+    }
+    Ok(if all_true {
+        ExitCode::SUCCESS
     } else {
-        println!(
-            "Expected: {} ✗ the result differs (normal form of the difference: {})",
-            render::to_text(expect, &opts),
-            render::to_text(
-                &normal::normalize(
-                    &gradproof::expr::sub(d.result().clone(), expect.clone()),
-                    &problem
-                ),
-                &opts
-            )
-        );
-        Ok(ExitCode::from(1))
+        ExitCode::from(1)
+    })
+}
+
+/// Checks `expect` against the result symbolically (normal forms) and numerically, and says so.
+fn expect_holds(problem: &Problem, result: &Expr, expect: &Expr, opts: &CheckOptions) -> bool {
+    let text = render::to_text(expect, &proof::options_for(problem));
+    let symbolic = normal::equivalent(result, expect, problem);
+    let numeric = check_expect(problem, result, expect, opts);
+    let line = numeric.steps.first();
+    match (symbolic, numeric.ok()) {
+        (true, true) => {
+            println!(
+                "Expected: {text} ✓ equal after normalisation; numerically {}",
+                line.map(report::mark).unwrap_or_default()
+            );
+            true
+        }
+        (false, true) => {
+            println!(
+                "Expected: {text} ✗ numerically equal, but the rules did not bring the result to it"
+            );
+            false
+        }
+        (_, false) => {
+            println!(
+                "Expected: {text} ✗ the result differs: {}",
+                line.map(report::mark).unwrap_or_default()
+            );
+            false
+        }
     }
 }
 

@@ -70,7 +70,7 @@ fn a_file_without_derive_exits_2() {
     let path = temp_file("empty.deriv", b"# nothing here\n");
     let o = run(&["derive", path.to_str().expect("utf-8 path")]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("no `derive` line"));
+    assert!(stderr(&o).contains("no `derive` or `show` line"));
 }
 
 #[test]
@@ -97,4 +97,54 @@ fn rules_lists_the_registry() {
     for r in gradproof::rules::registry() {
         assert!(stdout(&o).contains(r.name), "{} missing", r.name);
     }
+}
+
+#[test]
+fn check_passes_on_every_derivation() {
+    for entry in std::fs::read_dir("derivations").expect("derivations/") {
+        let path = entry.expect("entry").path();
+        let o = run(&["check", path.to_str().expect("utf-8 path")]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}: {}",
+            path.display(),
+            stdout(&o)
+        );
+        assert!(!stdout(&o).contains('✗'), "{}", stdout(&o));
+    }
+}
+
+#[test]
+fn a_false_show_line_exits_1_and_names_its_line() {
+    let text = include_str!("../derivations/softmax_cross_entropy_by_hand.deriv").replace(
+        "= sum_j (-q_j)*(delta(j,k) - p_k)",
+        "= sum_j (-q_j)*(delta(j,k) + p_k)",
+    );
+    assert!(text.contains("+ p_k)"), "the fault was injected");
+    let path = temp_file("false_show2.deriv", text.as_bytes());
+    let o = run(&["check", path.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.contains("line 10 of"), "{out}");
+    assert!(out.contains("✗ false"), "{out}");
+}
+
+#[test]
+fn derive_marks_every_step() {
+    let o = run(&["derive", "derivations/softmax_cross_entropy.deriv"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    let is_step = |l: &&str| {
+        let t = l.trim_start();
+        t.starts_with('(') && t[1..].starts_with(|c: char| c.is_ascii_digit())
+    };
+    let steps = out.lines().filter(is_step).count();
+    let marks = out
+        .lines()
+        .filter(is_step)
+        .filter(|l| l.contains("✓ max error"))
+        .count();
+    assert!(steps >= 6, "{out}");
+    assert_eq!(steps, marks, "{out}");
 }

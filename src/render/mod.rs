@@ -52,3 +52,4 @@ impl Default for PrintOptions {
     }
 }
 pub mod proof;
+pub mod report;

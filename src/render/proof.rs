@@ -1,7 +1,9 @@
 //! A whole derivation as Unicode text for a terminal: the goal, one line per presented step with
 //! its title and rules, the lemmas indented under the step that uses them, and the result.
 
+use super::report::mark;
 use super::{to_text, PrintOptions};
+use crate::check::CheckReport;
 use crate::index::free_indices;
 use crate::problem::Problem;
 use crate::trace::{Derivation, Stop};
@@ -20,6 +22,16 @@ pub fn options_for(problem: &Problem) -> PrintOptions {
 
 /// The derivation as text, with a title line when the problem has one.
 pub fn proof_text(problem: &Problem, d: &Derivation) -> String {
+    proof_text_checked(problem, d, None)
+}
+
+/// The derivation as text with each line's numeric check mark from `report` (the report of
+/// [`check_derivation`](crate::check::check_derivation) on `d`).
+pub fn proof_text_checked(
+    problem: &Problem,
+    d: &Derivation,
+    report: Option<&CheckReport>,
+) -> String {
     let mut opts = options_for(problem);
     // A lemma's bound indices must not borrow a letter the main goal uses freely.
     opts.reserved_indices = free_indices(&d.goal).into_iter().collect();
@@ -28,7 +40,7 @@ pub fn proof_text(problem: &Problem, d: &Derivation) -> String {
         out.push_str(title);
         out.push_str("\n\n");
     }
-    derivation_lines(d, &opts, "", &mut out);
+    derivation_lines(d, report, &opts, "", &mut out);
     out.push('\n');
     out.push_str(&format!(
         "Result: {} = {}\n",
@@ -41,23 +53,34 @@ pub fn proof_text(problem: &Problem, d: &Derivation) -> String {
     out
 }
 
-fn derivation_lines(d: &Derivation, opts: &PrintOptions, indent: &str, out: &mut String) {
+fn derivation_lines(
+    d: &Derivation,
+    report: Option<&CheckReport>,
+    opts: &PrintOptions,
+    indent: &str,
+    out: &mut String,
+) {
     out.push_str(&format!("{indent}{}\n", to_text(&d.goal, opts)));
     for (n, step) in d.steps.iter().enumerate() {
+        let checked = report.and_then(|r| r.steps.get(n));
         if !step.lemmas.is_empty() {
             out.push_str(&format!("{indent}  where\n"));
-            for lemma in &step.lemmas {
-                derivation_lines(lemma, opts, &format!("{indent}    "), out);
+            for (i, lemma) in step.lemmas.iter().enumerate() {
+                let lemma_report = checked.and_then(|c| c.lemmas.get(i));
+                derivation_lines(lemma, lemma_report, opts, &format!("{indent}    "), out);
                 out.push('\n');
             }
         }
         let continued = format!("\n{indent}    ");
         out.push_str(&format!(
-            "{indent}  = {}\n{indent}      ({}. {}: {})\n",
+            "{indent}  = {}\n{indent}      ({}. {}: {}){}\n",
             to_text(&step.expr, opts).replace('\n', &continued),
             n + 1,
             step.title,
-            step.rules.join(", ")
+            step.rules.join(", "),
+            checked
+                .map(|c| format!("  {}", mark(c)))
+                .unwrap_or_default()
         ));
     }
 }
