@@ -6,8 +6,10 @@ use gradproof::engine::{self, Limits};
 use gradproof::expr::Expr;
 use gradproof::parse::{parse_expr, parse_problem};
 use gradproof::problem::Problem;
-use gradproof::render::{self, proof, PrintOptions};
+use gradproof::render::latex_proof::{self, LatexOptions};
+use gradproof::render::{self, html, json, markdown, proof, PrintOptions};
 use gradproof::{normal, rules};
+use std::io::Write;
 use std::process::ExitCode;
 
 /// The reference derivation, run when no file is given.
@@ -39,6 +41,14 @@ enum Command {
         /// The output format.
         #[arg(long, value_enum, default_value_t = ProofFormat::Text)]
         format: ProofFormat,
+        /// With --format latex: a complete `article` document (amsmath) that pdflatex compiles,
+        /// instead of a fragment to paste into a post.
+        #[arg(long)]
+        standalone: bool,
+        /// With --format latex: leave out the `\text{..}` annotation (step title and rules) of
+        /// every line.
+        #[arg(long)]
+        no_annotations: bool,
     },
     /// Parse one expression and print it.
     Print {
@@ -60,6 +70,32 @@ enum Command {
 enum ProofFormat {
     /// Unicode text for a terminal.
     Text,
+    /// LaTeX `align*` blocks in the blog post's notation, lemmas first, the result boxed.
+    Latex,
+    /// Markdown for a MathJax/KaTeX blog: a sentence per step, then `\[ .. \]` display math.
+    Markdown,
+    /// JSON for tools: every step, firing and lemma (fields documented in the README).
+    Json,
+    /// One standalone HTML page, math rendered by KaTeX, fonts embedded (opens offline).
+    Html,
+}
+
+/// How a proof is printed: the format and its LaTeX options.
+#[derive(Clone, Copy)]
+struct Output {
+    format: ProofFormat,
+    latex: LatexOptions,
+}
+
+impl Output {
+    /// Plain text, as printed when no command is given.
+    const TEXT: Output = Output {
+        format: ProofFormat::Text,
+        latex: LatexOptions {
+            annotations: true,
+            standalone: false,
+        },
+    };
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -81,9 +117,13 @@ enum Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Some(Command::Derive { file, format }) => {
-            read(&file).and_then(|text| derive(&file, &text, format))
-        }
+        Some(Command::Derive {
+            file,
+            format,
+            standalone,
+            no_annotations,
+        }) => output(format, standalone, no_annotations)
+            .and_then(|out| read(&file).and_then(|text| derive(&file, &text, out))),
         Some(Command::Print {
             expr,
             format,
@@ -94,8 +134,8 @@ fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         None => match cli.file {
-            Some(file) => read(&file).and_then(|text| derive(&file, &text, ProofFormat::Text)),
-            None => derive("<embedded>", DEFAULT_DERIVATION, ProofFormat::Text),
+            Some(file) => read(&file).and_then(|text| derive(&file, &text, Output::TEXT)),
+            None => derive("<embedded>", DEFAULT_DERIVATION, Output::TEXT),
         },
     };
     match outcome {
@@ -122,29 +162,70 @@ fn load(name: &str, text: &str) -> Result<Problem, Failure> {
     parse_problem(text).map_err(|e| Failure::Input(format!("{name}:{e:#}")))
 }
 
-fn derive(name: &str, text: &str, format: ProofFormat) -> Result<ExitCode, Failure> {
+/// Checks that the LaTeX-only flags come with `--format latex`.
+fn output(format: ProofFormat, standalone: bool, no_annotations: bool) -> Result<Output, Failure> {
+    let latex_only = [
+        (standalone, "--standalone"),
+        (no_annotations, "--no-annotations"),
+    ];
+    if !matches!(format, ProofFormat::Latex) {
+        if let Some((_, flag)) = latex_only.iter().find(|(set, _)| *set) {
+            return Err(Failure::Input(format!(
+                "{flag} only applies to --format latex"
+            )));
+        }
+    }
+    Ok(Output {
+        format,
+        latex: LatexOptions {
+            annotations: !no_annotations,
+            standalone,
+        },
+    })
+}
+
+fn derive(name: &str, text: &str, out: Output) -> Result<ExitCode, Failure> {
     let problem = load(name, text)?;
     let Some(d) = engine::derive(&problem, Limits::default()) else {
         return Err(Failure::Input(format!(
             "{name}: no `derive` line, nothing to derive"
         )));
     };
-    match format {
-        ProofFormat::Text => print!("{}", proof::proof_text(&problem, &d)),
-    }
+    let proof = match out.format {
+        ProofFormat::Text => proof::proof_text(&problem, &d),
+        ProofFormat::Latex => latex_proof::proof_latex(&problem, &d, out.latex),
+        ProofFormat::Markdown => markdown::proof_markdown(&problem, &d),
+        ProofFormat::Json => json::proof_json(&problem, &d),
+        ProofFormat::Html => {
+            html::proof_html(&problem, &d).map_err(|e| Failure::Input(format!("{name}: {e}")))?
+        }
+    };
+    emit(&proof);
     let Some((expect, _)) = &problem.expect else {
         return Ok(ExitCode::SUCCESS);
     };
+    let holds = normal::equivalent(d.result(), expect, &problem);
+    if !matches!(out.format, ProofFormat::Text) {
+        // The output is a document (or JSON, with `expect.holds`): a failure goes to stderr.
+        if !holds {
+            eprintln!("{name}: the result differs from `expect`");
+        }
+        return Ok(if holds {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
     let opts = proof::options_for(&problem);
-    if normal::equivalent(d.result(), expect, &problem) {
-        println!(
-            "Expected: {} ✓ (equal after normalisation)",
+    if holds {
+        emit(&format!(
+            "Expected: {} ✓ (equal after normalisation)\n",
             render::to_text(expect, &opts)
-        );
+        ));
         Ok(ExitCode::SUCCESS)
     } else {
-        println!(
-            "Expected: {} ✗ the result differs (normal form of the difference: {})",
+        emit(&format!(
+            "Expected: {} ✗ the result differs (normal form of the difference: {})\n",
             render::to_text(expect, &opts),
             render::to_text(
                 &normal::normalize(
@@ -153,9 +234,17 @@ fn derive(name: &str, text: &str, format: ProofFormat) -> Result<ExitCode, Failu
                 ),
                 &opts
             )
-        );
+        ));
         Ok(ExitCode::from(1))
     }
+}
+
+/// Writes `text` to stdout; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
 }
 
 fn print_expr(text: &str, format: ExprFormat, ranges: &[String]) -> Result<ExitCode, Failure> {
