@@ -330,6 +330,7 @@ impl Run<'_> {
             }
             stop = s.or(s2).unwrap_or(Stop::Saturated);
         }
+        drop_detour(&mut steps);
         Derivation {
             goal: start,
             steps,
@@ -362,6 +363,17 @@ impl Run<'_> {
                 return (firings, Some(Stop::SizeLimit(self.limits.max_size)));
             }
         }
+    }
+}
+
+/// When the last line repeats an earlier one (expanded, then factored back), the steps after that
+/// earlier line are a detour and are dropped.
+fn drop_detour(steps: &mut Vec<Step>) {
+    let Some(last) = steps.last().map(|s| s.expr.clone()) else {
+        return;
+    };
+    if let Some(first) = steps.iter().position(|s| s.expr == last) {
+        steps.truncate(first + 1);
     }
 }
 

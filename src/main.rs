@@ -8,8 +8,10 @@ use gradproof::expr::Expr;
 use gradproof::handwritten::check_show_block;
 use gradproof::parse::{parse_expr, parse_problem};
 use gradproof::problem::Problem;
-use gradproof::render::{self, proof, report, PrintOptions};
+use gradproof::render::latex_proof::{self, LatexOptions};
+use gradproof::render::{self, html, json, markdown, proof, report, PrintOptions};
 use gradproof::{normal, rules};
+use std::io::Write;
 use std::process::ExitCode;
 
 /// The reference derivation, run when no file is given.
@@ -35,13 +37,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Derive a .deriv file, check every step numerically, and print the proof.
+    /// Derive a .deriv file and print the proof.
     Derive {
         /// The .deriv file.
         file: String,
         /// The output format.
         #[arg(long, value_enum, default_value_t = ProofFormat::Text)]
         format: ProofFormat,
+        /// With --format latex: a complete `article` document (amsmath) that pdflatex compiles,
+        /// instead of a fragment to paste into a post.
+        #[arg(long)]
+        standalone: bool,
+        /// With --format latex: leave out the `\text{..}` annotation (step title and rules) of
+        /// every line.
+        #[arg(long)]
+        no_annotations: bool,
         /// The seed of the numeric check's random instances.
         #[arg(long, default_value_t = 0)]
         seed: u64,
@@ -75,6 +85,32 @@ enum Command {
 enum ProofFormat {
     /// Unicode text for a terminal.
     Text,
+    /// LaTeX `align*` blocks in the blog post's notation, lemmas first, the result boxed.
+    Latex,
+    /// Markdown for a MathJax/KaTeX blog: a sentence per step, then `\[ .. \]` display math.
+    Markdown,
+    /// JSON for tools: every step, firing and lemma (fields documented in the README).
+    Json,
+    /// One standalone HTML page, math rendered by KaTeX, fonts embedded (opens offline).
+    Html,
+}
+
+/// How a proof is printed: the format and its LaTeX options.
+#[derive(Clone, Copy)]
+struct Output {
+    format: ProofFormat,
+    latex: LatexOptions,
+}
+
+impl Output {
+    /// Plain text, as printed when no command is given.
+    const TEXT: Output = Output {
+        format: ProofFormat::Text,
+        latex: LatexOptions {
+            annotations: true,
+            standalone: false,
+        },
+    };
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -96,9 +132,15 @@ enum Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Some(Command::Derive { file, format, seed }) => {
-            read(&file).and_then(|text| run_file(&file, &text, Mode::Derive(format), seed))
-        }
+        Some(Command::Derive {
+            file,
+            format,
+            standalone,
+            no_annotations,
+            seed,
+        }) => output(format, standalone, no_annotations).and_then(|out| {
+            read(&file).and_then(|text| run_file(&file, &text, Mode::Derive(out), seed))
+        }),
         Some(Command::Check { file, seed }) => {
             read(&file).and_then(|text| run_file(&file, &text, Mode::Check, seed))
         }
@@ -112,12 +154,13 @@ fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         None => match cli.file {
-            Some(file) => read(&file)
-                .and_then(|text| run_file(&file, &text, Mode::Derive(ProofFormat::Text), 0)),
+            Some(file) => {
+                read(&file).and_then(|text| run_file(&file, &text, Mode::Derive(Output::TEXT), 0))
+            }
             None => run_file(
                 "<embedded>",
                 DEFAULT_DERIVATION,
-                Mode::Derive(ProofFormat::Text),
+                Mode::Derive(Output::TEXT),
                 0,
             ),
         },
@@ -146,13 +189,55 @@ fn load(name: &str, text: &str) -> Result<Problem, Failure> {
     parse_problem(text).map_err(|e| Failure::Input(format!("{name}:{e:#}")))
 }
 
+/// Checks that the LaTeX-only flags come with `--format latex`.
+fn output(format: ProofFormat, standalone: bool, no_annotations: bool) -> Result<Output, Failure> {
+    let latex_only = [
+        (standalone, "--standalone"),
+        (no_annotations, "--no-annotations"),
+    ];
+    if !matches!(format, ProofFormat::Latex) {
+        if let Some((_, flag)) = latex_only.iter().find(|(set, _)| *set) {
+            return Err(Failure::Input(format!(
+                "{flag} only applies to --format latex"
+            )));
+        }
+    }
+    Ok(Output {
+        format,
+        latex: LatexOptions {
+            annotations: !no_annotations,
+            standalone,
+        },
+    })
+}
+
 /// What to print for a file.
 #[derive(Clone, Copy)]
 enum Mode {
-    /// The proof, with a check mark per step.
-    Derive(ProofFormat),
+    /// The proof in a format (text: with a check mark per step).
+    Derive(Output),
     /// The numeric check report.
     Check,
+}
+
+impl Mode {
+    /// True when stdout is a human-readable report; false when it holds a document (LaTeX,
+    /// Markdown, JSON, HTML), in which case verdicts go to stderr.
+    fn is_report(self) -> bool {
+        match self {
+            Mode::Derive(out) => matches!(out.format, ProofFormat::Text),
+            Mode::Check => true,
+        }
+    }
+
+    /// Prints a verdict where this mode's verdicts go.
+    fn say(self, line: &str) {
+        if self.is_report() {
+            emit(&format!("{line}\n"));
+        } else {
+            eprintln!("{line}");
+        }
+    }
 }
 
 /// Derives and checks the file's goal and checks its `show` block; 1 when anything is false.
@@ -172,25 +257,30 @@ fn run_file(name: &str, text: &str, mode: Mode, seed: u64) -> Result<ExitCode, F
     if let Some(d) = engine::derive(&problem, Limits::default()) {
         let report = check_derivation(&problem, &d, &check_opts);
         match mode {
-            Mode::Derive(ProofFormat::Text) => {
-                print!("{}", proof::proof_text_checked(&problem, &d, Some(&report)))
-            }
-            Mode::Check => print!("{}", report::report_text(&report, &opts)),
+            Mode::Derive(out) => emit(&render_proof(name, &problem, &d, &report, out)?),
+            Mode::Check => emit(&report::report_text(&report, &opts)),
         }
         if !report.ok() {
             all_true = false;
-            println!("✗ a step of the derivation is numerically false or undefined");
+            mode.say(&format!(
+                "{name}: ✗ a step of the derivation is numerically false or undefined"
+            ));
         }
         if let Some((expect, _)) = &problem.expect {
-            all_true &= expect_holds(&problem, d.result(), expect, &check_opts);
+            all_true &= expect_holds(&problem, d.result(), expect, &check_opts, mode);
         }
     }
     if let Some(show) = &problem.show {
         let checked = check_show_block(&problem, show, &check_opts, Limits::default());
-        println!("\nHand-written derivation (line {}):", show.pos.line);
-        print!("{}", report::show_text(&checked, &opts));
+        if mode.is_report() {
+            emit(&format!(
+                "\nHand-written derivation (line {}):\n{}",
+                show.pos.line,
+                report::show_text(&checked, &opts)
+            ));
+        }
         if let Some(line) = checked.first_false_line() {
-            println!("✗ line {line} of {name} is false");
+            mode.say(&format!("✗ line {line} of {name} is false"));
         }
         all_true &= checked.ok();
     }
@@ -201,34 +291,66 @@ fn run_file(name: &str, text: &str, mode: Mode, seed: u64) -> Result<ExitCode, F
     })
 }
 
+/// The proof of `d` in the requested format.
+fn render_proof(
+    name: &str,
+    problem: &Problem,
+    d: &gradproof::Derivation,
+    report: &gradproof::check::CheckReport,
+    out: Output,
+) -> Result<String, Failure> {
+    Ok(match out.format {
+        ProofFormat::Text => proof::proof_text_checked(problem, d, Some(report)),
+        ProofFormat::Latex => latex_proof::proof_latex(problem, d, out.latex),
+        ProofFormat::Markdown => markdown::proof_markdown(problem, d),
+        ProofFormat::Json => json::proof_json(problem, d),
+        ProofFormat::Html => {
+            html::proof_html(problem, d).map_err(|e| Failure::Input(format!("{name}: {e}")))?
+        }
+    })
+}
+
 /// Checks `expect` against the result symbolically (normal forms) and numerically, and says so.
-fn expect_holds(problem: &Problem, result: &Expr, expect: &Expr, opts: &CheckOptions) -> bool {
+fn expect_holds(
+    problem: &Problem,
+    result: &Expr,
+    expect: &Expr,
+    opts: &CheckOptions,
+    mode: Mode,
+) -> bool {
     let text = render::to_text(expect, &proof::options_for(problem));
     let symbolic = normal::equivalent(result, expect, problem);
     let numeric = check_expect(problem, result, expect, opts);
     let line = numeric.steps.first();
+    let mark = line.map(report::mark).unwrap_or_default();
     match (symbolic, numeric.ok()) {
         (true, true) => {
-            println!(
-                "Expected: {text} ✓ equal after normalisation; numerically {}",
-                line.map(report::mark).unwrap_or_default()
-            );
+            if mode.is_report() {
+                mode.say(&format!(
+                    "Expected: {text} ✓ equal after normalisation; numerically {mark}"
+                ));
+            }
             true
         }
         (false, true) => {
-            println!(
+            mode.say(&format!(
                 "Expected: {text} ✗ numerically equal, but the rules did not bring the result to it"
-            );
+            ));
             false
         }
         (_, false) => {
-            println!(
-                "Expected: {text} ✗ the result differs: {}",
-                line.map(report::mark).unwrap_or_default()
-            );
+            mode.say(&format!("Expected: {text} ✗ the result differs: {mark}"));
             false
         }
     }
+}
+
+/// Writes `text` to stdout; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
 }
 
 fn print_expr(text: &str, format: ExprFormat, ranges: &[String]) -> Result<ExitCode, Failure> {

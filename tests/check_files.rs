@@ -22,7 +22,10 @@ fn problems() -> Vec<(String, Problem)> {
     for path in paths {
         let text = std::fs::read_to_string(&path).expect("readable");
         let problem = parse_problem(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"));
-        out.push((path.display().to_string(), problem));
+        // Files with only a hand-written `show` block have no goal and no `expect`.
+        if problem.goal.is_some() {
+            out.push((path.display().to_string(), problem));
+        }
     }
     assert!(out.len() >= 2);
     out

@@ -1,9 +1,12 @@
-//! Every file in `derivations/`: a reviewed snapshot of its proof, and the law that the derived
-//! result equals the file's `expect`.
+//! Every file in `derivations/`: a reviewed snapshot of its proof in every text format (text,
+//! LaTeX, Markdown, JSON), and the law that the derived result equals the file's `expect`.
 
 use gradproof::engine::{derive, Limits};
 use gradproof::normal::equivalent;
 use gradproof::parse::parse_problem;
+use gradproof::render::json::proof_json;
+use gradproof::render::latex_proof::{proof_latex, LatexOptions};
+use gradproof::render::markdown::proof_markdown;
 use gradproof::render::proof::proof_text;
 use gradproof::trace::Stop;
 
@@ -45,6 +48,16 @@ fn snapshots() {
         let Some(d) = derive(&problem, Limits::default()) else {
             return;
         };
-        insta::assert_snapshot!(format!("## Text\n\n{}", proof_text(&problem, &d)));
+        let sections = [
+            ("Text", proof_text(&problem, &d)),
+            ("LaTeX", proof_latex(&problem, &d, LatexOptions::default())),
+            ("Markdown", proof_markdown(&problem, &d)),
+            ("JSON", proof_json(&problem, &d)),
+        ];
+        let snapshot: Vec<String> = sections
+            .iter()
+            .map(|(name, body)| format!("## {name}\n\n{body}"))
+            .collect();
+        insta::assert_snapshot!(snapshot.join("\n"));
     });
 }

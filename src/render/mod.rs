@@ -7,9 +7,14 @@
 //! bound index gets its user's letter unless that letter would capture or confuse, in which case
 //! it is renamed with [`index::fresh_name`](crate::index::fresh_name).
 
+mod document;
+pub mod html;
 pub mod input;
+pub mod json;
 pub mod latex;
+pub mod latex_proof;
 mod layout;
+pub mod markdown;
 pub mod text;
 
 pub use input::{to_input, to_input_with};

@@ -1,0 +1,214 @@
+//! What the blog-shaped renderers share: one reading of a derivation as a short document of
+//! headings, plain-words sentences and display equations (the shape of the blog post), plus the
+//! helpers every proof renderer needs (printer options, the term a step changed, ordinals).
+//!
+//! Markdown and HTML print the same [`Block`]s, so the two cannot drift apart; only the way math
+//! and text are written out differs.
+
+use super::{to_latex, FracStyle, PrintOptions};
+use crate::expr::{Expr, Index};
+use crate::index::{free_indices, fresh_name, open};
+use crate::problem::Problem;
+use crate::trace::{Derivation, Step, Stop};
+use std::collections::BTreeSet;
+
+/// A piece of running text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Inline {
+    /// Plain words (not yet escaped for the output format).
+    Text(String),
+    /// A rule name or other identifier, shown as code.
+    Code(String),
+    /// Inline math, as LaTeX.
+    Math(String),
+}
+
+/// A block of the document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Block {
+    /// A heading of the given level (1 is the title).
+    Heading(usize, Vec<Inline>),
+    /// A paragraph.
+    Para(Vec<Inline>),
+    /// A display equation, as LaTeX.
+    Display(String),
+}
+
+/// Printer options for a whole proof of `d`: the problem's index letters are the candidates for
+/// renaming, and the goal's free indices are reserved so that a lemma's bound indices never
+/// borrow the goal's letters.
+pub(crate) fn proof_options(problem: &Problem, d: &Derivation) -> PrintOptions {
+    let mut opts = super::proof::options_for(problem);
+    opts.reserved_indices = free_indices(&d.goal).into_iter().collect();
+    opts
+}
+
+/// True when the derivation ran to the end, so its result may be presented as final (boxed).
+pub(crate) fn is_final(d: &Derivation) -> bool {
+    d.stop == Stop::Saturated && !d.steps.is_empty()
+}
+
+/// The subterm of `e` at `path`, with the index of every sum it sits under opened as a free index
+/// named by that sum's letter (renamed where the letter is taken), so that it prints on its own.
+/// `None` when `path` does not lead to a subterm of `e`.
+pub(crate) fn subterm(e: &Expr, path: &[usize], opts: &PrintOptions) -> Option<Expr> {
+    let mut taken: BTreeSet<String> = free_indices(e);
+    taken.extend(opts.reserved_indices.iter().cloned());
+    let mut current = e.clone();
+    for &i in path {
+        current = match &current {
+            Expr::Sum(binder, body) if i == 0 => {
+                let name = fresh_name(&binder.hint.0, &opts.index_names, &taken);
+                taken.insert(name.clone());
+                open(body, &Index::Free(name))
+            }
+            other => (*other.children().get(i)?).clone(),
+        };
+    }
+    Some(current)
+}
+
+/// The term step `n` (counting from zero) of `d` changed, as it read before the step; `None` when
+/// the step rewrote the whole expression.
+pub(crate) fn changed_term(d: &Derivation, n: usize, opts: &PrintOptions) -> Option<Expr> {
+    let step = d.steps.get(n)?;
+    if step.path.is_empty() {
+        return None;
+    }
+    let before = d.lines().nth(n)?;
+    subterm(before, &step.path, opts)
+}
+
+/// "first", "second", ... for the pieces of a chain rule; a number past ten.
+pub(crate) fn ordinal(n: usize) -> String {
+    const WORDS: [&str; 10] = [
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+        "tenth",
+    ];
+    match WORDS.get(n.wrapping_sub(1)) {
+        Some(word) => (*word).to_string(),
+        None => format!("number {n}"),
+    }
+}
+
+/// True when the rule names say nothing the title does not (`chain rule` and `chain-rule`).
+pub(crate) fn rules_repeat_title(step: &Step) -> bool {
+    matches!(step.rules.as_slice(), [only] if only.replace('-', " ") == step.title)
+}
+
+/// LaTeX on one line (the printer breaks long sums with newlines).
+pub(crate) fn one_line(latex: &str) -> String {
+    latex.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `e` as inline math in running text: on one line, with text-size `\frac` fractions so that the
+/// line spacing of the sentence survives.
+pub(crate) fn inline_latex(e: &Expr, opts: &PrintOptions) -> String {
+    let inline = PrintOptions {
+        frac: FracStyle::Frac,
+        ..opts.clone()
+    };
+    one_line(&to_latex(e, &inline))
+}
+
+/// The derivation as a blog post: a title, a sentence and a display equation per step, each
+/// chain-rule piece under its own heading before the step that substitutes it, and the final
+/// result boxed.
+pub(crate) fn blog_document(problem: &Problem, d: &Derivation) -> Vec<Block> {
+    let opts = proof_options(problem, d);
+    let mut out = Vec::new();
+    if let Some(title) = &problem.title {
+        out.push(Block::Heading(1, vec![Inline::Text(title.clone())]));
+    }
+    out.push(Block::Para(vec![
+        Inline::Text(String::from("We derive ")),
+        Inline::Math(inline_latex(&d.goal, &opts)),
+        Inline::Text(String::from(
+            " one named rule at a time; every line is checked numerically.",
+        )),
+    ]));
+    derivation_blocks(d, &opts, 2, is_final(d), &mut out);
+    if d.stop != Stop::Saturated {
+        out.push(Block::Para(vec![Inline::Text(format!(
+            "The derivation stopped early: {}.",
+            d.stop
+        ))]));
+    }
+    out
+}
+
+/// The blocks of one derivation (the main one or a lemma); `level` is the heading level of its
+/// lemmas, and `boxed` says whether its result is the final one.
+fn derivation_blocks(
+    d: &Derivation,
+    opts: &PrintOptions,
+    level: usize,
+    boxed: bool,
+    out: &mut Vec<Block>,
+) {
+    let goal = to_latex(&d.goal, opts);
+    for (n, step) in d.steps.iter().enumerate() {
+        if !step.lemmas.is_empty() {
+            for (i, lemma) in step.lemmas.iter().enumerate() {
+                out.push(Block::Heading(
+                    level,
+                    vec![
+                        Inline::Text(format!("The {} piece: ", ordinal(i + 1))),
+                        Inline::Math(inline_latex(&lemma.goal, opts)),
+                    ],
+                ));
+                derivation_blocks(lemma, opts, level + 1, false, out);
+            }
+            out.push(Block::Heading(
+                level,
+                vec![
+                    Inline::Text(String::from("Back to ")),
+                    Inline::Math(inline_latex(&d.goal, opts)),
+                ],
+            ));
+        }
+        out.push(Block::Para(step_sentence(d, n, opts)));
+        let mut rhs = to_latex(&step.expr, opts);
+        if boxed && n + 1 == d.steps.len() {
+            rhs = format!("\\boxed{{{rhs}}}");
+        }
+        out.push(Block::Display(format!("{goal} = {rhs}")));
+    }
+}
+
+/// "Step 3, cancel: the rule `cancel` rewrites the term \( x \)."
+fn step_sentence(d: &Derivation, n: usize, opts: &PrintOptions) -> Vec<Inline> {
+    let step = &d.steps[n];
+    if step.rules.is_empty() {
+        return vec![Inline::Text(format!("Step {}, {}:", n + 1, step.title))];
+    }
+    let (noun, verb) = match step.rules.len() {
+        1 => ("rule", " rewrites "),
+        _ => ("rules", " rewrite "),
+    };
+    let mut words = vec![Inline::Text(format!(
+        "Step {}, {}: the {noun} ",
+        n + 1,
+        step.title
+    ))];
+    for (i, rule) in step.rules.iter().enumerate() {
+        if i > 0 {
+            let sep = if i + 1 == step.rules.len() {
+                " and "
+            } else {
+                ", "
+            };
+            words.push(Inline::Text(sep.to_string()));
+        }
+        words.push(Inline::Code((*rule).to_string()));
+    }
+    match changed_term(d, n, opts) {
+        Some(term) => {
+            words.push(Inline::Text(format!("{verb}the term ")));
+            words.push(Inline::Math(inline_latex(&term, opts)));
+            words.push(Inline::Text(String::from(":")));
+        }
+        None => words.push(Inline::Text(format!("{verb}the whole expression:"))),
+    }
+    words
+}

@@ -1,0 +1,187 @@
+//! A whole derivation as JSON for tools: explicit view structs with stable field names (documented
+//! in the README's "JSON output" section), every firing included, lemmas nested.
+
+use super::document::{changed_term, one_line, proof_options};
+use super::{to_input_with, to_latex, PrintOptions};
+use crate::expr::Expr;
+use crate::normal::equivalent;
+use crate::problem::Problem;
+use crate::trace::{Derivation, Firing, Step, Stop};
+use serde::Serialize;
+
+/// The whole proof: the problem's title, the main derivation (its fields at the top level) and the
+/// `expect` check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProofView {
+    /// The file's `title`, if any.
+    pub title: Option<String>,
+    /// The main derivation.
+    #[serde(flatten)]
+    pub derivation: DerivationView,
+    /// The file's `expect` and whether the result equals it, if the file has one.
+    pub expect: Option<ExpectView>,
+}
+
+/// One derivation: the main one or a lemma.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DerivationView {
+    /// The expression derived.
+    pub goal: ExprView,
+    /// The presented steps, in order.
+    pub steps: Vec<StepView>,
+    /// Why the engine stopped.
+    pub stop: StopView,
+    /// The last expression (the goal when there are no steps).
+    pub result: ExprView,
+}
+
+/// An expression in two notations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExprView {
+    /// The input syntax (parses back to the same expression).
+    pub input: String,
+    /// LaTeX in the blog post's notation (math mode, no delimiters).
+    pub latex: String,
+}
+
+/// A presented step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StepView {
+    /// The step's number in its derivation, from 1.
+    pub number: usize,
+    /// What the step does ("cancel", "split the sum").
+    pub title: String,
+    /// The distinct rules that fired, in order of first firing.
+    pub rules: Vec<String>,
+    /// The whole expression after the step.
+    pub expr: ExprView,
+    /// The position of the smallest subterm containing every change (child numbers from the
+    /// root of the expression before the step).
+    pub path: Vec<usize>,
+    /// That subterm as it read before the step, with the indices of the sums it sits under
+    /// shown as free indices; `null` when the step rewrote the whole expression.
+    pub changed: Option<ExprView>,
+    /// Every rule firing, in order.
+    pub firings: Vec<FiringView>,
+    /// The sub-derivations this step uses (the pieces of a chain rule).
+    pub lemmas: Vec<DerivationView>,
+}
+
+/// One application of one rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FiringView {
+    /// The rule's registry name.
+    pub rule: String,
+    /// Where it fired, in the expression before the firing.
+    pub path: Vec<usize>,
+    /// The whole expression after the firing, in the input syntax.
+    pub expr: String,
+}
+
+/// Why the engine stopped.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StopView {
+    /// `saturated` (no rule applies), `step-limit` or `size-limit`.
+    pub reason: &'static str,
+    /// The limit that was reached, for `step-limit` and `size-limit`.
+    pub limit: Option<usize>,
+    /// The reason in words.
+    pub message: String,
+}
+
+/// The `expect` line and its check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExpectView {
+    /// The expected result.
+    pub expr: ExprView,
+    /// True when the result equals it after normalisation.
+    pub holds: bool,
+}
+
+/// The view of the whole proof of `d`.
+pub fn proof_view(problem: &Problem, d: &Derivation) -> ProofView {
+    let opts = proof_options(problem, d);
+    ProofView {
+        title: problem.title.clone(),
+        derivation: derivation_view(d, &opts),
+        expect: problem.expect.as_ref().map(|(e, _)| ExpectView {
+            expr: expr_view(e, &opts),
+            holds: equivalent(d.result(), e, problem),
+        }),
+    }
+}
+
+/// The proof as pretty-printed JSON (see [`ProofView`]).
+pub fn proof_json(problem: &Problem, d: &Derivation) -> String {
+    let view = proof_view(problem, d);
+    // The views hold only strings, numbers, booleans and sequences: serialising cannot fail.
+    let mut out = serde_json::to_string_pretty(&view).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+fn derivation_view(d: &Derivation, opts: &PrintOptions) -> DerivationView {
+    DerivationView {
+        goal: expr_view(&d.goal, opts),
+        steps: (0..d.steps.len()).map(|n| step_view(d, n, opts)).collect(),
+        stop: stop_view(&d.stop),
+        result: expr_view(d.result(), opts),
+    }
+}
+
+fn step_view(d: &Derivation, n: usize, opts: &PrintOptions) -> StepView {
+    let step: &Step = &d.steps[n];
+    StepView {
+        number: n + 1,
+        title: step.title.clone(),
+        rules: step.rules.iter().map(|r| (*r).to_string()).collect(),
+        expr: expr_view(&step.expr, opts),
+        path: step.path.clone(),
+        changed: changed_term(d, n, opts).map(|e| expr_view(&e, opts)),
+        firings: {
+            let before = if n == 0 {
+                &d.goal
+            } else {
+                &d.steps[n - 1].expr
+            };
+            step.firings
+                .iter()
+                .zip(step.replay(before))
+                .map(|(f, after)| firing_view(f, &after, opts))
+                .collect()
+        },
+        lemmas: step
+            .lemmas
+            .iter()
+            .map(|l| derivation_view(l, opts))
+            .collect(),
+    }
+}
+
+fn firing_view(f: &Firing, after: &Expr, opts: &PrintOptions) -> FiringView {
+    FiringView {
+        rule: f.rule.to_string(),
+        path: f.path.clone(),
+        expr: to_input_with(after, opts),
+    }
+}
+
+fn stop_view(stop: &Stop) -> StopView {
+    let (reason, limit) = match stop {
+        Stop::Saturated => ("saturated", None),
+        Stop::StepLimit(n) => ("step-limit", Some(*n)),
+        Stop::SizeLimit(n) => ("size-limit", Some(*n)),
+    };
+    StopView {
+        reason,
+        limit,
+        message: stop.to_string(),
+    }
+}
+
+fn expr_view(e: &Expr, opts: &PrintOptions) -> ExprView {
+    ExprView {
+        input: to_input_with(e, opts),
+        latex: one_line(&to_latex(e, opts)),
+    }
+}
