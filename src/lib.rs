@@ -14,6 +14,7 @@ pub use expr::{Binder, Expr, Func, Index, Symbol};
 pub use problem::{Kind, Problem};
 pub use rational::Rational;
 pub use trace::{Derivation, Step, Stop};
+pub mod cancellation;
 pub mod check;
 pub mod diff;
 pub mod engine;

@@ -10,7 +10,7 @@ use gradproof::parse::{parse_expr, parse_problem};
 use gradproof::problem::Problem;
 use gradproof::render::latex_proof::{self, LatexOptions};
 use gradproof::render::{self, html, json, markdown, proof, report, PrintOptions};
-use gradproof::{normal, rules};
+use gradproof::{cancellation, normal, rules};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -64,6 +64,14 @@ enum Command {
         /// The seed of the random instances.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+    },
+    /// Line losses up: the derived gradient, whether the loss piece's 1/p cancelled, and the
+    /// gradient on the true class as its probability falls to 0.5, 0.1, 0.01, 0.001 (at the fixed
+    /// instance described in the README).
+    Compare {
+        /// The .deriv files to compare.
+        #[arg(required = true)]
+        files: Vec<String>,
     },
     /// Parse one expression and print it.
     Print {
@@ -144,6 +152,7 @@ fn main() -> ExitCode {
         Some(Command::Check { file, seed }) => {
             read(&file).and_then(|text| run_file(&file, &text, Mode::Check, seed))
         }
+        Some(Command::Compare { files }) => compare(&files),
         Some(Command::Print {
             expr,
             format,
@@ -308,6 +317,38 @@ fn render_proof(
             html::proof_html(problem, d).map_err(|e| Failure::Input(format!("{name}: {e}")))?
         }
     })
+}
+
+/// The `compare` table of `files`.
+fn compare(files: &[String]) -> Result<ExitCode, Failure> {
+    let mut derived = Vec::new();
+    for file in files {
+        let problem = load(file, &read(file)?)?;
+        let Some(d) = engine::derive(&problem, Limits::default()) else {
+            eprintln!("note: {file} has no `derive` line; left out of the comparison");
+            continue;
+        };
+        let analysis = cancellation::analyse(&problem, &d);
+        derived.push((file, problem, d, analysis));
+    }
+    let rows: Vec<render::cancellation::Row> = derived
+        .iter()
+        .map(|(file, problem, d, analysis)| render::cancellation::Row {
+            name: std::path::Path::new(file.as_str())
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or(file),
+            gradient: render::cancellation::line(d.result(), &proof::options_for(problem)),
+            report: analysis,
+        })
+        .collect();
+    if rows.is_empty() {
+        return Err(Failure::Input(
+            "none of the files has a `derive` line, nothing to compare".to_string(),
+        ));
+    }
+    emit(&render::cancellation::compare_table(&rows));
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Checks `expect` against the result symbolically (normal forms) and numerically, and says so.

@@ -31,6 +31,12 @@ pub fn normalize(e: &Expr, problem: &Problem) -> Expr {
     to_expr(&nf(&unfolded, &Ctx::new(problem)))
 }
 
+/// `e` multiplied out into a sum of monomials like [`normalize`], but with the definitions left
+/// folded (so `p_k` stays `p_k`).
+pub fn expand(e: &Expr, problem: &Problem) -> Expr {
+    to_expr(&nf(e, &Ctx::new(problem)))
+}
+
 /// True when `a` and `b` have the same normal form, i.e. `a - b` normalises to zero.
 pub fn equivalent(a: &Expr, b: &Expr, problem: &Problem) -> bool {
     normalize(&sub(a.clone(), b.clone()), problem).is_zero()

@@ -301,8 +301,34 @@ fn the_json_fields_are_the_documented_ones() {
     };
     assert_eq!(
         keys(&json),
-        ["expect", "goal", "result", "steps", "stop", "title"]
+        [
+            "cancellation",
+            "expect",
+            "goal",
+            "result",
+            "steps",
+            "stop",
+            "title"
+        ]
     );
+    assert_eq!(
+        keys(&json["cancellation"]),
+        [
+            "cancelled",
+            "cancelled_at_step",
+            "loss_piece",
+            "loss_piece_divides",
+            "probability",
+            "residual",
+            "scale",
+            "shape",
+            "target",
+            "trend",
+            "true_class"
+        ]
+    );
+    assert_eq!(json["cancellation"]["shape"], "gap");
+    assert_eq!(json["cancellation"]["trend"], "bounded");
     let step = &json["steps"][1];
     assert_eq!(
         keys(step),

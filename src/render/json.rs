@@ -3,6 +3,7 @@
 
 use super::document::{changed_term, one_line, proof_options};
 use super::{to_input_with, to_latex, PrintOptions};
+use crate::cancellation::{analyse, Cancellation, Shape, Trend};
 use crate::expr::Expr;
 use crate::normal::equivalent;
 use crate::problem::Problem;
@@ -11,7 +12,7 @@ use serde::Serialize;
 
 /// The whole proof: the problem's title, the main derivation (its fields at the top level) and the
 /// `expect` check.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProofView {
     /// The file's `title`, if any.
     pub title: Option<String>,
@@ -20,6 +21,90 @@ pub struct ProofView {
     pub derivation: DerivationView,
     /// The file's `expect` and whether the result equals it, if the file has one.
     pub expect: Option<ExpectView>,
+    /// The cancellation report.
+    pub cancellation: CancellationView,
+}
+
+/// The cancellation report (see [`crate::cancellation`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CancellationView {
+    /// The probability symbol at the variable's index (`p_k`), if there is one.
+    pub probability: Option<ExprView>,
+    /// The loss piece (the lemma differentiating by the probability), if any.
+    pub loss_piece: Option<ExprView>,
+    /// The loss piece divides by the probability symbol.
+    pub loss_piece_divides: bool,
+    /// The reciprocal is gone from the result (`null` when there was none to cancel).
+    pub cancelled: Option<bool>,
+    /// The first main step that cancelled it.
+    pub cancelled_at_step: Option<usize>,
+    /// `gap` (`scale * (probability - target)`), `beyond` (with a `residual`) or
+    /// `not_applicable`.
+    pub shape: &'static str,
+    /// For a gap: the factor in front.
+    pub scale: Option<ExprView>,
+    /// What the probability is compared with: the negated terms free of it.
+    pub target: Option<ExprView>,
+    /// For `beyond`: `result - (probability - target)`.
+    pub residual: Option<ExprView>,
+    /// The gradient on the true class at fixed probabilities (`gradient` is `null` where the
+    /// probability could not be reached).
+    pub true_class: Vec<TrueClassPoint>,
+    /// `bounded`, `vanishing`, `exploding` or `unknown`, as the true-class probability goes to 0.
+    pub trend: &'static str,
+}
+
+/// The gradient on the true class at one probability.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrueClassPoint {
+    /// The true class's probability.
+    pub probability: f64,
+    /// The gradient there.
+    pub gradient: Option<f64>,
+}
+
+fn cancellation_view(c: &Cancellation, opts: &PrintOptions) -> CancellationView {
+    let view = |e: &Expr| expr_view(e, opts);
+    let (shape, scale, target, residual) = match &c.shape {
+        Shape::Gap { scale, target } => ("gap", Some(view(scale)), Some(view(target)), None),
+        Shape::Beyond { target, residual } => {
+            ("beyond", None, Some(view(target)), Some(view(residual)))
+        }
+        Shape::NotApplicable => ("not_applicable", None, None, None),
+    };
+    let (true_class, trend) = match &c.true_class {
+        Some(tc) => (
+            tc.points
+                .iter()
+                .map(|(p, g)| TrueClassPoint {
+                    probability: *p,
+                    // Ten significant digits: the last bits of a bisection are not part of the
+                    // report.
+                    gradient: g.and_then(|g| format!("{g:.9e}").parse().ok()),
+                })
+                .collect(),
+            match tc.trend {
+                Trend::Bounded(_) => "bounded",
+                Trend::Vanishing => "vanishing",
+                Trend::Exploding => "exploding",
+                Trend::Unknown => "unknown",
+            },
+        ),
+        None => (Vec::new(), "unknown"),
+    };
+    CancellationView {
+        probability: c.probability.as_ref().map(view),
+        loss_piece: c.loss_piece.as_ref().map(view),
+        loss_piece_divides: c.loss_piece_divides,
+        cancelled: c.cancelled,
+        cancelled_at_step: c.cancelled_at_step,
+        shape,
+        scale,
+        target,
+        residual,
+        true_class,
+        trend,
+    }
 }
 
 /// One derivation: the main one or a lemma.
@@ -108,6 +193,7 @@ pub fn proof_view(problem: &Problem, d: &Derivation) -> ProofView {
             expr: expr_view(e, &opts),
             holds: equivalent(d.result(), e, problem),
         }),
+        cancellation: cancellation_view(&analyse(problem, d), &opts),
     }
 }
 

@@ -56,5 +56,6 @@ impl Default for PrintOptions {
         }
     }
 }
+pub mod cancellation;
 pub mod proof;
 pub mod report;

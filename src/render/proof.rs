@@ -1,8 +1,10 @@
 //! A whole derivation as Unicode text for a terminal: the goal, one line per presented step with
 //! its title and rules, the lemmas indented under the step that uses them, and the result.
 
+use super::cancellation::cancellation_text;
 use super::report::mark;
 use super::{to_text, PrintOptions};
+use crate::cancellation::analyse;
 use crate::check::CheckReport;
 use crate::index::free_indices;
 use crate::problem::Problem;
@@ -50,6 +52,8 @@ pub fn proof_text_checked(
     if d.stop != Stop::Saturated {
         out.push_str(&format!("Stopped early: {}\n", d.stop));
     }
+    out.push('\n');
+    out.push_str(&cancellation_text(&analyse(problem, d), &opts));
     out
 }
 

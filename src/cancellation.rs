@@ -1,0 +1,332 @@
+//! The cancellation report: the post's "why small probabilities don't kill the learning", for any
+//! derivation.
+//!
+//! It answers three questions from the derivation and a numeric evaluation, knowing no name:
+//! 1. Did the loss piece's reciprocal of the probability symbol (`1/p_j` in `-q_j/p_j`) cancel
+//!    against the other piece? The *probability symbol* is the `via` symbol (or, without `via`,
+//!    the first definition indexed like the variable); the *loss piece* is the lemma
+//!    differentiating by it.
+//! 2. Is the result the post's gap shape `c·(p_k − t)`, with `t` and `c` free of `p`? If not, what
+//!    is left beyond `p_k − t`?
+//! 3. How does the gradient on the true class behave as its probability goes to zero? It is
+//!    evaluated at a fixed instance, [`TRUE_CLASS_PROBABILITIES`], documented on
+//!    [`true_class_instance`].
+
+use crate::engine::SUBSTITUTE;
+use crate::eval::{Assignment, Evaluator};
+use crate::expr::{add, mul, neg, recip, Expr, Index, Symbol};
+use crate::index::free_indices;
+use crate::normal::expand;
+use crate::problem::{Kind, Problem};
+use crate::sample::{Instance, Regime, VarValues};
+use crate::trace::Derivation;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The probabilities of the true class at which the gradient is reported.
+pub const TRUE_CLASS_PROBABILITIES: [f64; 4] = [0.5, 0.1, 0.01, 0.001];
+
+/// The size of every range in the fixed instance.
+pub const FIXED_RANGE_SIZE: usize = 10;
+
+/// What the report says about one derivation.
+#[derive(Clone, Debug, Serialize)]
+pub struct Cancellation {
+    /// The probability symbol at the variable's index (`p_k`), if there is one.
+    pub probability: Option<Expr>,
+    /// The loss piece (`-q_j/p_j`), when the derivation has one.
+    pub loss_piece: Option<Expr>,
+    /// The loss piece divides by the probability symbol.
+    pub loss_piece_divides: bool,
+    /// The reciprocal is gone from the result (`None` when there was none to cancel).
+    pub cancelled: Option<bool>,
+    /// The first main step that cancelled it (1-based).
+    pub cancelled_at_step: Option<usize>,
+    /// The shape of the result.
+    pub shape: Shape,
+    /// The gradient on the true class as its probability goes to zero.
+    pub true_class: Option<TrueClass>,
+}
+
+/// The shape of a result.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Shape {
+    /// `scale · (p_k − target)` with `scale` and `target` free of `p` (the post's gap; `scale` is 1
+    /// for the post).
+    Gap {
+        /// The factor in front (1 for the post).
+        scale: Expr,
+        /// What the probability is pulled towards.
+        target: Expr,
+    },
+    /// Anything else: `residual` is what is left beyond `p_k − target`, where `target` collects
+    /// the terms free of `p`.
+    Beyond {
+        /// The terms free of `p`, negated.
+        target: Expr,
+        /// `result − (p_k − target)`.
+        residual: Expr,
+    },
+    /// There is no probability symbol to compare with.
+    NotApplicable,
+}
+
+/// The gradient on the true class at [`TRUE_CLASS_PROBABILITIES`].
+#[derive(Clone, Debug, Serialize)]
+pub struct TrueClass {
+    /// `(probability, gradient)`; the gradient is `None` where the probability could not be
+    /// reached or the result could not be evaluated.
+    pub points: Vec<(f64, Option<f64>)>,
+    /// How the gradient behaves as the probability goes to zero.
+    pub trend: Trend,
+}
+
+/// The behaviour of the true-class gradient as its probability goes to zero.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "towards", rename_all = "snake_case")]
+pub enum Trend {
+    /// It stays away from zero and finite, heading for the value given.
+    Bounded(f64),
+    /// It goes to zero: learning stalls when the model is confidently wrong.
+    Vanishing,
+    /// It grows without bound.
+    Exploding,
+    /// Not enough points to say.
+    Unknown,
+}
+
+impl std::fmt::Display for Trend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Trend::Bounded(v) => write!(f, "bounded, towards {v:.3}"),
+            Trend::Vanishing => write!(f, "vanishing, towards 0"),
+            Trend::Exploding => write!(f, "exploding"),
+            Trend::Unknown => write!(f, "unknown"),
+        }
+    }
+}
+
+/// Analyses a derivation of `problem`'s goal.
+pub fn analyse(problem: &Problem, d: &Derivation) -> Cancellation {
+    let Some(goal) = &problem.goal else {
+        return not_applicable();
+    };
+    let Some(prob) = probability_symbol(problem) else {
+        return not_applicable();
+    };
+    let at_var = Symbol {
+        name: prob.name.clone(),
+        indices: goal.wrt.indices.clone(),
+    };
+    let loss_piece = loss_piece(d, &prob.name);
+    let divides = loss_piece
+        .as_ref()
+        .is_some_and(|l| has_reciprocal_of(l, &prob.name));
+    let result_divides = has_reciprocal_of(d.result(), &prob.name);
+    let cancelled = divides.then_some(!result_divides);
+    let cancelled_at_step = if cancelled == Some(true) {
+        d.steps
+            .iter()
+            .position(|s| s.rules.contains(&"cancel") && !has_reciprocal_of(&s.expr, &prob.name))
+            .map(|i| i + 1)
+    } else {
+        None
+    };
+    Cancellation {
+        probability: Some(Expr::Sym(at_var.clone())),
+        loss_piece,
+        loss_piece_divides: divides,
+        cancelled,
+        cancelled_at_step,
+        shape: shape(problem, d.result(), &at_var),
+        true_class: true_class(problem, d.result(), &Expr::Sym(at_var.clone())),
+    }
+}
+
+fn not_applicable() -> Cancellation {
+    Cancellation {
+        probability: None,
+        loss_piece: None,
+        loss_piece_divides: false,
+        cancelled: None,
+        cancelled_at_step: None,
+        shape: Shape::NotApplicable,
+        true_class: None,
+    }
+}
+
+/// The `via` symbol, or else the first definition indexed like the variable (and not the
+/// function being differentiated).
+fn probability_symbol(problem: &Problem) -> Option<Symbol> {
+    let goal = problem.goal.as_ref()?;
+    if let Some(via) = &goal.via {
+        return Some(via.clone());
+    }
+    let differentiated = match &goal.of {
+        Expr::Sym(s) => Some(s.name.as_str()),
+        _ => None,
+    };
+    problem
+        .defs
+        .iter()
+        .find(|d| {
+            d.symbol.indices.len() == goal.wrt.indices.len()
+                && Some(d.symbol.name.as_str()) != differentiated
+        })
+        .map(|d| d.symbol.clone())
+}
+
+/// The result of the lemma that differentiates by the probability symbol.
+fn loss_piece(d: &Derivation, prob: &str) -> Option<Expr> {
+    d.steps
+        .iter()
+        .filter(|s| s.rules.contains(&SUBSTITUTE))
+        .flat_map(|s| &s.lemmas)
+        .find(|l| matches!(&l.goal, Expr::Deriv(_, x) if x.name == prob))
+        .map(|l| l.result().clone())
+}
+
+/// Does `e` divide by the symbol named `name`?
+fn has_reciprocal_of(e: &Expr, name: &str) -> bool {
+    match e {
+        Expr::Pow(b, n) if matches!(&**b, Expr::Sym(s) if s.name == name) => {
+            n.as_num().is_some_and(|r| r.is_negative())
+        }
+        _ => e.children().iter().any(|c| has_reciprocal_of(c, name)),
+    }
+}
+
+fn shape(problem: &Problem, result: &Expr, at_var: &Symbol) -> Shape {
+    let p = Expr::Sym(at_var.clone());
+    let expanded = expand(result, problem);
+    let (with_p, without_p): (Vec<Expr>, Vec<Expr>) = expanded
+        .terms()
+        .into_iter()
+        .partition(|t| t.mentions_symbol(&at_var.name));
+    if with_p.is_empty() {
+        return Shape::NotApplicable;
+    }
+    let rest = add(without_p);
+    let scale = expand(&mul(vec![add(with_p.clone()), recip(p.clone())]), problem);
+    if !scale.mentions_symbol(&at_var.name) && !scale.is_zero() {
+        let target = expand(&mul(vec![neg(rest), recip(scale.clone())]), problem);
+        return Shape::Gap { scale, target };
+    }
+    Shape::Beyond {
+        target: expand(&neg(rest), problem),
+        residual: expand(&add(vec![add(with_p), neg(p)]), problem),
+    }
+}
+
+/// The fixed instance of the true-class report, with the probability symbol's class-1 entry
+/// driven by `drive`: every range has size [`FIXED_RANGE_SIZE`]; every `distribution` and
+/// `onehot` variable is one-hot at class 1 (the true class); when a problem has none, its `unit`
+/// variables are its targets and are 1 (the positive class), otherwise they are 0.1; `positive`
+/// variables are 2; `real` variables are 0, except the differentiation variable's class-1 entry,
+/// which is `drive`; every free index is 1.
+pub fn true_class_instance(problem: &Problem, drive: f64) -> Option<Instance> {
+    let goal = problem.goal.as_ref()?;
+    let sizes: BTreeMap<String, usize> = problem
+        .indices
+        .iter()
+        .map(|i| (i.upper.clone(), FIXED_RANGE_SIZE))
+        .collect();
+    let has_distribution = problem.vars.iter().any(|v| v.kind.sums_to_one());
+    let mut values = BTreeMap::new();
+    for v in &problem.vars {
+        let shape: Vec<usize> = v
+            .symbol
+            .indices
+            .iter()
+            .map(|i| match i {
+                Index::Free(letter) => problem
+                    .upper_of(letter)
+                    .and_then(|u| sizes.get(u).copied())
+                    .unwrap_or(FIXED_RANGE_SIZE),
+                Index::Bound(_) => FIXED_RANGE_SIZE,
+            })
+            .collect();
+        let len = shape.iter().product::<usize>().max(1);
+        let fill = match v.kind {
+            Kind::Distribution | Kind::Onehot | Kind::Real => 0.0,
+            Kind::Unit if !has_distribution => 1.0,
+            Kind::Unit => 0.1,
+            Kind::Positive => 2.0,
+        };
+        let mut vals = VarValues {
+            shape: shape.clone(),
+            data: vec![fill; len],
+        };
+        let first = vec![1; shape.len()];
+        if v.kind.sums_to_one() {
+            vals.set(&first, 1.0);
+        }
+        if v.symbol.name == goal.wrt.name {
+            vals.set(&first, drive);
+        }
+        values.insert(v.symbol.name.clone(), vals);
+    }
+    Some(Instance {
+        sizes,
+        seed: 0,
+        regime: Regime::Ordinary,
+        extreme: 0.0,
+        values,
+    })
+}
+
+/// Every free index of `e` and of the definitions at 1.
+fn class_one(e: &Expr, problem: &Problem) -> Assignment {
+    let mut names = free_indices(e);
+    for d in &problem.defs {
+        names.extend(free_indices(&d.body));
+    }
+    names.into_iter().map(|n| (n, 1)).collect()
+}
+
+fn value_at(problem: &Problem, e: &Expr, drive: f64) -> Option<f64> {
+    let instance = true_class_instance(problem, drive)?;
+    let free = class_one(e, problem);
+    let mut ev = Evaluator::new(problem, &instance, &free);
+    let v = ev.eval(e).ok()?.to_f64();
+    v.is_finite().then_some(v)
+}
+
+/// The drive at which the probability symbol's class-1 entry equals `target` (bisection; the
+/// probability is taken to increase with its own logit).
+fn drive_for(problem: &Problem, prob: &Expr, target: f64) -> Option<f64> {
+    let (mut lo, mut hi) = (-200.0f64, 200.0f64);
+    let at = |x: f64| value_at(problem, prob, x);
+    if at(lo)? > target || at(hi)? < target {
+        return None;
+    }
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if at(mid)? < target {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let x = 0.5 * (lo + hi);
+    ((at(x)? - target).abs() <= 1e-9 * target.max(1e-300) + 1e-12).then_some(x)
+}
+
+fn true_class(problem: &Problem, result: &Expr, prob_at_one: &Expr) -> Option<TrueClass> {
+    let points: Vec<(f64, Option<f64>)> = TRUE_CLASS_PROBABILITIES
+        .iter()
+        .map(|&p| {
+            let g = drive_for(problem, prob_at_one, p).and_then(|x| value_at(problem, result, x));
+            (p, g)
+        })
+        .collect();
+    problem.goal.as_ref()?;
+    let trend = match points.last().and_then(|(_, g)| *g) {
+        Some(g) if g.abs() < 1e-2 => Trend::Vanishing,
+        Some(g) if g.abs() > 1e2 => Trend::Exploding,
+        Some(g) => Trend::Bounded(g),
+        None => Trend::Unknown,
+    };
+    Some(TrueClass { points, trend })
+}
