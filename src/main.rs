@@ -37,7 +37,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Derive a .deriv file and print the proof.
+    /// Derive a .deriv file, check every step numerically, and print the proof.
     Derive {
         /// The .deriv file.
         file: String,
@@ -312,7 +312,7 @@ fn render_proof(
         ProofFormat::Text => proof::proof_text_checked(problem, d, Some(report)),
         ProofFormat::Latex => latex_proof::proof_latex(problem, d, out.latex),
         ProofFormat::Markdown => markdown::proof_markdown(problem, d),
-        ProofFormat::Json => json::proof_json(problem, d),
+        ProofFormat::Json => json::proof_json_checked(problem, d, Some(report)),
         ProofFormat::Html => {
             html::proof_html(problem, d).map_err(|e| Failure::Input(format!("{name}: {e}")))?
         }

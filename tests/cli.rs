@@ -148,3 +148,17 @@ fn derive_marks_every_step() {
     assert!(steps >= 6, "{out}");
     assert_eq!(steps, marks, "{out}");
 }
+
+#[test]
+fn json_from_the_cli_carries_the_check() {
+    let o = run(&["derive", "derivations/softmax_cross_entropy.deriv", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(json["checked"], true);
+    for step in json["steps"].as_array().expect("steps") {
+        assert_eq!(step["check"]["status"], "pass", "{step}");
+        assert!(step["check"]["samples"].as_u64().unwrap_or(0) > 0);
+    }
+    let lemma_step = &json["steps"][1]["lemmas"][1]["steps"][0];
+    assert_eq!(lemma_step["check"]["status"], "pass");
+}

@@ -303,6 +303,7 @@ fn the_json_fields_are_the_documented_ones() {
         keys(&json),
         [
             "cancellation",
+            "checked",
             "expect",
             "goal",
             "result",
@@ -332,7 +333,7 @@ fn the_json_fields_are_the_documented_ones() {
     let step = &json["steps"][1];
     assert_eq!(
         keys(step),
-        ["changed", "expr", "firings", "lemmas", "number", "path", "rules", "title"]
+        ["changed", "check", "expr", "firings", "lemmas", "number", "path", "rules", "title"]
     );
     assert_eq!(keys(&step["firings"][0]), ["expr", "path", "rule"]);
     assert_eq!(keys(&step["expr"]), ["input", "latex"]);

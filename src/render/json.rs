@@ -2,8 +2,10 @@
 //! in the README's "JSON output" section), every firing included, lemmas nested.
 
 use super::document::{changed_term, one_line, proof_options};
+use super::report::mark;
 use super::{to_input_with, to_latex, PrintOptions};
 use crate::cancellation::{analyse, Cancellation, Shape, Trend};
+use crate::check::{CheckReport, Status, StepReport};
 use crate::expr::Expr;
 use crate::normal::equivalent;
 use crate::problem::Problem;
@@ -23,6 +25,9 @@ pub struct ProofView {
     pub expect: Option<ExpectView>,
     /// The cancellation report.
     pub cancellation: CancellationView,
+    /// True when every line of the derivation and its lemmas passed the numeric check; `null`
+    /// when the proof was printed unchecked.
+    pub checked: Option<bool>,
 }
 
 /// The cancellation report (see [`crate::cancellation`]).
@@ -108,7 +113,7 @@ fn cancellation_view(c: &Cancellation, opts: &PrintOptions) -> CancellationView 
 }
 
 /// One derivation: the main one or a lemma.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DerivationView {
     /// The expression derived.
     pub goal: ExprView,
@@ -130,7 +135,7 @@ pub struct ExprView {
 }
 
 /// A presented step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StepView {
     /// The step's number in its derivation, from 1.
     pub number: usize,
@@ -150,6 +155,39 @@ pub struct StepView {
     pub firings: Vec<FiringView>,
     /// The sub-derivations this step uses (the pieces of a chain rule).
     pub lemmas: Vec<DerivationView>,
+    /// The step's numeric check, or `null` when the proof was printed unchecked.
+    pub check: Option<CheckView>,
+}
+
+/// The numeric check of one line (see the README's "Numeric checking").
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CheckView {
+    /// `pass`, `fail`, `domain_error`, `invalid` or `unchecked`.
+    pub status: &'static str,
+    /// Samples at which the line was compared.
+    pub samples: usize,
+    /// The largest absolute error against the reference.
+    pub max_abs_error: f64,
+    /// The largest relative error against the reference.
+    pub max_rel_error: f64,
+    /// The verdict in words, with the counterexample for a failure.
+    pub message: String,
+}
+
+fn check_view(line: &StepReport) -> CheckView {
+    CheckView {
+        status: match line.status {
+            Status::Pass => "pass",
+            Status::Fail(_) => "fail",
+            Status::DomainError(_) => "domain_error",
+            Status::Invalid { .. } => "invalid",
+            Status::Unchecked { .. } => "unchecked",
+        },
+        samples: line.samples,
+        max_abs_error: line.max_abs_error,
+        max_rel_error: line.max_rel_error,
+        message: mark(line),
+    }
 }
 
 /// One application of one rule.
@@ -183,12 +221,22 @@ pub struct ExpectView {
     pub holds: bool,
 }
 
-/// The view of the whole proof of `d`.
+/// The view of the whole proof of `d`, unchecked.
 pub fn proof_view(problem: &Problem, d: &Derivation) -> ProofView {
+    proof_view_checked(problem, d, None)
+}
+
+/// The view of the whole proof of `d` with the numeric check `report` of it.
+pub fn proof_view_checked(
+    problem: &Problem,
+    d: &Derivation,
+    report: Option<&CheckReport>,
+) -> ProofView {
     let opts = proof_options(problem, d);
     ProofView {
         title: problem.title.clone(),
-        derivation: derivation_view(d, &opts),
+        derivation: derivation_view(d, report, &opts),
+        checked: report.map(CheckReport::ok),
         expect: problem.expect.as_ref().map(|(e, _)| ExpectView {
             expr: expr_view(e, &opts),
             holds: equivalent(d.result(), e, problem),
@@ -199,23 +247,43 @@ pub fn proof_view(problem: &Problem, d: &Derivation) -> ProofView {
 
 /// The proof as pretty-printed JSON (see [`ProofView`]).
 pub fn proof_json(problem: &Problem, d: &Derivation) -> String {
-    let view = proof_view(problem, d);
+    proof_json_checked(problem, d, None)
+}
+
+/// The proof as pretty-printed JSON with each step's numeric check from `report`.
+pub fn proof_json_checked(
+    problem: &Problem,
+    d: &Derivation,
+    report: Option<&CheckReport>,
+) -> String {
+    let view = proof_view_checked(problem, d, report);
     // The views hold only strings, numbers, booleans and sequences: serialising cannot fail.
     let mut out = serde_json::to_string_pretty(&view).unwrap_or_default();
     out.push('\n');
     out
 }
 
-fn derivation_view(d: &Derivation, opts: &PrintOptions) -> DerivationView {
+fn derivation_view(
+    d: &Derivation,
+    report: Option<&CheckReport>,
+    opts: &PrintOptions,
+) -> DerivationView {
     DerivationView {
         goal: expr_view(&d.goal, opts),
-        steps: (0..d.steps.len()).map(|n| step_view(d, n, opts)).collect(),
+        steps: (0..d.steps.len())
+            .map(|n| step_view(d, n, report.and_then(|r| r.steps.get(n)), opts))
+            .collect(),
         stop: stop_view(&d.stop),
         result: expr_view(d.result(), opts),
     }
 }
 
-fn step_view(d: &Derivation, n: usize, opts: &PrintOptions) -> StepView {
+fn step_view(
+    d: &Derivation,
+    n: usize,
+    checked: Option<&StepReport>,
+    opts: &PrintOptions,
+) -> StepView {
     let step: &Step = &d.steps[n];
     StepView {
         number: n + 1,
@@ -239,8 +307,10 @@ fn step_view(d: &Derivation, n: usize, opts: &PrintOptions) -> StepView {
         lemmas: step
             .lemmas
             .iter()
-            .map(|l| derivation_view(l, opts))
+            .enumerate()
+            .map(|(i, l)| derivation_view(l, checked.and_then(|c| c.lemmas.get(i)), opts))
             .collect(),
+        check: checked.map(check_view),
     }
 }
 
