@@ -151,7 +151,12 @@ fn derive_marks_every_step() {
 
 #[test]
 fn json_from_the_cli_carries_the_check() {
-    let o = run(&["derive", "derivations/softmax_cross_entropy.deriv", "--format", "json"]);
+    let o = run(&[
+        "derive",
+        "derivations/softmax_cross_entropy.deriv",
+        "--format",
+        "json",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
     assert_eq!(json["checked"], true);

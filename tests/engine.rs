@@ -2,6 +2,9 @@
 //! name gives the same proof, side conditions change where it stops, and limits end a run with a
 //! typed reason.
 
+mod common;
+
+use common::{rename, RENAMING};
 use gradproof::engine::{derive, Limits};
 use gradproof::expr::Expr;
 use gradproof::parse::parse_problem;
@@ -83,50 +86,9 @@ fn the_reference_derivation_follows_the_post() {
     assert_eq!(d.stop, Stop::Saturated);
 }
 
-/// Renames whole ASCII identifiers by `table`; after the text printer's `δ_` each letter is an
-/// index of its own (`δ_jk`).
-fn rename(text: &str, table: &[(&str, &str)]) -> String {
-    let one = |w: &str| {
-        table
-            .iter()
-            .find(|(from, _)| *from == w)
-            .map_or(w.to_string(), |(_, to)| to.to_string())
-    };
-    let mut out = String::new();
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        if out.ends_with("δ_") {
-            let letters: Vec<String> = word.chars().map(|c| one(&c.to_string())).collect();
-            out.push_str(&letters.concat());
-        } else {
-            out.push_str(&one(word));
-        }
-        word.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut word, &mut out);
-    out
-}
-
 #[test]
 fn renaming_every_name_gives_the_same_proof() {
-    let table = [
-        ("s", "z"),
-        ("q", "t"),
-        ("p", "r"),
-        ("j", "u"),
-        ("k", "v"),
-        ("m", "w"),
-        ("L", "E"),
-        ("K", "N"),
-    ];
+    let table = RENAMING;
     let renamed_file = rename(REFERENCE, &table);
     assert!(renamed_file.contains("let r_u = exp(z_u) / sum_w exp(z_w)"));
     let (p1, d1) = derived(REFERENCE);

@@ -3,6 +3,9 @@
 //! needs nothing from the network, the JSON fields are the documented ones, renaming every symbol
 //! renames the output, and the CLI's format flags and exit codes.
 
+mod common;
+
+use common::{rename, RENAMING};
 use gradproof::engine::{derive, Limits};
 use gradproof::parse::parse_problem;
 use gradproof::render::html::proof_html;
@@ -360,53 +363,9 @@ fn json_reports_a_false_expect() {
     assert!(json["expect"].is_null());
 }
 
-/// Renames whole ASCII words by `table`, leaving LaTeX commands (`\delta`, `\partial`) alone and
-/// reading the subscript of `\delta_{..}` letter by letter (`\delta_{jk}`).
-fn rename(text: &str, table: &[(&str, &str)]) -> String {
-    let one = |w: &str| {
-        table
-            .iter()
-            .find(|(from, _)| *from == w)
-            .map_or(w.to_string(), |(_, to)| to.to_string())
-    };
-    let mut out = String::new();
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        let command = out.ends_with('\\') && !out.ends_with("\\\\");
-        if command {
-            out.push_str(word);
-        } else if out.ends_with("\\delta_{") {
-            let letters: Vec<String> = word.chars().map(|c| one(&c.to_string())).collect();
-            out.push_str(&letters.concat());
-        } else {
-            out.push_str(&one(word));
-        }
-        word.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut word, &mut out);
-    out
-}
-
 #[test]
 fn renaming_every_name_renames_every_format() {
-    let table = [
-        ("s", "z"),
-        ("q", "t"),
-        ("p", "r"),
-        ("j", "u"),
-        ("k", "v"),
-        ("m", "w"),
-        ("L", "E"),
-        ("K", "N"),
-    ];
+    let table = RENAMING;
     let (problem, d) = derived(REFERENCE);
     let (renamed_problem, renamed_d) = derived(&rename(REFERENCE, &table));
     let outputs = |p: &Problem, d: &Derivation| {

@@ -179,3 +179,51 @@ pub fn arb_expr() -> impl Strategy<Value = Expr> {
         ]
     })
 }
+
+/// A renaming of every symbol and index of the reference derivation.
+pub const RENAMING: [(&str, &str); 8] = [
+    ("s", "z"),
+    ("q", "t"),
+    ("p", "r"),
+    ("j", "u"),
+    ("k", "v"),
+    ("m", "w"),
+    ("L", "E"),
+    ("K", "N"),
+];
+
+/// Renames whole ASCII words by `table` in a `.deriv` file or in any output: LaTeX commands
+/// (`\delta`, `\partial`) are left alone, and the subscript of the text printer's `δ_jk` and of
+/// LaTeX's `\delta_{jk}` is read letter by letter.
+pub fn rename(text: &str, table: &[(&str, &str)]) -> String {
+    let one = |w: &str| {
+        table
+            .iter()
+            .find(|(from, _)| *from == w)
+            .map_or(w.to_string(), |(_, to)| to.to_string())
+    };
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let command = out.ends_with('\\') && !out.ends_with("\\\\");
+        if command {
+            out.push_str(word);
+        } else if out.ends_with("\\delta_{") || out.ends_with("δ_") {
+            let letters: Vec<String> = word.chars().map(|c| one(&c.to_string())).collect();
+            out.push_str(&letters.concat());
+        } else {
+            out.push_str(&one(word));
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
