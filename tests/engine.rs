@@ -5,11 +5,13 @@
 mod common;
 
 use common::{rename, RENAMING};
+use gradproof::check::{check_derivation, CheckOptions};
 use gradproof::engine::{derive, Limits};
 use gradproof::expr::Expr;
 use gradproof::parse::parse_problem;
 use gradproof::problem::Problem;
-use gradproof::render::proof::proof_text;
+use gradproof::render::proof::{options_for, proof_text};
+use gradproof::render::report::report_text;
 use gradproof::trace::{Derivation, Stop};
 
 const REFERENCE: &str = include_str!("../derivations/softmax_cross_entropy.deriv");
@@ -95,6 +97,12 @@ fn renaming_every_name_gives_the_same_proof() {
     let (p2, d2) = derived(&renamed_file);
     assert_eq!(proof_text(&p2, &d2), rename(&proof_text(&p1, &d1), &table));
     assert_eq!(titles(&d1), titles(&d2));
+    // The numeric check report names nothing either, and samples the same instances.
+    let report = |p: &Problem, d: &Derivation| {
+        let r = check_derivation(p, d, &CheckOptions::default());
+        report_text(&r, &options_for(p))
+    };
+    assert_eq!(report(&p2, &d2), rename(&report(&p1, &d1), &table));
 }
 
 #[test]

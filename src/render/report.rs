@@ -29,6 +29,19 @@ pub fn mark(line: &StepReport) -> String {
     }
 }
 
+/// The mark with both largest errors, for the full report.
+fn detailed_mark(line: &StepReport) -> String {
+    match &line.status {
+        Status::Pass => format!(
+            "✓ {} samples, max abs error {:.1e}, max rel error {:.1e}",
+            line.samples,
+            line.max_abs_error.max(0.0),
+            line.max_rel_error.max(0.0)
+        ),
+        _ => mark(line),
+    }
+}
+
 /// A short description of a sample: the sizes, the free-index values, the seed and regime.
 pub fn where_(at: &SamplePoint) -> String {
     let mut parts: Vec<String> = at.sizes.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -62,7 +75,7 @@ pub fn report_text(report: &CheckReport, opts: &PrintOptions) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Checked at K ∈ {{{}}}, {} instances, seed {}, every value of {}; tolerance abs {:.0e}, rel {:.0e}",
+        "Checked at range sizes {{{}}}, {} instances, seed {}, every value of {}; tolerance abs {:.0e}, rel {:.0e}",
         report
             .sizes
             .iter()
@@ -107,7 +120,7 @@ fn lines(report: &CheckReport, opts: &PrintOptions, indent: &str, out: &mut Stri
             )
         };
         let _ = writeln!(out, "{indent}  {what}");
-        let _ = writeln!(out, "{indent}    {}", mark(line));
+        let _ = writeln!(out, "{indent}    {}", detailed_mark(line));
         if let Status::Fail(c) = &line.status {
             out.push_str(&inputs(&c.at));
         }
