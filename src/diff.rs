@@ -126,7 +126,8 @@ pub const D_QUOTIENT: Rule = Rule {
     },
 };
 
-/// Product rule, for a product of factors that all depend on `x` and has no denominator.
+/// Product rule, for a product of factors that all depend on `x` and has no denominator (and
+/// whose expansion stays within [`crate::rules::MAX_RULE_OUTPUT`]).
 pub const D_PRODUCT: Rule = Rule {
     name: "d-product",
     description: "d(u*v)/d(x) = d(u)/d(x) * v + u * d(v)/d(x)",
@@ -138,6 +139,9 @@ pub const D_PRODUCT: Rule = Rule {
         }
         let (num, den) = numerator_and_denominator(factors);
         if !num.is_empty() && !den.is_empty() {
+            return None;
+        }
+        if !crate::rules::within_output_limit(factors.len(), f.size()) {
             return None;
         }
         let terms = (0..factors.len())

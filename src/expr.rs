@@ -236,9 +236,14 @@ impl Expr {
         }
     }
 
-    /// The number of nodes in the tree.
+    /// The number of nodes in the tree. (No allocation: the engine asks after every firing.)
     pub fn size(&self) -> usize {
-        1 + self.children().iter().map(|c| c.size()).sum::<usize>()
+        1 + match self {
+            Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => 0,
+            Expr::Add(xs) | Expr::Mul(xs) => xs.iter().map(Expr::size).sum(),
+            Expr::Pow(b, e) => b.size() + e.size(),
+            Expr::Func(_, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => a.size(),
+        }
     }
 
     /// The depth of the tree (a leaf has depth 1).
@@ -325,6 +330,9 @@ pub fn add(terms: Vec<Expr>) -> Expr {
             other => push(other, &mut out),
         }
     }
+    if let Some((at, _)) = constant {
+        fold_leftovers(&mut out, at, Rational::checked_add);
+    }
     out.retain(|t| !t.is_zero());
     match out.len() {
         0 => Expr::zero(),
@@ -354,12 +362,48 @@ pub fn mul(factors: Vec<Expr>) -> Expr {
     if coeff.is_zero() {
         return Expr::zero();
     }
-    if !coeff.is_one() || out.is_empty() {
-        out.insert(0, Expr::Num(coeff));
+    out.insert(0, Expr::Num(coeff));
+    fold_leftovers(&mut out, 0, Rational::checked_mul);
+    if out.len() > 1 && out[0].is_one() {
+        out.remove(0);
     }
     match out.len() {
         1 => out.pop().unwrap_or_else(Expr::one),
         _ => Expr::Mul(out),
+    }
+}
+
+/// Folds into the number at `out[at]` every other number of `out` that `op` can combine with it
+/// exactly, until none can. Numbers are left apart only when combining them overflows; doing
+/// this to a fixpoint makes the result independent of how the input was grouped, so that a
+/// printed product or sum parses back to the same tree.
+fn fold_leftovers(
+    out: &mut Vec<Expr>,
+    mut at: usize,
+    op: fn(Rational, Rational) -> Option<Rational>,
+) {
+    let Some(mut acc) = out.get(at).and_then(Expr::as_num) else {
+        return;
+    };
+    let mut k = 0;
+    while k < out.len() {
+        let folded = match &out[k] {
+            Expr::Num(r) if k != at => op(acc, *r),
+            _ => None,
+        };
+        match folded {
+            Some(v) => {
+                acc = v;
+                out[at] = Expr::Num(v);
+                out.remove(k);
+                if k < at {
+                    at -= 1;
+                }
+                // An earlier leftover may now combine: start over (rare; only after overflow).
+                k = 0;
+            }
+            None => k += 1,
+        }
     }
 }
 

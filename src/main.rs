@@ -186,12 +186,7 @@ fn main() -> ExitCode {
 fn read(path: &str) -> Result<String, Failure> {
     let bytes =
         std::fs::read(path).map_err(|e| Failure::Input(format!("cannot read {path}: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        Failure::Input(format!(
-            "{path} is not UTF-8 text (byte {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })
+    gradproof::parse::decode_text(bytes).map_err(|e| Failure::Input(format!("{path}:{e:#}")))
 }
 
 fn load(name: &str, text: &str) -> Result<Problem, Failure> {
@@ -252,6 +247,12 @@ impl Mode {
 /// Derives and checks the file's goal and checks its `show` block; 1 when anything is false.
 fn run_file(name: &str, text: &str, mode: Mode, seed: u64) -> Result<ExitCode, Failure> {
     let problem = load(name, text)?;
+    if text.trim().is_empty() {
+        return Err(Failure::Input(format!(
+            "{name}: the file is empty (expected lines such as `var x real`, `let L = x^2` and \
+             `derive d(L)/d(x)`)"
+        )));
+    }
     if problem.goal.is_none() && problem.show.is_none() {
         return Err(Failure::Input(format!(
             "{name}: no `derive` or `show` line, nothing to do"

@@ -25,6 +25,11 @@ type Poly = BTreeMap<Factors, Rational>;
 /// The largest power of a sum that is multiplied out.
 const MAX_EXPANDED_POWER: i128 = 6;
 
+/// The most monomials a product may multiply out to. A larger product is kept as one opaque
+/// factor (still equal to what it stands for, so the normal form stays sound), so that
+/// `(a0 + b0) * ... * (a29 + b29)` costs linear time instead of `2^30` monomials.
+pub const MAX_MONOMIALS: usize = 4096;
+
 /// The normal form of `e` under `problem`'s definitions and facts.
 pub fn normalize(e: &Expr, problem: &Problem) -> Expr {
     let unfolded = definitions::unfold_all(e, problem);
@@ -67,14 +72,6 @@ fn add_into(acc: &mut Poly, key: Vec<(Expr, Expr)>, c: Rational) {
     }
 }
 
-fn poly_add(a: &Poly, b: &Poly) -> Poly {
-    let mut out = a.clone();
-    for (k, c) in b {
-        add_into(&mut out, k.clone(), *c);
-    }
-    out
-}
-
 fn mono_mul(a: &[(Expr, Expr)], b: &[(Expr, Expr)]) -> Vec<(Expr, Expr)> {
     let mut m: Monomial = a.iter().cloned().collect();
     for (base, exp) in b {
@@ -90,6 +87,9 @@ fn mono_mul(a: &[(Expr, Expr)], b: &[(Expr, Expr)]) -> Vec<(Expr, Expr)> {
 }
 
 fn poly_mul(a: &Poly, b: &Poly) -> Poly {
+    if a.len().saturating_mul(b.len()) > MAX_MONOMIALS {
+        return atom(mul(vec![to_expr(a), to_expr(b)]));
+    }
     let mut out = Poly::new();
     for (ka, ca) in a {
         for (kb, cb) in b {
@@ -116,12 +116,13 @@ fn nf(e: &Expr, ctx: &Ctx) -> Poly {
     match e {
         Expr::Num(r) => constant(*r),
         Expr::Sym(_) => atom(e.clone()),
-        Expr::Add(xs) => xs
-            .iter()
-            .fold(Poly::new(), |acc, x| poly_add(&acc, &nf(x, ctx))),
-        Expr::Mul(xs) => xs.iter().fold(constant(Rational::ONE), |acc, x| {
-            poly_mul(&acc, &nf(x, ctx))
+        Expr::Add(xs) => xs.iter().fold(Poly::new(), |mut acc, x| {
+            for (k, c) in nf(x, ctx) {
+                add_into(&mut acc, k, c);
+            }
+            acc
         }),
+        Expr::Mul(xs) => nf_product(xs, ctx),
         Expr::Pow(b, x) => nf_pow(b, x, ctx),
         Expr::Func(f, a) => {
             let arg = to_expr(&nf(a, ctx));
@@ -141,6 +142,25 @@ fn nf(e: &Expr, ctx: &Ctx) -> Poly {
     }
 }
 
+/// A product multiplied out while it stays within [`MAX_MONOMIALS`]; the factors that would take
+/// it over are kept together as one opaque factor, so the result stays linear in the input.
+fn nf_product(xs: &[Expr], ctx: &Ctx) -> Poly {
+    let mut acc = constant(Rational::ONE);
+    let mut opaque = Vec::new();
+    for x in xs {
+        let p = nf(x, ctx);
+        if acc.len().saturating_mul(p.len()) > MAX_MONOMIALS {
+            opaque.push(to_expr(&p));
+        } else {
+            acc = poly_mul(&acc, &p);
+        }
+    }
+    match opaque.is_empty() {
+        true => acc,
+        false => poly_mul(&acc, &atom(mul(opaque))),
+    }
+}
+
 fn nf_pow(b: &Expr, x: &Expr, ctx: &Ctx) -> Poly {
     let exponent = to_expr(&nf(x, ctx));
     let base = nf(b, ctx);
@@ -148,7 +168,13 @@ fn nf_pow(b: &Expr, x: &Expr, ctx: &Ctx) -> Poly {
         .as_num()
         .filter(|r| r.is_integer())
         .map(Rational::numer);
-    if let Some(n) = n.filter(|n| (1..=MAX_EXPANDED_POWER).contains(n)) {
+    let small = |n: &i128| {
+        let terms = u32::try_from(*n)
+            .ok()
+            .and_then(|n| base.len().checked_pow(n));
+        (1..=MAX_EXPANDED_POWER).contains(n) && terms.is_some_and(|t| t <= MAX_MONOMIALS)
+    };
+    if let Some(n) = n.filter(small) {
         return (0..n).fold(constant(Rational::ONE), |acc, _| poly_mul(&acc, &base));
     }
     // A single monomial: distribute the exponent over its factors (exact for integer powers).
@@ -202,7 +228,9 @@ fn nf_sum(b: &Binder, body: &Expr, ctx: &Ctx) -> Poly {
         for f in &outside {
             term = poly_mul(&term, &nf(f, ctx));
         }
-        out = poly_add(&out, &poly_mul(&term, &summed));
+        for (k, c) in poly_mul(&term, &summed) {
+            add_into(&mut out, k, c);
+        }
     }
     out
 }

@@ -62,6 +62,9 @@ pub enum Stop {
     StepLimit(usize),
     /// An expression grew beyond the size limit.
     SizeLimit(usize),
+    /// The rewritten subterms recorded in the trace grew beyond this many nodes in total (many
+    /// firings on a large subterm: each keeps its own copy).
+    TraceLimit(usize),
 }
 
 impl std::fmt::Display for Stop {
@@ -70,6 +73,10 @@ impl std::fmt::Display for Stop {
             Stop::Saturated => write!(f, "no rule applies"),
             Stop::StepLimit(n) => write!(f, "stopped after the step limit of {n} rule firings"),
             Stop::SizeLimit(n) => write!(f, "stopped: an expression grew past {n} nodes"),
+            Stop::TraceLimit(n) => write!(
+                f,
+                "stopped: the rewrites recorded for the proof grew past {n} nodes"
+            ),
         }
     }
 }

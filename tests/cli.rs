@@ -62,6 +62,10 @@ fn a_missing_file_and_invalid_utf8_exit_2() {
     let path = temp_file("binary.deriv", &[0xff, 0xfe, 0x00, 0x41]);
     let o = run(&["derive", path.to_str().expect("utf-8 path")]);
     assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("binary file"), "{}", stderr(&o));
+    let path = temp_file("latin1.deriv", &[b'#', b' ', 0xe9, b'\n']);
+    let o = run(&["derive", path.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not UTF-8"), "{}", stderr(&o));
 }
 

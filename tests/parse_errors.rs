@@ -343,3 +343,41 @@ fn input_too_large() {
     let err = parse_problem(&big).unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::InputTooLarge { .. }));
 }
+
+// ---- Limits on what definitions add up to --------------------------------------------------
+
+/// `let a1 = a0 OP ...` lines, `n` of them after `a0 = x`.
+fn chain(n: usize, body: impl Fn(usize) -> String) -> String {
+    let mut text = String::from("var x real\nlet a0 = x\n");
+    for i in 1..=n {
+        text.push_str(&format!("let a{i} = {}\n", body(i - 1)));
+    }
+    text
+}
+
+#[test]
+fn definition_limits() {
+    use gradproof::parse::{
+        MAX_SUBSCRIPTS, MAX_SUM_NESTING, MAX_UNFOLDED_DEPTH, MAX_UNFOLDED_SIZE,
+    };
+    let deep = chain(MAX_UNFOLDED_DEPTH + 5, |p| format!("exp(a{p})"));
+    insta::assert_snapshot!("unfolded_too_deep", file_err(&deep));
+    let large = chain(20, |p| format!("a{p} * a{p}"));
+    insta::assert_snapshot!("unfolded_too_large", file_err(&large));
+    let sums = "index a, b, c, d, e, k in 1..K\nvar x_a real\nlet y_a = sum_b x_b * x_a\n\
+                let z_a = sum_c sum_d y_c * y_d * y_a\nexpect sum_a sum_e z_a * z_e\n";
+    insta::assert_snapshot!("sums_too_deep", file_err(sums));
+    insta::assert_snapshot!(
+        "too_many_subscripts",
+        file_err("index a, b, c, d, e in 1..K\nvar x_{a,b,c,d,e} real\n")
+    );
+    // Exactly at each limit is fine.
+    assert!(parse_problem(&chain(MAX_UNFOLDED_DEPTH - 1, |p| format!("exp(a{p})"))).is_ok());
+    let at_size = chain(13, |p| format!("a{p} * a{p}"));
+    assert_eq!(MAX_UNFOLDED_SIZE, 20_000, "a13 has 2^14 - 1 nodes");
+    assert!(parse_problem(&at_size).is_ok());
+    let four = "index a, b, c, d in 1..K\nvar x_{a,b,c,d} real\n\
+                expect sum_a sum_b sum_c sum_d x_{a,b,c,d}\n";
+    assert_eq!((MAX_SUBSCRIPTS, MAX_SUM_NESTING), (4, 4));
+    assert!(parse_problem(four).is_ok());
+}

@@ -108,8 +108,13 @@ fn a_one_megabyte_file() {
     text.push('\n');
     text.push_str("derive d(L)/d(x_k)\n");
     assert!(text.len() > 1_000_000);
-    let p = parse_problem(&text).unwrap();
-    assert_eq!(p.defs[0].body.size(), (1 << 18) + 1);
+    // It parses (in linear time), then is refused as larger than the engine may work on.
+    let err = parse_problem(&text).unwrap_err();
+    let ErrorKind::UnfoldedTooLarge { found, .. } = err.kind() else {
+        panic!("{err}")
+    };
+    assert_eq!(*found, (1 << 18) + 1);
+    assert_eq!(err.pos().line, 3);
 
     let many_lines: String = (0..40_000)
         .map(|i| format!("var v{i} real  # variable number {i}\n"))
@@ -125,9 +130,12 @@ fn ten_thousand_definitions_in_a_chain() {
     for i in 1..n {
         text.push_str(&format!("let a{i} = a{} * x + {i}\n", i - 1));
     }
-    let p = parse_problem(&text).unwrap();
-    assert_eq!(p.defs.len(), n);
-    assert_eq!(p.defs[n - 1].pos.line, n + 1);
+    // Every line parses; the chain is then refused at the definition that is too deep.
+    let err = parse_problem(&text).unwrap_err();
+    let ErrorKind::UnfoldedTooDeep { limit, .. } = err.kind() else {
+        panic!("{err}")
+    };
+    assert_eq!(err.pos().line, limit / 2 + 2, "{err}");
 
     // Closing the chain into a cycle is found without deep recursion.
     let cyclic = text.replace("let a0 = x\n", &format!("let a0 = a{}\n", n - 1));
@@ -138,9 +146,14 @@ fn ten_thousand_definitions_in_a_chain() {
     assert_eq!(name, "a0");
     assert_eq!(path.matches("->").count(), n);
 
-    // Defined in reverse order: every reference is forward.
+    // Defined in reverse order (every reference is forward): the same definition is refused.
     let reversed: String = text.lines().rev().map(|l| format!("{l}\n")).collect();
-    assert_eq!(parse_problem(&reversed).unwrap().defs.len(), n);
+    let err = parse_problem(&reversed).unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::UnfoldedTooDeep { .. }),
+        "{err}"
+    );
+    assert_eq!(err.source_line(), "let a50 = a49 * x + 50");
 }
 
 #[test]

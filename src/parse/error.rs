@@ -65,6 +65,15 @@ pub enum ErrorKind {
         /// The limit.
         limit: usize,
     },
+    /// A file with a NUL byte: not a text file.
+    #[error("this is a binary file (a NUL byte), not a .deriv text file")]
+    BinaryFile,
+    /// A file that is not valid UTF-8.
+    #[error("the file is not UTF-8 text (byte 0x{byte:02x} here); save it as UTF-8")]
+    NotUtf8 {
+        /// The first byte that is not valid UTF-8.
+        byte: u8,
+    },
     /// A line starting with a word that is not a directive.
     #[error(
         "unknown directive `{word}` (expected title, index, var, let, derive, expect, show \
@@ -167,6 +176,60 @@ pub enum ErrorKind {
     WrtNotVariable {
         /// The name after `/d(`.
         name: String,
+    },
+    /// A declared symbol with more subscripts than [`super::MAX_SUBSCRIPTS`].
+    #[error(
+        "`{name}` has {found} subscripts, more than {limit} (limit MAX_SUBSCRIPTS: the checker \
+         samples every entry)"
+    )]
+    TooManySubscripts {
+        /// The symbol's name.
+        name: String,
+        /// Its number of subscripts.
+        found: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// An expression nested deeper than [`super::MAX_UNFOLDED_DEPTH`] once the definitions it
+    /// uses are substituted.
+    #[error(
+        "{what} is {found} levels deep with the definitions it uses substituted, more than \
+         {limit} (limit MAX_UNFOLDED_DEPTH)"
+    )]
+    UnfoldedTooDeep {
+        /// The expression (`the definition of `a9``, `this expression`).
+        what: String,
+        /// Its depth.
+        found: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// An expression larger than [`super::MAX_UNFOLDED_SIZE`] nodes once the definitions it uses
+    /// are substituted.
+    #[error(
+        "{what} has {found} nodes with the definitions it uses substituted, more than {limit} \
+         (limit MAX_UNFOLDED_SIZE)"
+    )]
+    UnfoldedTooLarge {
+        /// The expression.
+        what: String,
+        /// Its size in nodes (saturating at `usize::MAX`).
+        found: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Sums nested deeper than [`super::MAX_SUM_NESTING`] once definitions are substituted.
+    #[error(
+        "{what} nests {found} sums with the definitions it uses substituted, more than {limit} \
+         (limit MAX_SUM_NESTING: checking costs 12^n evaluations)"
+    )]
+    SumsTooDeep {
+        /// The expression.
+        what: String,
+        /// Its sum nesting.
+        found: usize,
+        /// The limit.
+        limit: usize,
     },
     /// A definition that depends on itself.
     #[error("definition of `{name}` refers to itself: {path}")]

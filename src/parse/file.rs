@@ -303,6 +303,14 @@ impl<'s, 'a> File<'s, 'a> {
         pos: Pos,
         is_def: bool,
     ) -> Result<(), ParseError> {
+        if symbol.indices.len() > super::MAX_SUBSCRIPTS {
+            let kind = ErrorKind::TooManySubscripts {
+                name: symbol.name.to_string(),
+                found: symbol.indices.len(),
+                limit: super::MAX_SUBSCRIPTS,
+            };
+            return Err(self.error(symbol.name, kind));
+        }
         let mut seen = HashSet::new();
         for index in &symbol.indices {
             if !seen.insert(*index) {
@@ -344,7 +352,9 @@ impl<'s, 'a> File<'s, 'a> {
                 self.check_use(u, &check.params)?;
             }
         }
-        self.check_cycles()
+        let order = self.check_cycles()?;
+        super::limits::check(&self.problem, &order)
+            .map_err(|(pos, kind)| ParseError::new(pos, kind, self.source.line_text(pos.line)))
     }
 
     /// Checks one name occurrence; `params` are the index letters allowed besides declared ones.
@@ -415,8 +425,9 @@ impl<'s, 'a> File<'s, 'a> {
     }
 
     /// Fails on the first definition that depends on itself, found by an iterative depth-first
-    /// search in file order; the error points at the reference that closes the cycle.
-    fn check_cycles(&self) -> Result<(), ParseError> {
+    /// search in file order; the error points at the reference that closes the cycle. Returns
+    /// the definitions (positions in file order) ordered so that each comes after those it uses.
+    fn check_cycles(&self) -> Result<Vec<usize>, ParseError> {
         let by_name: HashMap<&str, usize> = self
             .def_checks
             .iter()
@@ -438,20 +449,23 @@ impl<'s, 'a> File<'s, 'a> {
             })
             .collect();
         let mut state = vec![Visit::New; edges.len()];
+        let mut order = Vec::with_capacity(edges.len());
         for root in 0..edges.len() {
             if state[root] == Visit::New {
-                self.search(root, &edges, &mut state)?;
+                self.search(root, &edges, &mut state, &mut order)?;
             }
         }
-        Ok(())
+        Ok(order)
     }
 
-    /// The depth-first search of [`File::check_cycles`] from `root`.
+    /// The depth-first search of [`File::check_cycles`] from `root`; each definition is pushed
+    /// to `order` once everything it uses is.
     fn search(
         &self,
         root: usize,
         edges: &[Vec<(usize, &'a str)>],
         state: &mut [Visit],
+        order: &mut Vec<usize>,
     ) -> Result<(), ParseError> {
         let mut stack = vec![(root, 0)];
         state[root] = Visit::Open;
@@ -459,6 +473,7 @@ impl<'s, 'a> File<'s, 'a> {
             let node = *node;
             let Some(&(target, at)) = edges[node].get(*next) else {
                 state[node] = Visit::Done;
+                order.push(node);
                 stack.pop();
                 continue;
             };

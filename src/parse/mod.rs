@@ -44,9 +44,11 @@
 mod error;
 mod expr;
 mod file;
+mod limits;
 mod source;
 
 pub use error::{ErrorKind, ParseError};
+pub use limits::{MAX_SUBSCRIPTS, MAX_SUM_NESTING, MAX_UNFOLDED_DEPTH, MAX_UNFOLDED_SIZE};
 
 use crate::expr::Expr;
 use crate::problem::Problem;
@@ -95,7 +97,10 @@ pub fn parse_expr(input: &str) -> Result<Expr, ParseError> {
 /// `index` (in a `let` body, the definition's parameters are allowed too); a `sum_j` letter
 /// must be declared; `via` must name a definition and `d(F)/d(x)` must differentiate by a `var`
 /// or `let` symbol; definitions must not depend on themselves; nothing is declared twice; a
-/// `distribution` or `onehot` variable has exactly one index.
+/// `distribution` or `onehot` variable has exactly one index. Declared symbols have at most
+/// [`MAX_SUBSCRIPTS`] subscripts, and every expression, with the definitions it uses
+/// substituted, stays within [`MAX_UNFOLDED_DEPTH`], [`MAX_UNFOLDED_SIZE`] and
+/// [`MAX_SUM_NESTING`].
 ///
 /// Positions: an `index` declaration is at its letter; every other declaration and line
 /// (`var`, `let`, `derive`, `expect`, `show`, `= E`) is at its first character. An empty file
@@ -116,4 +121,48 @@ fn check_size(source: &Source<'_>, input: &str) -> Result<(), ParseError> {
         return Err(source.error(0, kind));
     }
     Ok(())
+}
+
+/// Turns the bytes of a file into text, refusing binary files (a NUL byte) and invalid UTF-8
+/// with a [`ParseError`] at the offending byte. The error's source line is the text before it,
+/// with invalid bytes and control characters shown as `�`.
+pub fn decode_text(bytes: Vec<u8>) -> Result<String, ParseError> {
+    let (at, kind) = match bytes.iter().position(|&b| b == 0) {
+        Some(at) => (at, ErrorKind::BinaryFile),
+        None => match String::from_utf8(bytes) {
+            Ok(text) => return Ok(text),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let byte = e.as_bytes()[at];
+                return Err(byte_error(e.as_bytes(), at, ErrorKind::NotUtf8 { byte }));
+            }
+        },
+    };
+    Err(byte_error(&bytes, at, kind))
+}
+
+/// The error `kind` at byte `at` of `bytes`, which need not be text.
+fn byte_error(bytes: &[u8], at: usize, kind: ErrorKind) -> ParseError {
+    let before = &bytes[..at];
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |n| n + 1);
+    let line_end = bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |n| at + n);
+    let head = String::from_utf8_lossy(&bytes[line_start..at]);
+    let line: String = String::from_utf8_lossy(&bytes[line_start..line_end])
+        .chars()
+        .map(|c| match c.is_control() && c != '\t' {
+            true => '\u{fffd}',
+            false => c,
+        })
+        .collect();
+    let pos = crate::problem::Pos {
+        line: 1 + before.iter().filter(|&&b| b == b'\n').count(),
+        column: 1 + head.chars().count(),
+    };
+    ParseError::new(pos, kind, &line)
 }

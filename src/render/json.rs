@@ -204,9 +204,9 @@ pub struct FiringView {
 /// Why the engine stopped.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StopView {
-    /// `saturated` (no rule applies), `step-limit` or `size-limit`.
+    /// `saturated` (no rule applies), `step-limit`, `size-limit` or `trace-limit`.
     pub reason: &'static str,
-    /// The limit that was reached, for `step-limit` and `size-limit`.
+    /// The limit that was reached, for the `*-limit` reasons.
     pub limit: Option<usize>,
     /// The reason in words.
     pub message: String,
@@ -327,6 +327,7 @@ fn stop_view(stop: &Stop) -> StopView {
         Stop::Saturated => ("saturated", None),
         Stop::StepLimit(n) => ("step-limit", Some(*n)),
         Stop::SizeLimit(n) => ("size-limit", Some(*n)),
+        Stop::TraceLimit(n) => ("trace-limit", Some(*n)),
     };
     StopView {
         reason,

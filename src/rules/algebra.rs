@@ -76,10 +76,11 @@ pub const MERGE_POWERS: Rule = Rule {
 };
 
 /// The first factor that is a sum of terms and that the product does not also divide by (a sum
-/// that is about to cancel is left whole).
+/// that is about to cancel is left whole). Distribution that would build more than [`super::MAX_RULE_OUTPUT`] nodes is not offered.
 pub fn distributable(factors: &[Expr], also: impl Fn(&Expr) -> bool) -> Option<usize> {
+    let size = || factors.iter().map(Expr::size).sum::<usize>();
     factors.iter().position(|f| {
-        matches!(f, Expr::Add(_))
+        matches!(f, Expr::Add(xs) if super::within_output_limit(xs.len(), size()))
             && also(f)
             && !factors.iter().any(|g| match g {
                 Expr::Pow(b, n) => **b == *f && n.as_num().is_some_and(|r| r.is_negative()),
@@ -158,6 +159,10 @@ pub const FACTOR_COMMON: Rule = Rule {
         let all: Vec<Vec<(Expr, Expr)>> = terms.iter().map(powers).collect();
         let mut common: Vec<(Expr, Rational)> = Vec::new();
         for (base, exp) in &all[0] {
+            // Only the first factor with a given base counts (`x*x` is not merged yet).
+            if common.iter().any(|(c, _)| c == base) {
+                continue;
+            }
             let Some(first) = exp.as_num() else { continue };
             let mut smallest = first;
             for other in &all[1..] {
@@ -180,22 +185,20 @@ pub const FACTOR_COMMON: Rule = Rule {
         let remaining: Vec<Expr> = terms
             .iter()
             .map(|t| {
-                let fs = t
-                    .factors()
-                    .into_iter()
-                    .map(|f| {
-                        let (b, x) = f.base_and_exponent();
-                        match (common.iter().find(|(c, _)| *c == b), x.as_num()) {
-                            (Some((_, c)), Some(x)) => x
-                                .checked_add(c.checked_neg().unwrap_or(Rational::ZERO))
-                                .map_or(f.clone(), |left| pow(b, Expr::Num(left))),
-                            _ => f,
-                        }
-                    })
-                    .collect();
-                mul(fs)
+                // Each common power comes out of the first factor with its base, once: the
+                // same factor `same_sign_power` measured.
+                let mut fs = t.factors();
+                for (c, n) in &common {
+                    let Some(at) = fs.iter().position(|f| f.base_and_exponent().0 == *c) else {
+                        continue;
+                    };
+                    let (b, x) = fs[at].base_and_exponent();
+                    let left = x.as_num()?.checked_add(n.checked_neg()?)?;
+                    fs[at] = pow(b, Expr::Num(left));
+                }
+                Some(mul(fs))
             })
-            .collect();
+            .collect::<Option<_>>()?;
         let mut out: Vec<Expr> = common
             .into_iter()
             .map(|(b, x)| pow(b, Expr::Num(x)))

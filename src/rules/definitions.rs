@@ -24,12 +24,23 @@ pub fn instantiate(def: &Definition, at: &[Index]) -> Option<Expr> {
     Some(body)
 }
 
+/// The most nodes [`unfold_all`] substitutes into one expression. Parsing bounds what one
+/// definition unfolds to ([`crate::parse::MAX_UNFOLDED_SIZE`]), but an expression built by the
+/// engine may mention a definition many times; past this budget the remaining definitions are
+/// left folded (still equal, only less unfolded).
+pub const MAX_UNFOLD_NODES: usize = 1_000_000;
+
 /// `e` with every defined symbol replaced by its definition, recursively (definitions are
-/// acyclic; a cycle is left folded).
+/// acyclic; a cycle is left folded), within [`MAX_UNFOLD_NODES`] substituted nodes.
 pub fn unfold_all(e: &Expr, problem: &crate::problem::Problem) -> Expr {
-    fn go(e: &Expr, problem: &crate::problem::Problem, open: &mut Vec<String>) -> Expr {
+    fn go(
+        e: &Expr,
+        problem: &crate::problem::Problem,
+        open: &mut Vec<String>,
+        budget: &mut usize,
+    ) -> Expr {
         match e {
-            Expr::Sym(s) if !open.contains(&s.name) => {
+            Expr::Sym(s) if !open.contains(&s.name) && *budget > 0 => {
                 let Some(body) = problem
                     .def(&s.name)
                     .and_then(|d| instantiate(d, &s.indices))
@@ -37,21 +48,23 @@ pub fn unfold_all(e: &Expr, problem: &crate::problem::Problem) -> Expr {
                     return e.clone();
                 };
                 open.push(s.name.clone());
-                let out = go(&body, problem, open);
+                let out = go(&body, problem, open, budget);
                 open.pop();
+                *budget = budget.saturating_sub(out.size());
                 out
             }
             _ => {
                 let children = e
                     .children()
                     .into_iter()
-                    .map(|c| go(c, problem, open))
+                    .map(|c| go(c, problem, open, budget))
                     .collect();
                 crate::engine::rebuild(e, children)
             }
         }
     }
-    go(e, problem, &mut Vec::new())
+    let mut budget = MAX_UNFOLD_NODES;
+    go(e, problem, &mut Vec::new(), &mut budget)
 }
 
 /// Does `e` depend on `x` other than through the symbol named `through`?

@@ -64,6 +64,18 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// The most nodes a rule that copies its input (the product rule, distribution) may build in
+/// one firing. Such a rule's output grows with the square of its input — the product rule on
+/// a product of 30,000 factors would build 900 million nodes before the engine could compare
+/// the result with [`crate::engine::Limits::max_size`] — so above this it does not fire and
+/// the derivation ends with that step left undone.
+pub const MAX_RULE_OUTPUT: usize = 200_000;
+
+/// True when `copies` copies of something of `size` nodes stay within [`MAX_RULE_OUTPUT`].
+pub fn within_output_limit(copies: usize, size: usize) -> bool {
+    copies.saturating_mul(size) <= MAX_RULE_OUTPUT
+}
+
 /// A named local rewrite.
 pub struct Rule {
     /// The kebab-case name shown in proofs.
