@@ -126,23 +126,13 @@ impl Default for Limits {
 pub fn derive(problem: &Problem, limits: Limits) -> Option<Derivation> {
     let goal = problem.goal.as_ref()?;
     let start = deriv(goal.of.clone(), goal.wrt.clone());
-    let mut run = Run {
-        problem,
-        limits,
-        fired: 0,
-        recorded: 0,
-    };
+    let mut run = Run::new(problem, limits);
     Some(run.derive_goal(start, goal.via.is_some()))
 }
 
 /// Simplifies `e` as far as the rules go, as a derivation starting at `e`.
 pub fn simplify(problem: &Problem, e: Expr, limits: Limits) -> Derivation {
-    let mut run = Run {
-        problem,
-        limits,
-        fired: 0,
-        recorded: 0,
-    };
+    let mut run = Run::new(problem, limits);
     run.derivation(e)
 }
 
@@ -152,13 +142,25 @@ struct Run<'a> {
     fired: usize,
     /// Nodes recorded by the firings so far.
     recorded: usize,
+    /// The context at the root, shared by every scan so that facts about definitions are
+    /// looked up once per run.
+    ctx: Ctx<'a>,
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
+    fn new(problem: &'a Problem, limits: Limits) -> Run<'a> {
+        Run {
+            problem,
+            limits,
+            fired: 0,
+            recorded: 0,
+            ctx: Ctx::new(problem),
+        }
+    }
+
     fn derive_goal(&mut self, start: Expr, via: bool) -> Derivation {
-        let ctx = Ctx::new(self.problem);
         let chained = if via {
-            (definitions::CHAIN_RULE.apply)(&start, &ctx)
+            (definitions::CHAIN_RULE.apply)(&start, &self.ctx)
         } else {
             None
         };
@@ -299,9 +301,10 @@ impl Run<'_> {
         let mut expr = start.clone();
         let mut steps: Vec<Step> = Vec::new();
         let mut stop = Stop::Saturated;
+        let mut scan = Scan::new(&expr);
         'outer: loop {
-            for phase in PHASES {
-                let (firings, s) = self.saturate(&mut expr, phase);
+            for (at, phase) in PHASES.iter().enumerate() {
+                let (firings, s) = self.saturate(&mut expr, phase, at, &mut scan);
                 let fired = !firings.is_empty();
                 if fired {
                     steps.push(step(phase.title, &expr, firings));
@@ -317,11 +320,11 @@ impl Run<'_> {
             break;
         }
         if stop == Stop::Saturated {
-            let (firings, s) = self.saturate(&mut expr, &FACTOR_PHASE);
+            let (firings, s) = self.saturate(&mut expr, &FACTOR_PHASE, PHASES.len(), &mut scan);
             if !firings.is_empty() {
                 steps.push(step(FACTOR_PHASE.title, &expr, firings));
             }
-            let (firings, s2) = self.saturate(&mut expr, &ORDER_PHASE);
+            let (firings, s2) = self.saturate(&mut expr, &ORDER_PHASE, PHASES.len() + 1, &mut scan);
             if !firings.is_empty() {
                 match steps.last_mut() {
                     Some(last) => {
@@ -348,28 +351,48 @@ impl Run<'_> {
     }
 
     /// Fires the phase's rules until none applies; returns the firings and a stop reason if a
-    /// limit was hit.
-    fn saturate(&mut self, expr: &mut Expr, phase: &Phase) -> (Vec<Firing>, Option<Stop>) {
+    /// limit was hit. `phase_at` names the phase in `scan`, which remembers where each phase
+    /// already found nothing to do.
+    fn saturate(
+        &mut self,
+        expr: &mut Expr,
+        phase: &Phase,
+        phase_at: usize,
+        scan: &mut Scan,
+    ) -> (Vec<Firing>, Option<Stop>) {
         let rules: Vec<&Rule> = phase.rules.iter().filter_map(|n| rule(n)).collect();
         let mut firings = Vec::new();
         loop {
             if self.fired >= self.limits.max_firings {
                 return (firings, Some(Stop::StepLimit(self.limits.max_firings)));
             }
-            let ctx = Ctx::new(self.problem);
-            let Some((path, name, replacement)) = first_firing(expr, &rules, &ctx, &mut Vec::new())
+            if scan.inert[phase_at] {
+                return (firings, None);
+            }
+            let hint = scan.hint(phase_at);
+            let Some((path, name, replacement)) =
+                first_firing(expr, &rules, &mut self.ctx, &hint, &mut Vec::new())
             else {
+                // Nothing fires anywhere: the whole expression is inert for this phase.
+                scan.set_inert(phase_at);
                 return (firings, None);
             };
-            *expr = replace_at(expr, &path, replacement.clone());
+            // Everything before `path` in pre-order was inert for this phase.
+            scan.set_hint(phase_at, path.clone());
+            scan.size_bound += replacement.size();
+            let stable = replace_in_place(expr, &path, replacement.clone());
+            scan.changed(&path, stable);
             self.fired += 1;
             firings.push(Firing {
                 rule: name,
                 path,
                 replacement,
             });
-            if expr.size() > self.limits.max_size {
-                return (firings, Some(Stop::SizeLimit(self.limits.max_size)));
+            if scan.size_bound > self.limits.max_size {
+                scan.size_bound = expr.size();
+                if scan.size_bound > self.limits.max_size {
+                    return (firings, Some(Stop::SizeLimit(self.limits.max_size)));
+                }
             }
             self.recorded += firings.last().map_or(0, |f| f.replacement.size());
             if self.recorded > MAX_TRACE_NODES {
@@ -388,6 +411,297 @@ fn drop_detour(steps: &mut Vec<Step>) {
     if let Some(first) = steps.iter().position(|s| s.expr == last) {
         steps.truncate(first + 1);
     }
+}
+
+/// What the scans of one derivation know about its current expression, so that a scan after a
+/// firing does not start again from nothing.
+///
+/// For each phase, a *hint*: a path such that, at every node along it, the children before the
+/// one the path goes through (and everything under them) are known inert for that phase. A
+/// scan re-checks the nodes along the hint (a firing below may have changed what fires there)
+/// and skips the children before it. Rules are pure functions of the subterm and of the context
+/// (the enclosing sums and derivatives), so a subterm that did not change stays inert. A firing
+/// at path `P` changes only the subterm at `P` and the nodes above it; the smart constructors
+/// that rebuild those may also reshape a node (flatten, fold numbers), and [`replace_in_place`]
+/// reports how many levels kept their children in place, which bounds what each hint keeps.
+///
+/// It also keeps an upper bound of the expression's size, so the size limit costs a full count
+/// only when the bound passes it.
+struct Scan {
+    hints: Vec<Option<Path>>,
+    /// Phases for which the whole expression is inert.
+    inert: Vec<bool>,
+    size_bound: usize,
+}
+
+impl Scan {
+    fn new(e: &Expr) -> Scan {
+        let phases = PHASES.len() + 2;
+        Scan {
+            hints: vec![None; phases],
+            inert: vec![false; phases],
+            size_bound: e.size(),
+        }
+    }
+
+    fn hint(&self, phase: usize) -> Path {
+        self.hints[phase].clone().unwrap_or_default()
+    }
+
+    fn set_hint(&mut self, phase: usize, path: Path) {
+        self.hints[phase] = Some(path);
+        self.inert[phase] = false;
+    }
+
+    fn set_inert(&mut self, phase: usize) {
+        self.hints[phase] = None;
+        self.inert[phase] = true;
+    }
+
+    /// Updates every phase's knowledge after a firing at `path` (see [`replace_in_place`] for
+    /// `stable`).
+    fn changed(&mut self, path: &[usize], stable: Stable) {
+        let Stable { levels, left } = stable;
+        // Where the tree may have changed: at level `levels`, the children from `path[levels]`
+        // on (when `left`), or the whole node there.
+        let reshaped_at = levels.min(path.len());
+        for (hint, inert) in self.hints.iter_mut().zip(self.inert.iter_mut()) {
+            if *inert {
+                // The whole tree was inert: everything left of the unchanged part of `path` still
+                // is.
+                let mut h = path[..reshaped_at].to_vec();
+                if left {
+                    h.push(path[reshaped_at]);
+                }
+                *hint = Some(h);
+                *inert = false;
+                continue;
+            }
+            let Some(h) = hint.as_mut() else { continue };
+            let common = h.iter().zip(path).take_while(|(a, b)| a == b).count();
+            if common < reshaped_at {
+                // The hint leaves the path at a level whose children kept their places: if it
+                // goes left of the path it holds; if right, it keeps only what is left of it.
+                if common < h.len() && h[common] > path[common] {
+                    h.truncate(common);
+                    h.push(path[common]);
+                }
+            } else if left && h.len() > reshaped_at {
+                // At the reshaped level the children left of the path kept their places.
+                if h[reshaped_at] >= path[reshaped_at] {
+                    h.truncate(reshaped_at);
+                    h.push(path[reshaped_at]);
+                }
+            } else {
+                h.truncate(reshaped_at);
+            }
+        }
+    }
+}
+
+/// How much of the tree along a rewritten path kept its shape (see [`replace_in_place`]).
+#[derive(Clone, Copy, Debug)]
+struct Stable {
+    /// The number of levels from the root whose node kept its kind and whose children up to and
+    /// including the one on the path are the same nodes at the same places.
+    levels: usize,
+    /// At the next level, the node kept its kind and the children left of the path.
+    left: bool,
+}
+
+/// A cheap identity of a node: its variant and the addresses of what it owns (its value for a
+/// number). Moving a node keeps it; two live nodes with equal fingerprints are equal.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fingerprint {
+    Num(crate::rational::Rational),
+    Node(u8, usize, usize, usize, usize),
+}
+
+fn fingerprint(e: &Expr) -> Fingerprint {
+    fn index(i: &Index) -> (usize, usize) {
+        match i {
+            Index::Free(s) => (s.as_ptr() as usize, s.len()),
+            Index::Bound(n) => (0, *n as usize),
+        }
+    }
+    let addr = |b: &Expr| b as *const Expr as usize;
+    match e {
+        Expr::Num(r) => Fingerprint::Num(*r),
+        Expr::Sym(s) => Fingerprint::Node(
+            1,
+            s.name.as_ptr() as usize,
+            s.name.len(),
+            s.indices.as_ptr() as usize,
+            s.indices.len(),
+        ),
+        Expr::Add(xs) => Fingerprint::Node(2, xs.as_ptr() as usize, xs.len(), 0, 0),
+        Expr::Mul(xs) => Fingerprint::Node(3, xs.as_ptr() as usize, xs.len(), 0, 0),
+        Expr::Pow(b, x) => Fingerprint::Node(4, addr(b), addr(x), 0, 0),
+        Expr::Func(f, a) => Fingerprint::Node(5, addr(a), *f as usize, 0, 0),
+        Expr::Delta(a, b) => {
+            let ((a0, a1), (b0, b1)) = (index(a), index(b));
+            Fingerprint::Node(6, a0, a1, b0, b1)
+        }
+        Expr::Sum(_, body) => Fingerprint::Node(7, addr(body), 0, 0, 0),
+        Expr::Deriv(f, x) => Fingerprint::Node(8, addr(f), x.name.as_ptr() as usize, 0, 0),
+    }
+}
+
+/// Replaces the subterm at `path` in place and rebuilds every ancestor through the smart
+/// constructors, exactly as [`replace_at`] does, without copying the rest of the tree; reports
+/// how much of the tree kept its shape.
+fn replace_in_place(e: &mut Expr, path: &[usize], new: Expr) -> Stable {
+    let Some((&i, rest)) = path.split_first() else {
+        *e = new;
+        return Stable {
+            levels: 0,
+            left: false,
+        };
+    };
+    let Some(child) = e.child_mut(i) else {
+        // Not a valid path: fall back to the copying version.
+        *e = replace_at(e, path, new);
+        return Stable {
+            levels: 0,
+            left: false,
+        };
+    };
+    let below = replace_in_place(child, rest, new);
+    let kept = match e {
+        Expr::Add(xs) => add_keeps(xs.iter()),
+        Expr::Mul(xs) => mul_keeps(xs.iter()),
+        _ => false,
+    };
+    if kept {
+        // The smart constructor would return the node as it is: nothing moves.
+        return Stable {
+            levels: 1 + below.levels,
+            left: below.left,
+        };
+    }
+    if splice_flattened(e, i) {
+        // The smart constructor would only have put the new child's terms (factors) in its
+        // place: the children left of it did not move.
+        return Stable {
+            levels: 0,
+            left: true,
+        };
+    }
+    let before: Vec<Fingerprint> = e.iter_children().take(i + 1).map(fingerprint).collect();
+    let kind = std::mem::discriminant(e);
+    let old = std::mem::replace(e, Expr::zero());
+    *e = rebuild_owned(old);
+    let same_kind = std::mem::discriminant(e) == kind;
+    let after: Vec<Fingerprint> = e.iter_children().take(i + 1).map(fingerprint).collect();
+    if same_kind && after == before {
+        Stable {
+            levels: 1 + below.levels,
+            left: below.left,
+        }
+    } else {
+        Stable {
+            levels: 0,
+            left: same_kind && after.len() >= i && after[..i] == before[..i],
+        }
+    }
+}
+
+/// [`rebuild`] of a node with its own children, consuming it.
+fn rebuild_owned(e: Expr) -> Expr {
+    match e {
+        Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => e,
+        Expr::Add(xs) => add(xs),
+        Expr::Mul(xs) => mul(xs),
+        Expr::Pow(b, x) => pow(*b, *x),
+        Expr::Func(f, a) => func(f, *a),
+        Expr::Sum(b, body) => {
+            if body.is_zero() {
+                Expr::zero()
+            } else {
+                Expr::Sum(b, body)
+            }
+        }
+        Expr::Deriv(f, x) => Expr::Deriv(f, x),
+    }
+}
+
+/// True when [`add`] returns `terms` unchanged: at least two terms, none of them a sum or zero,
+/// and every number after the first one too large to be added to it.
+fn add_keeps<'e>(terms: impl Iterator<Item = &'e Expr>) -> bool {
+    let mut first: Option<crate::rational::Rational> = None;
+    let mut count = 0usize;
+    let all = terms.inspect(|_| count += 1).all(|t| match t {
+        Expr::Add(_) => false,
+        Expr::Num(r) if r.is_zero() => false,
+        Expr::Num(r) => match first {
+            None => {
+                first = Some(*r);
+                true
+            }
+            Some(c) => c.checked_add(*r).is_none(),
+        },
+        _ => true,
+    });
+    all && count >= 2
+}
+
+/// True when [`mul`] returns `factors` unchanged: at least two factors, none of them a product,
+/// numbers only as a leading coefficient other than 0 and 1, and any later number too large to
+/// be multiplied into it.
+fn mul_keeps<'e>(factors: impl Iterator<Item = &'e Expr>) -> bool {
+    let mut coefficient: Option<crate::rational::Rational> = None;
+    let mut count = 0usize;
+    let all = factors.enumerate().all(|(at, f)| {
+        count += 1;
+        match f {
+            Expr::Mul(_) => false,
+            Expr::Num(r) if at == 0 => {
+                coefficient = Some(*r);
+                !r.is_zero() && !r.is_one()
+            }
+            Expr::Num(r) => coefficient.is_some_and(|c| c.checked_mul(*r).is_none()),
+            _ => true,
+        }
+    });
+    all && count >= 2
+}
+
+/// When child `i` of a sum is a sum (of a product, a product) and [`add`] ([`mul`]) would do
+/// nothing but put its terms (factors) in its place, does that in place and returns true.
+fn splice_flattened(e: &mut Expr, i: usize) -> bool {
+    match e {
+        Expr::Add(xs) => {
+            let Some(Expr::Add(inner)) = xs.get(i) else {
+                return false;
+            };
+            let seq = xs[..i].iter().chain(inner).chain(&xs[i + 1..]);
+            if !add_keeps(seq) {
+                return false;
+            }
+            splice_at(xs, i)
+        }
+        Expr::Mul(xs) => {
+            let Some(Expr::Mul(inner)) = xs.get(i) else {
+                return false;
+            };
+            let seq = xs[..i].iter().chain(inner).chain(&xs[i + 1..]);
+            if !mul_keeps(seq) {
+                return false;
+            }
+            splice_at(xs, i)
+        }
+        _ => false,
+    }
+}
+
+/// Replaces `xs[i]`, a sum or product, by its children.
+fn splice_at(xs: &mut Vec<Expr>, i: usize) -> bool {
+    let inner = match std::mem::replace(&mut xs[i], Expr::zero()) {
+        Expr::Add(inner) | Expr::Mul(inner) => inner,
+        _ => return false,
+    };
+    xs.splice(i..=i, inner);
+    true
 }
 
 fn step(title: &str, expr: &Expr, firings: Vec<Firing>) -> Step {
@@ -423,11 +737,14 @@ fn common_prefix(a: &[usize], b: &[usize]) -> Path {
         .collect()
 }
 
-/// The first subterm (outermost, leftmost) where one of `rules` fires.
+/// The first subterm (outermost, leftmost) where one of `rules` fires. At each node along
+/// `hint` the children before the hinted one are skipped (see [`Scan`]); `ctx` is the context
+/// of `e` and is restored before returning.
 fn first_firing(
     e: &Expr,
     rules: &[&Rule],
-    ctx: &Ctx,
+    ctx: &mut Ctx,
+    hint: &[usize],
     path: &mut Path,
 ) -> Option<(Path, &'static str, Expr)> {
     for r in rules {
@@ -437,16 +754,31 @@ fn first_firing(
             }
         }
     }
-    let inner = ctx.enter(e);
-    for (i, c) in e.children().into_iter().enumerate() {
+    let (start, rest) = match hint.split_first() {
+        Some((&i, rest)) => (i, rest),
+        None => (0, hint),
+    };
+    let binder = matches!(e, Expr::Sum(..));
+    if let Expr::Sum(b, _) = e {
+        ctx.binders.push(b.clone());
+    }
+    let in_deriv = ctx.in_deriv;
+    ctx.in_deriv = in_deriv || matches!(e, Expr::Deriv(..));
+    let mut found = None;
+    for (i, c) in e.iter_children().enumerate().skip(start) {
         path.push(i);
-        let found = first_firing(c, rules, &inner, path);
+        let sub_hint = if i == start { rest } else { &[] };
+        found = first_firing(c, rules, ctx, sub_hint, path);
         path.pop();
         if found.is_some() {
-            return found;
+            break;
         }
     }
-    None
+    ctx.in_deriv = in_deriv;
+    if binder {
+        ctx.binders.pop();
+    }
+    found
 }
 
 /// `e` with the subterm at `path` replaced, every ancestor rebuilt through the smart
@@ -537,12 +869,7 @@ pub fn connect(
             return Some(vec![definitions::CHAIN_RULE.name]);
         }
     }
-    let mut run = Run {
-        problem,
-        limits,
-        fired: 0,
-        recorded: 0,
-    };
+    let mut run = Run::new(problem, limits);
     if from.has_deriv() {
         let mut taken = run.taken_index_names(from);
         if hits(&run.substitute_lemmas(from, &mut taken, &mut Vec::new())) {

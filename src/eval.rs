@@ -663,6 +663,14 @@ pub struct Evaluator<'a> {
     free: Assignment,
     memo: FxMap<Option<Key>, Memo>,
     closed: FxMap<usize, bool>,
+    /// Closed sums of the expression being evaluated (outside definitions), by node address and
+    /// seed; cleared by every [`Evaluator::eval`], during which the addresses are stable. So the
+    /// `sum_m exp(s_m)` inside a `sum_j` is computed once, not once per `j`.
+    line: FxMap<(usize, Option<Key>), Dual>,
+    /// Which nodes of the expression being evaluated are closed (cleared with `line`).
+    line_closed: FxMap<usize, bool>,
+    /// Which symbol positions depend on which through definitions.
+    depends: FxMap<(usize, usize), bool>,
     perturb: Option<(Key, LogNum)>,
     active: Vec<usize>,
     depth: usize,
@@ -680,6 +688,9 @@ impl<'a> Evaluator<'a> {
             free: free.clone(),
             memo: FxMap::default(),
             closed: FxMap::default(),
+            line: FxMap::default(),
+            line_closed: FxMap::default(),
+            depends: FxMap::default(),
             perturb: None,
             active: Vec::new(),
             depth: 0,
@@ -702,7 +713,12 @@ impl<'a> Evaluator<'a> {
 
     /// The value of `e`.
     pub fn eval(&mut self, e: &Expr) -> Result<LogNum, EvalError> {
-        Ok(self.node(e, &mut Env::top())?.v)
+        self.line.clear();
+        self.line_closed.clear();
+        let out = self.node(e, &mut Env::top());
+        self.line.clear();
+        self.line_closed.clear();
+        Ok(out?.v)
     }
 
     /// Evaluates one node, guarding the recursion depth.
@@ -747,10 +763,137 @@ impl<'a> Evaluator<'a> {
                     LogNum::ZERO
                 }))
             }
-            Expr::Sum(..) if env.in_def && self.is_closed(e) => self.closed_sum(e, env),
-            Expr::Sum(binder, body) => self.sum(binder, body, env),
+            Expr::Sum(binder, body) if env.seed.is_some() => match self.sparse_term(body, env) {
+                Some(term) => self.sparse_sum(e, binder, body, term, env),
+                None => self.dense_sum(e, binder, body, env),
+            },
+            Expr::Sum(binder, body) => self.dense_sum(e, binder, body, env),
             Expr::Deriv(f, x) => self.derivative(f, x, env),
         }
+    }
+
+    /// A sum evaluated term by term (or from a memo, for a closed one).
+    fn dense_sum(
+        &mut self,
+        e: &Expr,
+        binder: &Binder,
+        body: &Expr,
+        env: &mut Env<'a>,
+    ) -> Result<Dual, EvalError> {
+        match e {
+            Expr::Sum(..) if env.in_def && self.is_closed(e) => self.closed_sum(e, env),
+            Expr::Sum(..) if !env.bound.is_empty() && self.is_closed_in_line(e) => {
+                self.closed_sum_in_line(e, env)
+            }
+            _ => self.sum(binder, body, env),
+        }
+    }
+
+    /// Under a seed, a sum whose terms can depend on the seeded entry only at one value of the
+    /// bound index (`sum_i q_i*log(p_i)` seeded at `p_j`: only `i = j`): its value is the sum's
+    /// value without the seed (memoised where the sum is closed), its derivative that one
+    /// term's. Every other term's derivative is an exact zero, so the result is the same as
+    /// summing them all, in `O(1)` terms instead of `O(K)` for each seed.
+    fn sparse_sum(
+        &mut self,
+        e: &Expr,
+        binder: &Binder,
+        body: &Expr,
+        term: Option<usize>,
+        env: &mut Env<'a>,
+    ) -> Result<Dual, EvalError> {
+        let seed = env.seed.take();
+        let value = self.dense_sum(e, binder, body, env);
+        env.seed = seed;
+        let v = value?.v;
+        let n = self.range_size(binder)?;
+        let d = match term.filter(|i| (1..=n).contains(i)) {
+            Some(i) => {
+                env.bound.push(i);
+                let t = self.node(body, env);
+                env.bound.pop();
+                t?.d
+            }
+            None => LogNum::ZERO,
+        };
+        Ok(Dual { v, d })
+    }
+
+    /// For a sum's `body` under the current seed: `Some(Some(i))` when only the term at index
+    /// value `i` can depend on the seeded entry, `Some(None)` when no term can, `None` when that
+    /// cannot be told from the symbols (a definition that depends on the seeded symbol, an
+    /// occurrence not indexed by the sum's index, a nested derivative).
+    fn sparse_term(&mut self, body: &Expr, env: &Env<'a>) -> Option<Option<usize>> {
+        let seed = env.seed.clone()?;
+        let mut term: Option<usize> = None;
+        let ok = self.sparse_walk(body, 0, &seed, &mut term);
+        ok.then_some(term)
+    }
+
+    fn sparse_walk(&mut self, e: &Expr, depth: u32, seed: &Key, term: &mut Option<usize>) -> bool {
+        match e {
+            Expr::Sym(s) => {
+                let Some(id) = self.symbol_id(&s.name) else {
+                    return true;
+                };
+                if id == seed.id {
+                    let at = s.indices.iter().position(|i| *i == Index::Bound(depth));
+                    let Some(i) = at.and_then(|p| seed.idx.get(p).copied()) else {
+                        return false;
+                    };
+                    match term {
+                        Some(t) if *t != i => false,
+                        _ => {
+                            *term = Some(i);
+                            true
+                        }
+                    }
+                } else {
+                    !self.depends_on_id(id, seed.id)
+                }
+            }
+            Expr::Deriv(..) => false,
+            Expr::Sum(_, b) => self.sparse_walk(b, depth + 1, seed, term),
+            _ => e
+                .iter_children()
+                .all(|c| self.sparse_walk(c, depth, seed, term)),
+        }
+    }
+
+    /// The position of a variable (then definition) named `name`, as in [`Key::id`].
+    fn symbol_id(&self, name: &str) -> Option<usize> {
+        let problem = self.problem;
+        match problem.vars.iter().position(|v| v.symbol.name == name) {
+            Some(i) => Some(i),
+            None => problem
+                .defs
+                .iter()
+                .position(|d| d.symbol.name == name)
+                .map(|i| problem.vars.len() + i),
+        }
+    }
+
+    /// Does the symbol at position `id` depend on the one at `target` through definitions?
+    /// (Memoised; a cycle answers true, the safe answer.)
+    fn depends_on_id(&mut self, id: usize, target: usize) -> bool {
+        if id == target {
+            return true;
+        }
+        if let Some(&known) = self.depends.get(&(id, target)) {
+            return known;
+        }
+        let Some(Target::Def(def)) = self.target(id) else {
+            return false;
+        };
+        self.depends.insert((id, target), true);
+        let mut names = Vec::new();
+        collect_names(&def.body, &mut names);
+        let answer = names.into_iter().any(|n| {
+            self.symbol_id(n)
+                .is_some_and(|other| self.depends_on_id(other, target))
+        });
+        self.depends.insert((id, target), answer);
+        answer
     }
 
     /// `sum body` over `1..=upper`.
@@ -788,6 +931,30 @@ impl<'a> Evaluator<'a> {
             .closed
             .entry(addr)
             .or_insert_with(|| free_indices(e).is_empty() && !has_loose_bound(e))
+    }
+
+    /// Like [`Evaluator::is_closed`], for a node of the expression being evaluated.
+    fn is_closed_in_line(&mut self, e: &Expr) -> bool {
+        let addr = e as *const Expr as usize;
+        *self
+            .line_closed
+            .entry(addr)
+            .or_insert_with(|| free_indices(e).is_empty() && !has_loose_bound(e))
+    }
+
+    /// A closed sum nested in another sum of the expression being evaluated, memoised for the
+    /// rest of this evaluation.
+    fn closed_sum_in_line(&mut self, e: &Expr, env: &mut Env<'a>) -> Result<Dual, EvalError> {
+        let key = (e as *const Expr as usize, env.seed.clone());
+        if let Some(v) = self.line.get(&key) {
+            return Ok(*v);
+        }
+        let Expr::Sum(binder, body) = e else {
+            return self.node_inner(e, env);
+        };
+        let v = self.sum(binder, body, env)?;
+        self.line.insert(key, v);
+        Ok(v)
     }
 
     /// A closed sum inside a definition, memoised by its address under the current seed.
@@ -959,6 +1126,18 @@ impl<'a> Evaluator<'a> {
         let memo = self.memo.entry(seed.clone()).or_default();
         memo.entries.insert(key.clone(), out);
         Ok(out)
+    }
+}
+
+/// The names of the symbols in `e`, derivative variables included.
+fn collect_names<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
+    match e {
+        Expr::Sym(s) => out.push(&s.name),
+        Expr::Deriv(f, x) => {
+            out.push(&x.name);
+            collect_names(f, out);
+        }
+        _ => e.iter_children().for_each(|c| collect_names(c, out)),
     }
 }
 

@@ -226,6 +226,31 @@ impl Expr {
         }
     }
 
+    /// The immediate children, in the order of [`Expr::children`], without allocating.
+    pub fn iter_children(&self) -> impl Iterator<Item = &Expr> {
+        let (many, first, second): (&[Expr], Option<&Expr>, Option<&Expr>) = match self {
+            Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => (&[], None, None),
+            Expr::Add(xs) | Expr::Mul(xs) => (xs, None, None),
+            Expr::Pow(b, e) => (&[], Some(b), Some(e)),
+            Expr::Func(_, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => (&[], Some(a), None),
+        };
+        many.iter().chain(first).chain(second)
+    }
+
+    /// The `i`-th immediate child, mutably.
+    pub fn child_mut(&mut self, i: usize) -> Option<&mut Expr> {
+        match self {
+            Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => None,
+            Expr::Add(xs) | Expr::Mul(xs) => xs.get_mut(i),
+            Expr::Pow(b, e) => match i {
+                0 => Some(b),
+                1 => Some(e),
+                _ => None,
+            },
+            Expr::Func(_, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => (i == 0).then_some(&mut **a),
+        }
+    }
+
     /// Mutable access to the immediate children, in the order of [`Expr::children`].
     pub fn children_mut(&mut self) -> Vec<&mut Expr> {
         match self {
@@ -238,17 +263,12 @@ impl Expr {
 
     /// The number of nodes in the tree. (No allocation: the engine asks after every firing.)
     pub fn size(&self) -> usize {
-        1 + match self {
-            Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => 0,
-            Expr::Add(xs) | Expr::Mul(xs) => xs.iter().map(Expr::size).sum(),
-            Expr::Pow(b, e) => b.size() + e.size(),
-            Expr::Func(_, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => a.size(),
-        }
+        1 + self.iter_children().map(Expr::size).sum::<usize>()
     }
 
     /// The depth of the tree (a leaf has depth 1).
     pub fn depth(&self) -> usize {
-        1 + self.children().iter().map(|c| c.depth()).max().unwrap_or(0)
+        1 + self.iter_children().map(Expr::depth).max().unwrap_or(0)
     }
 
     /// Splits a product into its numeric coefficient and the other factors
@@ -261,6 +281,32 @@ impl Expr {
                 _ => (Rational::ONE, xs.clone()),
             },
             other => (Rational::ONE, vec![other.clone()]),
+        }
+    }
+
+    /// The numeric coefficient of a product (the number itself for a number, 1 for anything
+    /// else): the first part of [`Expr::coefficient_and_rest`], without copying the rest.
+    pub fn coefficient(&self) -> Rational {
+        match self {
+            Expr::Num(r) => *r,
+            Expr::Mul(xs) => match xs.first() {
+                Some(Expr::Num(r)) => *r,
+                _ => Rational::ONE,
+            },
+            _ => Rational::ONE,
+        }
+    }
+
+    /// The non-numeric factors of a product, borrowed: the second part of
+    /// [`Expr::coefficient_and_rest`].
+    pub fn rest_factors(&self) -> &[Expr] {
+        match self {
+            Expr::Num(_) => &[],
+            Expr::Mul(xs) => match xs.first() {
+                Some(Expr::Num(_)) => &xs[1..],
+                _ => xs,
+            },
+            other => std::slice::from_ref(other),
         }
     }
 
@@ -290,7 +336,7 @@ impl Expr {
 
     /// True when the expression contains an unevaluated derivative.
     pub fn has_deriv(&self) -> bool {
-        matches!(self, Expr::Deriv(..)) || self.children().iter().any(|c| c.has_deriv())
+        matches!(self, Expr::Deriv(..)) || self.iter_children().any(Expr::has_deriv)
     }
 
     /// True when some symbol named `name` occurs.
@@ -298,7 +344,7 @@ impl Expr {
         match self {
             Expr::Sym(s) => s.name == name,
             Expr::Deriv(f, x) => x.name == name || f.mentions_symbol(name),
-            _ => self.children().iter().any(|c| c.mentions_symbol(name)),
+            _ => self.iter_children().any(|c| c.mentions_symbol(name)),
         }
     }
 }

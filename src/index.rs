@@ -115,7 +115,7 @@ pub fn mentions_bound(e: &Expr, n: u32) -> bool {
             Expr::Delta(a, b) => hit(a, target) || hit(b, target),
             Expr::Sum(_, body) => go(body, target + 1),
             Expr::Deriv(f, x) => x.indices.iter().any(|i| hit(i, target)) || go(f, target),
-            other => other.children().iter().any(|c| go(c, target)),
+            other => other.iter_children().any(|c| go(c, target)),
         }
     }
     go(e, n)
@@ -133,7 +133,7 @@ pub fn has_loose_bound(e: &Expr) -> bool {
             Expr::Delta(a, b) => loose(a, depth) || loose(b, depth),
             Expr::Sum(_, body) => go(body, depth + 1),
             Expr::Deriv(f, x) => x.indices.iter().any(|i| loose(i, depth)) || go(f, depth),
-            other => other.children().iter().any(|c| go(c, depth)),
+            other => other.iter_children().any(|c| go(c, depth)),
         }
     }
     go(e, 0)
@@ -157,7 +157,7 @@ pub fn free_indices(e: &Expr) -> BTreeSet<String> {
                 x.indices.iter().for_each(|i| add(i, out));
                 go(f, out);
             }
-            other => other.children().iter().for_each(|c| go(c, out)),
+            other => other.iter_children().for_each(|c| go(c, out)),
         }
     }
     let mut out = BTreeSet::new();

@@ -7,6 +7,7 @@ use super::facts::is_nonzero;
 use super::Rule;
 use crate::expr::{add, mul, pow, Expr};
 use crate::rational::Rational;
+use std::collections::hash_map::{Entry, HashMap};
 
 /// The product `factors` with the sum at `at` multiplied out.
 pub fn distribute_over(factors: &[Expr], at: usize) -> Expr {
@@ -21,10 +22,12 @@ pub fn distribute_over(factors: &[Expr], at: usize) -> Expr {
         .collect())
 }
 
-/// The numeric exponent of a factor (`x` is `x^1`), if it has one.
-fn numeric_power(f: &Expr) -> Option<(Expr, Rational)> {
-    let (base, exp) = f.base_and_exponent();
-    Some((base, exp.as_num()?))
+/// The base and numeric exponent of a factor (`x` is `x^1`), borrowed, if it has one.
+fn numeric_power(f: &Expr) -> Option<(&Expr, Rational)> {
+    match f {
+        Expr::Pow(b, e) => Some((b, e.as_num()?)),
+        other => Some((other, Rational::ONE)),
+    }
 }
 
 /// Finds two factors with equal bases whose numeric exponents satisfy `pair_ok`, and merges them.
@@ -32,17 +35,18 @@ fn merge_pair(
     factors: &[Expr],
     pair_ok: &dyn Fn(&Expr, Rational, Rational) -> bool,
 ) -> Option<Expr> {
-    for i in 0..factors.len() {
-        let Some((bi, ei)) = numeric_power(&factors[i]) else {
+    let powers: Vec<Option<(&Expr, Rational)>> = factors.iter().map(numeric_power).collect();
+    for (i, pi) in powers.iter().enumerate() {
+        let Some((bi, ei)) = *pi else {
             continue;
         };
-        for j in i + 1..factors.len() {
-            let Some((bj, ej)) = numeric_power(&factors[j]) else {
+        for (j, pj) in powers.iter().enumerate().skip(i + 1) {
+            let Some((bj, ej)) = *pj else {
                 continue;
             };
-            if bi == bj && pair_ok(&bi, ei, ej) {
+            if bi == bj && pair_ok(bi, ei, ej) {
                 let mut fs = factors.to_vec();
-                fs[i] = pow(bi, Expr::Num(ei.checked_add(ej)?));
+                fs[i] = pow(bi.clone(), Expr::Num(ei.checked_add(ej)?));
                 fs.remove(j);
                 return Some(mul(fs));
             }
@@ -101,10 +105,33 @@ pub const DISTRIBUTE: Rule = Rule {
 };
 
 /// The non-numeric factors of a term, sorted, so that `x*y` and `y*x` compare equal.
-fn sorted_rest(term: &Expr) -> (Rational, Vec<Expr>) {
-    let (c, mut rest) = term.coefficient_and_rest();
+fn sorted_rest(term: &Expr) -> Vec<&Expr> {
+    let mut rest: Vec<&Expr> = term.rest_factors().iter().collect();
     rest.sort();
-    (c, rest)
+    rest
+}
+
+/// The first pair of like terms `(i, j)`, `i < j`: the smallest `i` that has a like term after
+/// it, and its first such `j`. Terms are grouped by their sorted factors in one pass, instead of
+/// comparing every pair.
+fn first_like_pair(terms: &[Expr]) -> Option<(usize, usize)> {
+    let mut first_of: HashMap<Vec<&Expr>, usize> = HashMap::with_capacity(terms.len());
+    let mut partner: Vec<Option<usize>> = vec![None; terms.len()];
+    for (j, t) in terms.iter().enumerate() {
+        match first_of.entry(sorted_rest(t)) {
+            Entry::Occupied(o) => {
+                let i = *o.get();
+                partner[i].get_or_insert(j);
+            }
+            Entry::Vacant(v) => {
+                v.insert(j);
+            }
+        }
+    }
+    partner
+        .iter()
+        .enumerate()
+        .find_map(|(i, p)| p.map(|j| (i, j)))
 }
 
 /// Like terms combine: `a*x + b*x = (a+b)*x` for numbers `a`, `b`.
@@ -113,22 +140,15 @@ pub const COLLECT: Rule = Rule {
     description: "a*x + b*x = (a+b)*x for numbers a, b",
     apply: |e, _| {
         let Expr::Add(terms) = e else { return None };
-        for i in 0..terms.len() {
-            let (ci, ri) = sorted_rest(&terms[i]);
-            for j in i + 1..terms.len() {
-                let (cj, rj) = sorted_rest(&terms[j]);
-                if ri == rj {
-                    let mut ts = terms.clone();
-                    let (_, rest) = terms[i].coefficient_and_rest();
-                    let mut combined = vec![Expr::Num(ci.checked_add(cj)?)];
-                    combined.extend(rest);
-                    ts[i] = mul(combined);
-                    ts.remove(j);
-                    return Some(add(ts));
-                }
-            }
-        }
-        None
+        let (i, j) = first_like_pair(terms)?;
+        let mut ts = terms.clone();
+        let mut combined = vec![Expr::Num(
+            terms[i].coefficient().checked_add(terms[j].coefficient())?,
+        )];
+        combined.extend(terms[i].rest_factors().iter().cloned());
+        ts[i] = mul(combined);
+        ts.remove(j);
+        Some(add(ts))
     },
 };
 
@@ -214,7 +234,7 @@ pub const ORDER_TERMS: Rule = Rule {
     description: "-a + b = b - a: a sum starts with a term that is not negated",
     apply: |e, _| {
         let Expr::Add(terms) = e else { return None };
-        let negated = |t: &Expr| t.coefficient_and_rest().0.is_negative();
+        let negated = |t: &Expr| t.coefficient().is_negative();
         if !negated(&terms[0]) {
             return None;
         }

@@ -1,7 +1,7 @@
 //! Rules that go through definitions: the chain rule, unfolding and folding back.
 
 use super::facts::depends_on;
-use super::{Ctx, Rule};
+use super::{Ctx, Fact, Rule};
 use crate::expr::{deriv, mul, pow, sum, Binder, Expr, Index, Symbol};
 use crate::index::{rename_free, shift, shift_index};
 use crate::problem::Definition;
@@ -72,13 +72,14 @@ fn depends_except(e: &Expr, x: &str, through: &str, ctx: &Ctx) -> bool {
     match e {
         Expr::Sym(s) if s.name == x => true,
         Expr::Sym(s) if s.name == through => false,
-        Expr::Sym(s) => ctx
-            .problem
-            .def(&s.name)
-            .is_some_and(|d| ctx.visiting(&s.name, || depends_except(&d.body, x, through, ctx))),
+        Expr::Sym(s) => {
+            let key = format!("{x}\u{0}{through}");
+            ctx.through_definition(Fact::DependsExcept, &s.name, &key, |d| {
+                depends_except(&d.body, x, through, ctx)
+            })
+        }
         _ => e
-            .children()
-            .iter()
+            .iter_children()
             .any(|c| depends_except(c, x, through, ctx)),
     }
 }
@@ -90,7 +91,7 @@ pub const CHAIN_RULE: Rule = Rule {
     apply: |e, ctx| {
         let Expr::Deriv(f, x) = e else { return None };
         let via = ctx.problem.goal.as_ref()?.via.as_ref()?;
-        ctx.problem.def(&via.name)?;
+        ctx.def(&via.name)?;
         let is_via = matches!(&**f, Expr::Sym(s) if s.name == via.name);
         if via.name == x.name
             || is_via
@@ -135,7 +136,7 @@ pub const UNFOLD: Rule = Rule {
         if y.name == x.name || !depends_on(f, &x.name, ctx) {
             return None;
         }
-        let def = ctx.problem.def(&y.name)?;
+        let def = ctx.def(&y.name)?;
         Some(deriv(instantiate(def, &y.indices)?, x.clone()))
     },
 };

@@ -1,19 +1,18 @@
 //! What rules may assume: dependence, positivity and non-zeroness, read off the declared kinds
 //! and the definitions. Side conditions are small named functions here, never assumptions.
 
-use super::Ctx;
+use super::{Ctx, Fact};
 use crate::expr::{Expr, Func, Index};
 
 /// Does `e` depend on the symbol named `x`, directly or through definitions?
 pub fn depends_on(e: &Expr, x: &str, ctx: &Ctx) -> bool {
     match e {
         Expr::Sym(s) if s.name == x => true,
-        Expr::Sym(s) => ctx
-            .problem
-            .def(&s.name)
-            .is_some_and(|d| ctx.visiting(&s.name, || depends_on(&d.body, x, ctx))),
+        Expr::Sym(s) => {
+            ctx.through_definition(Fact::DependsOn, &s.name, x, |d| depends_on(&d.body, x, ctx))
+        }
         Expr::Deriv(f, _) => depends_on(f, x, ctx),
-        _ => e.children().iter().any(|c| depends_on(c, x, ctx)),
+        _ => e.iter_children().any(|c| depends_on(c, x, ctx)),
     }
 }
 
@@ -23,14 +22,10 @@ pub fn is_positive(e: &Expr, ctx: &Ctx) -> bool {
     match e {
         Expr::Num(r) => r.numer() > 0,
         Expr::Sym(s) => {
-            ctx.problem
-                .var(&s.name)
-                .is_some_and(|v| v.kind.is_positive())
+            ctx.var(&s.name).is_some_and(|v| v.kind.is_positive())
                 || ctx.problem.is_range_bound(&s.name)
                 || ctx
-                    .problem
-                    .def(&s.name)
-                    .is_some_and(|d| ctx.visiting(&s.name, || is_positive(&d.body, ctx)))
+                    .through_definition(Fact::Positive, &s.name, "", |d| is_positive(&d.body, ctx))
         }
         Expr::Func(Func::Exp, _) => true,
         Expr::Func(Func::Sqrt, a) => is_positive(a, ctx),
@@ -49,14 +44,9 @@ pub fn is_nonzero(e: &Expr, ctx: &Ctx) -> bool {
     match e {
         Expr::Num(r) => !r.is_zero(),
         Expr::Sym(s) => {
-            ctx.problem
-                .var(&s.name)
-                .is_some_and(|v| v.kind.is_nonzero())
+            ctx.var(&s.name).is_some_and(|v| v.kind.is_nonzero())
                 || ctx.problem.is_range_bound(&s.name)
-                || ctx
-                    .problem
-                    .def(&s.name)
-                    .is_some_and(|d| ctx.visiting(&s.name, || is_nonzero(&d.body, ctx)))
+                || ctx.through_definition(Fact::Nonzero, &s.name, "", |d| is_nonzero(&d.body, ctx))
         }
         Expr::Mul(xs) => xs.iter().all(|x| is_nonzero(x, ctx)),
         Expr::Pow(b, _) => is_nonzero(b, ctx),
@@ -96,13 +86,11 @@ fn complement_of(terms: &[Expr]) -> Option<&Expr> {
 pub fn is_in_unit_interval(e: &Expr, ctx: &Ctx) -> bool {
     match e {
         Expr::Sym(s) => {
-            ctx.problem
-                .var(&s.name)
+            ctx.var(&s.name)
                 .is_some_and(|v| v.kind == crate::problem::Kind::Unit)
-                || ctx
-                    .problem
-                    .def(&s.name)
-                    .is_some_and(|d| ctx.visiting(&s.name, || is_in_unit_interval(&d.body, ctx)))
+                || ctx.through_definition(Fact::InUnitInterval, &s.name, "", |d| {
+                    is_in_unit_interval(&d.body, ctx)
+                })
         }
         Expr::Pow(b, n) => {
             let one_plus_positive = matches!(&**b, Expr::Add(ts)

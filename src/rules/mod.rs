@@ -11,8 +11,10 @@ pub mod facts;
 pub mod sums;
 
 use crate::expr::{Binder, Expr};
-use crate::problem::Problem;
-use std::cell::RefCell;
+use crate::problem::{Definition, Problem, VarDecl};
+use std::cell::{OnceCell, RefCell};
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 /// Where a rule is applied: the problem's facts and the binders around the subterm.
 pub struct Ctx<'a> {
@@ -22,7 +24,94 @@ pub struct Ctx<'a> {
     pub binders: Vec<Binder>,
     /// True when the subterm is inside an unevaluated derivative.
     pub in_deriv: bool,
-    visiting: RefCell<Vec<String>>,
+    facts: Rc<Facts<'a>>,
+}
+
+/// A fact about a defined symbol that side conditions look up through its definition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Fact {
+    /// The definition depends on the symbol named by the key.
+    DependsOn,
+    /// The definition depends on the symbol named by the key other than through the via symbol.
+    DependsExcept,
+    /// The definition is provably positive.
+    Positive,
+    /// The definition is provably non-zero.
+    Nonzero,
+    /// The definition is provably in (0, 1).
+    InUnitInterval,
+}
+
+/// Lookups and memoised facts shared by every context of one problem: definitions and variables
+/// by name, and the answers of [`Ctx::through_definition`] (the problem does not change while a
+/// context lives, so an answer stays true).
+struct Facts<'a> {
+    defs: HashMap<&'a str, &'a Definition>,
+    vars: HashMap<&'a str, &'a VarDecl>,
+    visiting: RefCell<HashSet<String>>,
+    memo: RefCell<HashMap<(Fact, String, String), bool>>,
+    acyclic: OnceCell<bool>,
+}
+
+impl<'a> Facts<'a> {
+    fn new(problem: &'a Problem) -> Facts<'a> {
+        let mut defs = HashMap::with_capacity(problem.defs.len());
+        for d in &problem.defs {
+            defs.entry(d.symbol.name.as_str()).or_insert(d);
+        }
+        let mut vars = HashMap::with_capacity(problem.vars.len());
+        for v in &problem.vars {
+            vars.entry(v.symbol.name.as_str()).or_insert(v);
+        }
+        Facts {
+            defs,
+            vars,
+            visiting: RefCell::new(HashSet::new()),
+            memo: RefCell::new(HashMap::new()),
+            acyclic: OnceCell::new(),
+        }
+    }
+
+    /// True when no definition depends on itself: then an answer about a definition does not
+    /// depend on which definitions are being looked through, and may be memoised.
+    fn acyclic(&self) -> bool {
+        *self.acyclic.get_or_init(|| {
+            // 0: unvisited, 1: on the stack, 2: done.
+            let mut state: HashMap<&str, u8> = HashMap::new();
+            self.defs
+                .keys()
+                .all(|name| self.no_cycle_from(name, &mut state))
+        })
+    }
+
+    fn no_cycle_from<'s>(&'s self, name: &'s str, state: &mut HashMap<&'s str, u8>) -> bool {
+        match state.get(name) {
+            Some(1) => return false,
+            Some(_) => return true,
+            None => {}
+        }
+        let Some(def) = self.defs.get(name) else {
+            return true;
+        };
+        state.insert(name, 1);
+        let mut used = Vec::new();
+        symbol_names(&def.body, &mut used);
+        let ok = used.into_iter().all(|n| self.no_cycle_from(n, state));
+        state.insert(name, 2);
+        ok
+    }
+}
+
+/// The names of the symbols in `e` (including derivative variables).
+fn symbol_names<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
+    match e {
+        Expr::Sym(s) => out.push(&s.name),
+        Expr::Deriv(f, x) => {
+            out.push(&x.name);
+            symbol_names(f, out);
+        }
+        _ => e.iter_children().for_each(|c| symbol_names(c, out)),
+    }
 }
 
 impl<'a> Ctx<'a> {
@@ -32,19 +121,56 @@ impl<'a> Ctx<'a> {
             problem,
             binders: Vec::new(),
             in_deriv: false,
-            visiting: RefCell::new(Vec::new()),
+            facts: Rc::new(Facts::new(problem)),
         }
+    }
+
+    /// The definition of the symbol named `name` (as [`Problem::def`], without a linear scan).
+    pub fn def(&self, name: &str) -> Option<&'a Definition> {
+        self.facts.defs.get(name).copied()
+    }
+
+    /// The declaration of the variable named `name` (as [`Problem::var`], without a linear
+    /// scan).
+    pub fn var(&self, name: &str) -> Option<&'a VarDecl> {
+        self.facts.vars.get(name).copied()
     }
 
     /// Runs `f` while `name` is marked as being looked through; a definition already being
     /// looked through answers `false` (a guard against cyclic definitions).
     pub fn visiting(&self, name: &str, f: impl FnOnce() -> bool) -> bool {
-        if self.visiting.borrow().iter().any(|n| n == name) {
+        if self.facts.visiting.borrow().contains(name) {
             return false;
         }
-        self.visiting.borrow_mut().push(name.to_string());
+        self.facts.visiting.borrow_mut().insert(name.to_string());
         let answer = f();
-        self.visiting.borrow_mut().pop();
+        self.facts.visiting.borrow_mut().remove(name);
+        answer
+    }
+
+    /// `fact` of the definition of `name` with respect to `key`, computed by `f` from the
+    /// definition while `name` is being looked through (see [`Ctx::visiting`]); `false` when
+    /// `name` has no definition. Answers are memoised when the definitions are acyclic, so a
+    /// chain of definitions is looked through once, not once per question.
+    pub fn through_definition(
+        &self,
+        fact: Fact,
+        name: &str,
+        key: &str,
+        f: impl FnOnce(&'a Definition) -> bool,
+    ) -> bool {
+        let Some(def) = self.def(name) else {
+            return false;
+        };
+        if !self.facts.acyclic() {
+            return self.visiting(name, || f(def));
+        }
+        let memo_key = (fact, name.to_string(), key.to_string());
+        if let Some(&answer) = self.facts.memo.borrow().get(&memo_key) {
+            return answer;
+        }
+        let answer = self.visiting(name, || f(def));
+        self.facts.memo.borrow_mut().insert(memo_key, answer);
         answer
     }
 
@@ -59,7 +185,7 @@ impl<'a> Ctx<'a> {
             problem: self.problem,
             binders,
             in_deriv: self.in_deriv || matches!(parent, Expr::Deriv(..)),
-            visiting: RefCell::new(Vec::new()),
+            facts: Rc::clone(&self.facts),
         }
     }
 }

@@ -64,7 +64,7 @@ pub const SUM_TO_ONE: Rule = Rule {
         if s.indices != [Index::Bound(0)] {
             return None;
         }
-        let var = ctx.problem.var(&s.name)?;
+        let var = ctx.var(&s.name)?;
         let Some(Index::Free(letter)) = var.symbol.indices.first() else {
             return None;
         };
