@@ -229,6 +229,26 @@ impl Part {
         Part { doc, prec, kind }
     }
 
+    /// Factors side by side, with `separator(left kind, right kind)` between neighbours; a
+    /// single factor is returned as it is.
+    pub fn juxtapose(mut parts: Vec<Part>, separator: fn(Kind, Kind) -> &'static str) -> Part {
+        if parts.len() == 1 {
+            if let Some(only) = parts.pop() {
+                return only;
+            }
+        }
+        let mut doc = Doc::nil();
+        let mut previous: Option<Kind> = None;
+        for part in parts {
+            if let Some(a) = previous {
+                doc = doc.append(Doc::text(separator(a, part.kind)));
+            }
+            previous = Some(part.kind);
+            doc = doc.append(part.doc);
+        }
+        Part::new(doc, Prec::Mul, Kind::Other)
+    }
+
     /// A piece of plain text.
     pub fn text(text: String, prec: Prec, kind: Kind) -> Part {
         Part::new(Doc::text(text), prec, kind)

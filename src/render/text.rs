@@ -166,21 +166,7 @@ impl Printer<'_> {
                 p < Prec::Prefix
             }));
         }
-        if parts.len() == 1 {
-            if let Some(only) = parts.pop() {
-                return only;
-            }
-        }
-        let mut doc = Doc::nil();
-        let mut previous: Option<Kind> = None;
-        for part in parts {
-            if let Some(a) = previous {
-                doc = doc.append(Doc::text(separator(a, part.kind)));
-            }
-            previous = Some(part.kind);
-            doc = doc.append(part.doc);
-        }
-        Part::new(doc, Prec::Mul, Kind::Other)
+        Part::juxtapose(parts, separator)
     }
 
     /// One factor; a denominator factor `b^n` prints as `b` or `b^n`.
