@@ -195,13 +195,17 @@ fn no_rule_strategy_or_printer_names_a_symbol_of_the_reference_case() {
 #[test]
 fn every_phase_names_registered_rules_and_every_rule_has_a_phase() {
     use gradproof::engine::{FACTOR_PHASE, ORDER_PHASE, PHASES};
-    let phases: Vec<&gradproof::engine::Phase> = PHASES
+    let phases: Vec<&gradproof::engine::Phase> =
+        PHASES.iter().chain([&FACTOR_PHASE, &ORDER_PHASE]).collect();
+    let named: Vec<&str> = phases
         .iter()
-        .chain([&FACTOR_PHASE, &ORDER_PHASE])
+        .flat_map(|p| p.rules.iter().copied())
         .collect();
-    let named: Vec<&str> = phases.iter().flat_map(|p| p.rules.iter().copied()).collect();
     for name in &named {
-        assert!(gradproof::rules::rule(name).is_some(), "phase names unknown rule {name}");
+        assert!(
+            gradproof::rules::rule(name).is_some(),
+            "phase names unknown rule {name}"
+        );
     }
     for r in gradproof::rules::registry() {
         // The chain rule is applied by the strategy at the root, not by a phase.
