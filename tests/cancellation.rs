@@ -1,6 +1,8 @@
 //! The cancellation report: whether the loss piece's 1/p cancels, the shape of the result, and
 //! the true-class gradient as its probability falls.
 
+mod common;
+
 use gradproof::cancellation::{analyse, Cancellation, Shape, Trend};
 use gradproof::engine::{derive, Limits};
 use gradproof::expr::Expr;
@@ -120,14 +122,11 @@ fn a_surviving_reciprocal_is_reported() {
 
 #[test]
 fn compare_lines_the_losses_up() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gradproof"))
-        .args([
-            "compare",
-            "derivations/softmax_cross_entropy.deriv",
-            "derivations/squared_error.deriv",
-        ])
-        .output()
-        .expect("runs");
+    let out = common::run(&[
+        "compare",
+        "derivations/softmax_cross_entropy.deriv",
+        "derivations/squared_error.deriv",
+    ]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     let row = |name: &str| {

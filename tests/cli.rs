@@ -1,21 +1,8 @@
 //! The command line: exit codes and what it prints.
 
-use std::process::{Command, Output};
+mod common;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gradproof"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{run, stderr, stdout};
 
 fn temp_file(name: &str, text: &[u8]) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("gradproof-cli-{}", std::process::id()));

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{rename, RENAMING};
+use common::{rename, run, stdout, RENAMING};
 use gradproof::engine::{derive, Limits};
 use gradproof::parse::parse_problem;
 use gradproof::render::html::proof_html;
@@ -13,7 +13,7 @@ use gradproof::render::json::proof_json;
 use gradproof::render::latex_proof::{proof_latex, LatexOptions};
 use gradproof::render::markdown::proof_markdown;
 use gradproof::{Derivation, Problem};
-use std::process::{Command, Output};
+use std::process::Command;
 
 const REFERENCE: &str = include_str!("../derivations/softmax_cross_entropy.deriv");
 
@@ -382,17 +382,6 @@ fn renaming_every_name_renames_every_format() {
     for (a, b) in original.iter().zip(&renamed) {
         assert_eq!(&rename(a, &table), b);
     }
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gradproof"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 const FILE: &str = "derivations/softmax_cross_entropy.deriv";

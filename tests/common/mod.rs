@@ -227,3 +227,21 @@ pub fn rename(text: &str, table: &[(&str, &str)]) -> String {
     flush(&mut word, &mut out);
     out
 }
+
+/// Runs the `gradproof` binary with `args`.
+pub fn run(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_gradproof"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// A run's standard output as text.
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A run's standard error as text.
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
