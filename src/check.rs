@@ -17,9 +17,10 @@
 //! Lemmas (each step's sub-derivations) are checked the same way against their own goals and
 //! reported nested. All tolerances live in [`Tolerance`].
 
-use crate::eval::{central_difference, Assignment, EvalError, Evaluator, LogNum};
+use crate::eval::{Assignment, CentralDifferences, EvalError, Evaluator, LogNum};
 use crate::expr::Expr;
 use crate::index::free_indices;
+use crate::parallel;
 use crate::problem::{Problem, Show};
 use crate::sample::{self, Instance, Regime, SampleOptions, SplitMix64, VarValues};
 use crate::trace::Derivation;
@@ -112,11 +113,16 @@ pub struct CheckOptions {
     pub tolerance: Tolerance,
     /// Also compare the reference with central differences (reported, never failing a step).
     pub cross_check: bool,
+    /// How many threads check instances at once; 0 (the default) means one per core. The report
+    /// is the same for any number.
+    #[serde(skip)]
+    pub threads: usize,
 }
 
 impl Default for CheckOptions {
     /// Seed 0; sizes 2, 3, 5, 12; three instances per size (one per regime); extremes of ±50;
-    /// every assignment up to 4096 per instance; [`Tolerance::STEP`]; cross-check on.
+    /// every assignment up to 4096 per instance; [`Tolerance::STEP`]; cross-check on; one thread
+    /// per core.
     fn default() -> Self {
         let s = SampleOptions::default();
         CheckOptions {
@@ -127,6 +133,7 @@ impl Default for CheckOptions {
             max_assignments: 4096,
             tolerance: Tolerance::STEP,
             cross_check: true,
+            threads: 0,
         }
     }
 }
@@ -483,6 +490,17 @@ impl Acc {
         }
     }
 
+    /// Adds what a later instance gathered (as if its samples had come after these).
+    fn merge(&mut self, later: Acc) {
+        self.samples += later.samples;
+        self.max_abs = self.max_abs.max(later.max_abs);
+        self.max_rel = self.max_rel.max(later.max_rel);
+        self.max_ratio = self.max_ratio.max(later.max_ratio);
+        self.disagreements += later.disagreements;
+        let rank = later.status.rank();
+        self.escalate(|| later.status, rank);
+    }
+
     fn report(self, line: Line<'_>) -> StepReport {
         let status = match self.status {
             Status::Pass if self.samples == 0 => Status::Unchecked {
@@ -514,6 +532,67 @@ struct Sample<'s> {
     previous: Option<LogNum>,
 }
 
+/// What one instance contributed to the check of a chain of lines.
+struct Contribution {
+    goal: Acc,
+    lines: Vec<Acc>,
+    cross: Option<CrossAcc>,
+}
+
+/// A chain of lines to check: `start`, then `lines`.
+struct Chain<'c> {
+    problem: &'c Problem,
+    start: &'c Expr,
+    lines: &'c [Line<'c>],
+    opts: &'c CheckOptions,
+}
+
+impl Chain<'_> {
+    /// Checks the chain at every assignment of the free indices at `inst`.
+    fn at(&self, inst: &Instance, ranges: &[(String, String)], cross_check: bool) -> Contribution {
+        let (problem, start, opts) = (self.problem, self.start, self.opts);
+        let mut goal = Acc::new();
+        let mut accs: Vec<Acc> = self.lines.iter().map(|_| Acc::new()).collect();
+        let mut cross = cross_check.then(CrossAcc::new);
+        let mut ev = Evaluator::new(problem, inst, &Assignment::new());
+        let mut differences = CentralDifferences::new(problem, inst);
+        for free in assignments(ranges, inst, opts.max_assignments) {
+            ev.set_free(&free);
+            let reference = ev.eval(start);
+            match &reference {
+                Ok(_) => goal.samples += 1,
+                Err(e) => goal.error(e, inst, &free),
+            }
+            if let (Some(cc), Ok(r)) = (cross.as_mut(), &reference) {
+                cc.record(&mut differences, start, *r, &free);
+            }
+            let mut sample = Sample {
+                instance: inst,
+                free: &free,
+                reference: reference.as_ref().ok().copied(),
+                previous: reference.as_ref().ok().copied(),
+            };
+            for (line, acc) in self.lines.iter().zip(accs.iter_mut()) {
+                match ev.eval(line.expr) {
+                    Ok(v) => {
+                        acc.record(v, &sample, opts.tolerance);
+                        sample.previous = Some(v);
+                    }
+                    Err(e) => {
+                        acc.error(&e, inst, &free);
+                        sample.previous = None;
+                    }
+                }
+            }
+        }
+        Contribution {
+            goal,
+            lines: accs,
+            cross,
+        }
+    }
+}
+
 /// Checks `start` and the `lines` after it.
 fn check_chain(
     problem: &Problem,
@@ -527,7 +606,8 @@ fn check_chain(
         .collect();
     let mut goal = Acc::new();
     let mut accs: Vec<Acc> = lines.iter().map(|_| Acc::new()).collect();
-    let mut cross = (opts.cross_check && matches!(start, Expr::Deriv(..))).then(CrossAcc::new);
+    let cross_check = opts.cross_check && matches!(start, Expr::Deriv(..));
+    let mut cross = cross_check.then(CrossAcc::new);
     let setup = ranges(problem, &names).and_then(|ranges| {
         let sample_opts = SampleOptions {
             sizes: opts.sizes.clone(),
@@ -540,36 +620,28 @@ fn check_chain(
     });
     let instances = match setup {
         Ok((ranges, instances)) => {
-            for inst in &instances {
-                let mut ev = Evaluator::new(problem, inst, &Assignment::new());
-                for free in assignments(&ranges, inst, opts.max_assignments) {
-                    ev.set_free(&free);
-                    let reference = ev.eval(start);
-                    match &reference {
-                        Ok(_) => goal.samples += 1,
-                        Err(e) => goal.error(e, inst, &free),
-                    }
-                    if let (Some(cc), Ok(r)) = (cross.as_mut(), &reference) {
-                        cc.record(problem, start, *r, inst, &free);
-                    }
-                    let mut sample = Sample {
-                        instance: inst,
-                        free: &free,
-                        reference: reference.as_ref().ok().copied(),
-                        previous: reference.as_ref().ok().copied(),
-                    };
-                    for (line, acc) in lines.iter().zip(accs.iter_mut()) {
-                        match ev.eval(line.expr) {
-                            Ok(v) => {
-                                acc.record(v, &sample, opts.tolerance);
-                                sample.previous = Some(v);
-                            }
-                            Err(e) => {
-                                acc.error(&e, inst, &free);
-                                sample.previous = None;
-                            }
-                        }
-                    }
+            // Instances are independent: check them on every core, and gather the results in
+            // instance order, so the report is the same as one thread's.
+            let cost = |inst: &Instance| {
+                let sizes = ranges.iter().map(|(_, u)| inst.size(u).unwrap_or(0));
+                sizes.fold(1usize, usize::saturating_mul)
+            };
+            let check = |inst: &Instance| {
+                let chain = Chain {
+                    problem,
+                    start,
+                    lines: &lines,
+                    opts,
+                };
+                chain.at(inst, &ranges, cross_check)
+            };
+            for done in parallel::map_ordered(&instances, opts.threads, cost, check) {
+                goal.merge(done.goal);
+                accs.iter_mut()
+                    .zip(done.lines)
+                    .for_each(|(acc, more)| acc.merge(more));
+                if let (Some(cc), Some(more)) = (cross.as_mut(), done.cross) {
+                    cc.merge(more);
                 }
             }
             instances.len()
@@ -674,16 +746,15 @@ impl CrossAcc {
         })
     }
 
-    fn record(
+    fn record<'c>(
         &mut self,
-        problem: &Problem,
-        goal: &Expr,
+        differences: &mut CentralDifferences<'c>,
+        goal: &'c Expr,
         reference: LogNum,
-        inst: &Instance,
         free: &Assignment,
     ) {
         let Expr::Deriv(f, x) = goal else { return };
-        let cd = central_difference(f, x, problem, inst, free).and_then(LogNum::from_f64);
+        let cd = differences.at(f, x, free).and_then(LogNum::from_f64);
         let Ok(cd) = cd else {
             self.0.errors += 1;
             return;
@@ -694,6 +765,17 @@ impl CrossAcc {
         self.0.max_abs_error = self.0.max_abs_error.max(c.abs_error);
         self.0.max_rel_error = self.0.max_rel_error.max(c.rel_error);
         self.0.max_error_ratio = self.0.max_error_ratio.max(c.ratio);
+    }
+
+    /// Adds what a later instance gathered.
+    fn merge(&mut self, later: CrossAcc) {
+        let (a, b) = (&mut self.0, later.0);
+        a.samples += b.samples;
+        a.errors += b.errors;
+        a.disagreements += b.disagreements;
+        a.max_abs_error = a.max_abs_error.max(b.max_abs_error);
+        a.max_rel_error = a.max_rel_error.max(b.max_rel_error);
+        a.max_error_ratio = a.max_error_ratio.max(b.max_error_ratio);
     }
 
     fn finish(self) -> CrossCheck {

@@ -57,6 +57,7 @@ pub mod normal;
 pub mod eval;
 pub mod sample;
 pub mod check;
+pub mod parallel;
 pub mod handwritten;
 pub mod cancellation;
 

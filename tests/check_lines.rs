@@ -3,7 +3,9 @@
 mod check_support;
 
 use check_support::*;
-use gradproof::check::{check_expect, check_lines, CheckOptions, Status, Tolerance};
+use gradproof::check::{
+    check_derivation, check_expect, check_lines, CheckOptions, Status, Tolerance,
+};
 use gradproof::eval::LogNum;
 use gradproof::expr::{add, mul, neg};
 use gradproof::sample::draw;
@@ -174,4 +176,57 @@ show d(L)/d(s_k)
     );
     assert!(report.steps[3].status.is_pass());
     assert_eq!(show.lines[2].pos.line, 9);
+}
+
+/// Instances are checked on several threads; the report (counts, largest errors, and which
+/// counterexample is reported for a false line) is the same on any number of them.
+#[test]
+fn the_report_is_the_same_on_any_number_of_threads() {
+    let problem = softmax_problem();
+    let mut lines = main_lines();
+    // A line false at most instances, so that which counterexample comes first matters.
+    lines[3] = add(vec![lines[3].clone(), mul(vec![x("p", "k"), x("p", "k")])]);
+    let report = |threads: usize| {
+        let opts = CheckOptions {
+            threads,
+            ..CheckOptions::default()
+        };
+        (
+            check_lines(&problem, &goal(), &lines, &opts),
+            check_derivation(&problem, &post_derivation(), &opts),
+        )
+    };
+    let (lines_one, derivation_one) = report(1);
+    assert_eq!(lines_one.first_false(), Some(4));
+    assert!(derivation_one.ok());
+    // The counterexample is the first false sample in sampling order (instance, then the
+    // values of `k`), found here by evaluating the line directly.
+    let opts = CheckOptions::default();
+    let sample_opts = gradproof::sample::SampleOptions {
+        sizes: opts.sizes.clone(),
+        per_size: opts.samples,
+        extreme: opts.extreme,
+    };
+    let first = gradproof::sample::instances(&problem, opts.seed, &sample_opts)
+        .expect("draws")
+        .into_iter()
+        .find_map(|inst| {
+            (1..=inst.size("K").expect("sized")).find_map(|k| {
+                let free: gradproof::eval::Assignment = [("k".to_string(), k)].into();
+                let at = |e: &Expr| gradproof::eval::eval_lognum(e, &problem, &inst, &free);
+                let (line, reference) = (at(&lines[3]).ok()?, at(&goal()).ok()?);
+                let equal = opts.tolerance.compare(line, reference).equal;
+                (!equal).then_some((inst.seed, k))
+            })
+        })
+        .expect("the line is false somewhere");
+    let Status::Fail(cx) = &lines_one.steps[3].status else {
+        panic!("line 4 fails: {:?}", lines_one.steps[3].status);
+    };
+    assert_eq!((cx.at.seed, cx.at.free["k"]), first);
+    for threads in [2, 3, 7, 0] {
+        let (lines_many, derivation_many) = report(threads);
+        assert_eq!(lines_many, lines_one, "threads = {threads}");
+        assert_eq!(derivation_many, derivation_one, "threads = {threads}");
+    }
 }

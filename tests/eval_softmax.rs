@@ -350,3 +350,102 @@ fn awkward_inputs_give_values_or_typed_errors() {
         }
     }
 }
+
+/// One evaluator reused for many lines and every assignment (as the checker uses it, with its
+/// memo of definition entries and of sums by their outer indices) gives every value bit for
+/// bit as a fresh evaluator per line and assignment does.
+#[test]
+fn a_reused_evaluator_gives_the_values_of_fresh_ones_bit_for_bit() {
+    use gradproof::eval::Evaluator;
+    // Sums mentioning free indices, outer bound indices, and derivatives; in the second
+    // problem a definition mentions a free index that is not its parameter (`M` uses `k`), so
+    // that memoised values depend on the assignment.
+    let base = "index j, k, m, n in 1..K
+        var s_j real
+        var q_j distribution
+        var c_{j,m} real
+        let p_j = exp(s_j) / sum_m exp(s_m)
+        let L = -sum_j q_j * log(p_j)
+        derive d(L)/d(s_k) via p_j";
+    let with_free = format!("{base}\nlet M = sum_m c_{{m,k}} * p_m");
+    let lines: Vec<Expr> = [
+        "sum_m exp(s_m) * delta(m,k)",
+        "sum_j sum_m c_{j,m} * exp(s_m - s_j) * delta(j,k)",
+        "sum_j q_j * sum_m exp(s_m - s_j) + sum_m exp(s_m)",
+        "sum_m c_{j,m} * p_m - sum_n c_{k,n} * p_n",
+        "d(L)/d(s_k)",
+        "d(p_j)/d(s_k) + sum_m d(p_m)/d(s_k)",
+        "sum_j d(L)/d(p_j) * d(p_j)/d(s_k)",
+        "sum_m exp(s_m) * delta(m,k)",
+    ]
+    .iter()
+    .map(|t| gradproof::parse::parse_expr(t).expect("parses"))
+    .collect();
+    let uses_m = gradproof::parse::parse_expr("M * sum_n c_{j,n} + d(M)/d(s_j)").expect("parses");
+    let opts = SampleOptions {
+        sizes: vec![2, 5],
+        per_size: 3,
+        extreme: 50.0,
+    };
+    let mut compared = 0;
+    for (text, extra) in [(base, None), (with_free.as_str(), Some(&uses_m))] {
+        let problem = gradproof::parse::parse_problem(text).expect("parses");
+        let lines: Vec<&Expr> = lines.iter().chain(extra).collect();
+        for inst in sample::instances(&problem, 11, &opts).expect("draws") {
+            let n = inst.size("K").expect("K is sized");
+            let mut reused = Evaluator::new(&problem, &inst, &Assignment::new());
+            for j in 1..=n {
+                for k in 1..=n {
+                    let free = assign(&[("j", j), ("k", k)]);
+                    reused.set_free(&free);
+                    for &line in &lines {
+                        let fresh = eval_lognum(line, &problem, &inst, &free);
+                        assert_eq!(reused.eval(line), fresh, "{line} at j={j} k={k}");
+                        compared += usize::from(fresh.is_ok());
+                    }
+                }
+            }
+        }
+    }
+    assert!(compared > 1400, "only {compared} values compared");
+}
+
+/// An inner sum that depends on the outer sum's index is computed for each value of it, not
+/// memoised across them: nested sums agree with forms that have no nesting.
+#[test]
+fn inner_sums_follow_the_outer_index() {
+    let text = "index j, k, m in 1..K
+        var s_j real
+        var q_j distribution
+        var c_{j,m} real
+        derive d(s_k)/d(s_k)";
+    let problem = gradproof::parse::parse_problem(text).expect("parses");
+    let pairs = [
+        (
+            "sum_j q_j * sum_m exp(s_m - s_j)",
+            "(sum_m exp(s_m)) * sum_j q_j * exp(-s_j)",
+        ),
+        ("sum_j sum_m c_{j,m} * delta(j,k)", "sum_m c_{k,m}"),
+        ("sum_j sum_m c_{m,j} * s_j", "sum_m sum_j c_{m,j} * s_j"),
+        (
+            "sum_j sum_m exp(s_m) * delta(m,j) * q_j",
+            "sum_j exp(s_j) * q_j",
+        ),
+    ];
+    let opts = SampleOptions {
+        sizes: vec![3, 5],
+        per_size: 3,
+        extreme: 5.0,
+    };
+    for inst in sample::instances(&problem, 5, &opts).expect("draws") {
+        for k in 1..=inst.size("K").expect("K is sized") {
+            let free = assign(&[("k", k)]);
+            for (nested, flat) in pairs {
+                let parse = |t: &str| gradproof::parse::parse_expr(t).expect("parses");
+                let a = eval(&parse(nested), &problem, &inst, &free).expect("finite");
+                let b = eval(&parse(flat), &problem, &inst, &free).expect("finite");
+                assert!(close(a, b), "{nested} = {a} but {flat} = {b} at k={k}");
+            }
+        }
+    }
+}
