@@ -1,5 +1,6 @@
 //! The pipeline on every file in `derivations/`: parse, derive, the default numeric check and
-//! the text proof; and the numeric check of the reference derivation at growing range sizes.
+//! the text proof; the numeric check of the reference derivation at growing range sizes, and on
+//! one thread against every core.
 //!
 //! Run with `cargo bench --bench pipeline` (add a filter such as `-- derive/` to run one group).
 
@@ -92,5 +93,28 @@ fn check_by_size(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, pipeline, check_by_size);
+/// The default check of the reference derivation on one thread and on every core (the report
+/// is the same; only the wall time differs).
+fn check_by_threads(c: &mut Criterion) {
+    let text = include_str!("../derivations/softmax_cross_entropy.deriv");
+    let problem = parse_problem(text).expect("parses");
+    let d = derive(&problem, Limits::default()).expect("a derive line");
+    let mut group = c.benchmark_group("check-threads");
+    group
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(2));
+    for (name, threads) in [("one", 1), ("every-core", 0)] {
+        let opts = CheckOptions {
+            threads,
+            ..CheckOptions::default()
+        };
+        group.bench_function(name, |b| {
+            b.iter(|| check_derivation(black_box(&problem), &d, &opts))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, pipeline, check_by_size, check_by_threads);
 criterion_main!(benches);

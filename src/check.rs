@@ -16,6 +16,10 @@
 //!
 //! Lemmas (each step's sub-derivations) are checked the same way against their own goals and
 //! reported nested. All tolerances live in [`Tolerance`].
+//!
+//! Instances are independent: they are checked on every core ([`CheckOptions::threads`]) and
+//! their results merged in sampling order, so the report does not depend on the number of
+//! threads.
 
 use crate::eval::{Assignment, CentralDifferences, EvalError, Evaluator, LogNum};
 use crate::expr::Expr;

@@ -4,7 +4,7 @@
 //! free indices. It is the checker's only source of numbers and uses no symbolic rule:
 //!
 //! - A defined symbol is computed from its definition with the parameters bound (memoised per
-//!   [`Evaluator`]).
+//!   [`Evaluator`], as is each sum at given values of the indices it mentions from outside).
 //! - `d(F)/d(x_i)` is the partial derivative of `F` with respect to the entry `x_i`, every other
 //!   independent quantity held fixed. The symbol `x` is an *input* even when it is defined: in
 //!   `d(L)/d(p_j)` every `p` entry is read at its ordinary value and `L` is differentiated through
@@ -514,6 +514,10 @@ impl Dual {
 
     /// The product rule for one more factor: `(u v)' = u' v + u v'` (nothing is divided out).
     fn times(self, f: Dual) -> Result<Dual, EvalError> {
+        if self.d.is_zero() && f.d.is_zero() {
+            // Both terms of the product rule are exact zeros, which the sum would skip.
+            return Ok(Dual::constant(self.v.checked_mul(f.v)?));
+        }
         let mut d = LogSum::EMPTY;
         d.push(self.d.checked_mul(f.v)?);
         d.push(self.v.checked_mul(f.d)?);
@@ -705,9 +709,13 @@ pub struct Evaluator<'a> {
     problem: &'a Problem,
     instance: &'a Instance,
     free: Assignment,
+    /// Values that do not depend on the assignment of the free indices, by seed.
     memo: FxMap<Option<Key>, Memo>,
-    /// The outer indices of each sum node met (by address; see [`outer_indices`]).
-    outer: FxMap<usize, Option<Outers<'a>>>,
+    /// Values that do (through a definition that mentions a free index of its own, such as
+    /// `let L = -log(p_y)`), by seed; cleared by [`Evaluator::set_free`].
+    per_assignment: FxMap<Option<Key>, Memo>,
+    /// What is known of each sum node met (by address; see [`outer_indices`]).
+    outer: FxMap<usize, Option<SumInfo<'a>>>,
     /// The variables then the definitions, by position ([`Key::id`]).
     symbols: Vec<SymbolEntry<'a>>,
     /// Which symbol positions depend on which through definitions.
@@ -715,19 +723,21 @@ pub struct Evaluator<'a> {
     perturb: Option<(Key, LogNum)>,
     active: Vec<usize>,
     depth: usize,
-    /// Some definition mentions a free index that is not its parameter (`let L = -log(p_y)`),
-    /// so memoised values depend on the assignment.
-    uses_free: bool,
+    /// Per symbol position: does its value depend on the assignment of the free indices? True
+    /// for a definition that mentions a free index other than its parameters, or a symbol for
+    /// which it is true.
+    per_free: Vec<bool>,
 }
 
 impl<'a> Evaluator<'a> {
     /// An evaluator for `instance` with the free indices at `free`.
     pub fn new(problem: &'a Problem, instance: &'a Instance, free: &Assignment) -> Evaluator<'a> {
-        Evaluator {
+        let mut ev = Evaluator {
             problem,
             instance,
             free: free.clone(),
             memo: FxMap::default(),
+            per_assignment: FxMap::default(),
             outer: FxMap::default(),
             symbols: problem
                 .vars
@@ -747,24 +757,79 @@ impl<'a> Evaluator<'a> {
             perturb: None,
             active: Vec::new(),
             depth: 0,
-            uses_free: problem.defs.iter().any(|d| {
-                free_indices(&d.body)
-                    .iter()
-                    .any(|i| !d.symbol.indices.contains(&Index::Free(i.clone())))
-            }),
+            per_free: Vec::new(),
+        };
+        ev.per_free = ev.symbols_per_free();
+        ev
+    }
+
+    /// [`Evaluator::per_free`] for every symbol position: the definitions that mention a free
+    /// index of their own, then, until nothing changes, those that mention such a symbol.
+    fn symbols_per_free(&self) -> Vec<bool> {
+        let problem = self.problem;
+        let own = problem.defs.iter().map(|d| {
+            free_indices(&d.body)
+                .iter()
+                .any(|i| !d.symbol.indices.contains(&Index::Free(i.clone())))
+        });
+        let mut per_free: Vec<bool> = problem.vars.iter().map(|_| false).chain(own).collect();
+        let names: Vec<Vec<&str>> = problem
+            .defs
+            .iter()
+            .map(|d| {
+                let mut names = Vec::new();
+                collect_names(&d.body, &mut names);
+                names
+            })
+            .collect();
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for (i, names) in names.iter().enumerate() {
+                let id = problem.vars.len() + i;
+                if !per_free[id] && self.mentions(names, &per_free) {
+                    per_free[id] = true;
+                    changed = true;
+                }
+            }
         }
+        per_free
+    }
+
+    /// Does one of `names` denote a symbol flagged in `flags` (by position)?
+    fn mentions(&self, names: &[&str], flags: &[bool]) -> bool {
+        names
+            .iter()
+            .any(|n| self.symbol_id(n).is_some_and(|id| flags[id]))
     }
 
     /// Moves to another assignment of the free indices, keeping the memoised values that cannot
-    /// depend on it (all of them, unless a definition mentions a free index of its own).
+    /// depend on it (all but those of definitions that mention a free index of their own).
     pub fn set_free(&mut self, free: &Assignment) {
         if self.free == *free {
             return;
         }
-        if self.uses_free {
-            self.memo.clear();
-        }
+        self.per_assignment.clear();
         self.free = free.clone();
+    }
+
+    /// The memo for values that depend on the assignment (`per_free`) or not.
+    fn memo(&self, per_free: bool) -> &FxMap<Option<Key>, Memo> {
+        if per_free {
+            &self.per_assignment
+        } else {
+            &self.memo
+        }
+    }
+
+    /// The memo under `seed` for values that depend on the assignment or not, made if missing.
+    fn memo_mut(&mut self, per_free: bool, seed: &Option<Key>) -> &mut Memo {
+        let memo = if per_free {
+            &mut self.per_assignment
+        } else {
+            &mut self.memo
+        };
+        memo.entry(seed.clone()).or_default()
     }
 
     /// The value of `e`.
@@ -834,32 +899,41 @@ impl<'a> Evaluator<'a> {
         body: &'a Expr,
         env: &mut Env<'a>,
     ) -> Result<Dual, EvalError> {
-        let Some(context) = self.context(e, env) else {
+        let Some((context, per_free)) = self.context(e, env) else {
             return self.sum(binder, body, env);
         };
         // `e` is borrowed for the evaluator's lifetime, so its address names it.
         let key = (e as *const Expr as usize, context);
-        if let Some(v) = self.memo.get(&env.seed).and_then(|m| m.sums.get(&key)) {
+        let memo = self.memo(per_free).get(&env.seed);
+        if let Some(v) = memo.and_then(|m| m.sums.get(&key)) {
             return Ok(*v);
         }
         let v = self.sum(binder, body, env)?;
-        let memo = self.memo.entry(env.seed.clone()).or_default();
-        memo.sums.insert(key, v);
+        self.memo_mut(per_free, &env.seed).sums.insert(key, v);
         Ok(v)
     }
 
-    /// The values here of the indices `e` mentions from outside itself, or `None` when there are
-    /// too many (see [`outer_indices`]) or one has no value here.
-    fn context(&mut self, e: &'a Expr, env: &Env<'a>) -> Option<Context> {
+    /// The values here of the indices `e` mentions from outside itself, and whether its value
+    /// depends on the assignment otherwise (through a definition); `None` when there are too
+    /// many indices (see [`outer_indices`]) or one has no value here.
+    fn context(&mut self, e: &'a Expr, env: &Env<'a>) -> Option<(Context, bool)> {
         let addr = e as *const Expr as usize;
-        let outer = match self.outer.get(&addr) {
+        let info = match self.outer.get(&addr) {
             Some(known) => *known,
             None => {
-                let found = outer_indices(e);
+                let found = outer_indices(e).map(|outers| {
+                    let mut names = Vec::new();
+                    collect_names(e, &mut names);
+                    SumInfo {
+                        outers,
+                        per_free: self.mentions(&names, &self.per_free),
+                    }
+                });
                 self.outer.insert(addr, found);
                 found
             }
         }?;
+        let outer = info.outers;
         let mut context = Context {
             len: outer.len,
             values: [0; CONTEXT],
@@ -870,7 +944,7 @@ impl<'a> Evaluator<'a> {
                 Outer::Bound(n) => self.resolve(&Index::Bound(n), env).ok()?,
             };
         }
-        Some(context)
+        Some((context, info.per_free))
     }
 
     /// Under a seed, a sum whose terms can depend on the seeded entry only at one value of the
@@ -1150,7 +1224,12 @@ impl<'a> Evaluator<'a> {
         key: &Key,
         seed: &Option<Key>,
     ) -> Result<Dual, EvalError> {
-        if let Some(v) = self.memo.get(seed).and_then(|m| m.entries.get(key)) {
+        let per_free = self.per_free.get(key.id).copied().unwrap_or(true);
+        if let Some(v) = self
+            .memo(per_free)
+            .get(seed)
+            .and_then(|m| m.entries.get(key))
+        {
             return Ok(*v);
         }
         if self.active.contains(&key.id) {
@@ -1172,8 +1251,9 @@ impl<'a> Evaluator<'a> {
         let out = self.node(&def.body, &mut env);
         self.active.pop();
         let out = out?;
-        let memo = self.memo.entry(seed.clone()).or_default();
-        memo.entries.insert(key.clone(), out);
+        self.memo_mut(per_free, seed)
+            .entries
+            .insert(key.clone(), out);
         Ok(out)
     }
 }
@@ -1200,6 +1280,14 @@ impl<'a> Outers<'a> {
     fn as_slice(&self) -> &[Outer<'a>] {
         &self.at[..usize::from(self.len)]
     }
+}
+
+/// What the evaluator knows of a sum node.
+#[derive(Clone, Copy, Debug)]
+struct SumInfo<'a> {
+    outers: Outers<'a>,
+    /// It mentions a symbol whose value depends on the assignment of the free indices.
+    per_free: bool,
 }
 
 /// The values of a node's [`Outers`] at one place it is evaluated.

@@ -359,7 +359,7 @@ fn a_reused_evaluator_gives_the_values_of_fresh_ones_bit_for_bit() {
     use gradproof::eval::Evaluator;
     // Sums mentioning free indices, outer bound indices, and derivatives; in the second
     // problem a definition mentions a free index that is not its parameter (`M` uses `k`), so
-    // that memoised values depend on the assignment.
+    // that its values depend on the assignment, and so do those of `N`, which uses `M`.
     let base = "index j, k, m, n in 1..K
         var s_j real
         var q_j distribution
@@ -367,7 +367,7 @@ fn a_reused_evaluator_gives_the_values_of_fresh_ones_bit_for_bit() {
         let p_j = exp(s_j) / sum_m exp(s_m)
         let L = -sum_j q_j * log(p_j)
         derive d(L)/d(s_k) via p_j";
-    let with_free = format!("{base}\nlet M = sum_m c_{{m,k}} * p_m");
+    let with_free = format!("{base}\nlet M = sum_m c_{{m,k}} * p_m\nlet N_j = M * s_j");
     let lines: Vec<Expr> = [
         "sum_m exp(s_m) * delta(m,k)",
         "sum_j sum_m c_{j,m} * exp(s_m - s_j) * delta(j,k)",
@@ -381,14 +381,15 @@ fn a_reused_evaluator_gives_the_values_of_fresh_ones_bit_for_bit() {
     .iter()
     .map(|t| gradproof::parse::parse_expr(t).expect("parses"))
     .collect();
-    let uses_m = gradproof::parse::parse_expr("M * sum_n c_{j,n} + d(M)/d(s_j)").expect("parses");
+    let uses_m = ["M * sum_n c_{j,n} + d(M)/d(s_j)", "N_j + sum_n N_n"]
+        .map(|t| gradproof::parse::parse_expr(t).expect("parses"));
     let opts = SampleOptions {
         sizes: vec![2, 5],
         per_size: 3,
         extreme: 50.0,
     };
     let mut compared = 0;
-    for (text, extra) in [(base, None), (with_free.as_str(), Some(&uses_m))] {
+    for (text, extra) in [(base, &uses_m[..0]), (with_free.as_str(), &uses_m[..])] {
         let problem = gradproof::parse::parse_problem(text).expect("parses");
         let lines: Vec<&Expr> = lines.iter().chain(extra).collect();
         for inst in sample::instances(&problem, 11, &opts).expect("draws") {
