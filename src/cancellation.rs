@@ -285,28 +285,38 @@ fn class_one(e: &Expr, problem: &Problem) -> Assignment {
     names.into_iter().map(|n| (n, 1)).collect()
 }
 
-fn value_at(problem: &Problem, e: &Expr, drive: f64) -> Option<f64> {
-    let instance = true_class_instance(problem, drive)?;
-    let free = class_one(e, problem);
-    let mut ev = Evaluator::new(problem, &instance, &free);
+/// The value of `e` (with its free indices at `free`) at the fixed instance driven by `drive`.
+fn value_at<'a>(ev: &mut Evaluator<'a>, problem: &Problem, e: &'a Expr, drive: f64) -> Option<f64> {
+    let wrt = &problem.goal.as_ref()?.wrt;
+    if let Some(var) = problem.var(&wrt.name) {
+        // As in [`true_class_instance`], an entry out of range is left alone.
+        let first = vec![1; var.symbol.indices.len()];
+        ev.set_entry(&wrt.name, &first, drive).ok();
+    }
     let v = ev.eval(e).ok()?.to_f64();
     v.is_finite().then_some(v)
 }
 
 /// The drive at which the probability symbol's class-1 entry equals `target` (bisection; the
 /// probability is taken to increase with its own logit).
-fn drive_for(problem: &Problem, prob: &Expr, target: f64) -> Option<f64> {
+fn drive_for(problem: &Problem, instance: &Instance, prob: &Expr, target: f64) -> Option<f64> {
+    let mut ev = Evaluator::new(problem, instance, &class_one(prob, problem));
+    let mut at = |x: f64| value_at(&mut ev, problem, prob, x);
     let (mut lo, mut hi) = (-200.0f64, 200.0f64);
-    let at = |x: f64| value_at(problem, prob, x);
     if at(lo)? > target || at(hi)? < target {
         return None;
     }
     for _ in 0..200 {
         let mid = 0.5 * (lo + hi);
+        let before = (lo, hi);
         if at(mid)? < target {
             lo = mid;
         } else {
             hi = mid;
+        }
+        if (lo, hi) == before {
+            // A fixed point: every later step would compute the same `mid` and change nothing.
+            break;
         }
     }
     let x = 0.5 * (lo + hi);
@@ -314,10 +324,14 @@ fn drive_for(problem: &Problem, prob: &Expr, target: f64) -> Option<f64> {
 }
 
 fn true_class(problem: &Problem, result: &Expr, prob_at_one: &Expr) -> Option<TrueClass> {
+    // The instance is drawn once; each evaluation sets the driven entry.
+    let instance = true_class_instance(problem, 0.0)?;
+    let mut ev = Evaluator::new(problem, &instance, &class_one(result, problem));
     let points: Vec<(f64, Option<f64>)> = TRUE_CLASS_PROBABILITIES
         .iter()
         .map(|&p| {
-            let g = drive_for(problem, prob_at_one, p).and_then(|x| value_at(problem, result, x));
+            let g = drive_for(problem, &instance, prob_at_one, p)
+                .and_then(|x| value_at(&mut ev, problem, result, x));
             (p, g)
         })
         .collect();

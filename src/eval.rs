@@ -813,6 +813,38 @@ impl<'a> Evaluator<'a> {
         self.free = free.clone();
     }
 
+    /// From now on, evaluates as if the entry of the variable `name` at the 1-based `idx` had
+    /// the value `value` (other entries keep the instance's values), forgetting every memoised
+    /// value. Errors when there is no such variable or entry.
+    pub fn set_entry(&mut self, name: &str, idx: &[usize], value: f64) -> Result<(), EvalError> {
+        let id = self
+            .symbol_id(name)
+            .filter(|&id| id < self.problem.vars.len())
+            .ok_or_else(|| EvalError::UnknownSymbol(name.to_string()))?;
+        let out_of_range = || EvalError::OutOfRange {
+            name: name.to_string(),
+            value: idx.iter().copied().max().unwrap_or(0),
+        };
+        let entry = self.symbols[id].values.and_then(|v| v.get(idx));
+        entry.ok_or_else(out_of_range)?;
+        let mut values = [0; crate::parse::MAX_SUBSCRIPTS];
+        if idx.len() > values.len() {
+            return Err(out_of_range());
+        }
+        values[..idx.len()].copy_from_slice(idx);
+        let key = Key {
+            id,
+            idx: Tuple {
+                len: idx.len() as u8,
+                values,
+            },
+        };
+        self.perturb = Some((key, LogNum::from_f64(value)?));
+        self.memo.clear();
+        self.per_assignment.clear();
+        Ok(())
+    }
+
     /// The memo for values that depend on the assignment (`per_free`) or not.
     fn memo(&self, per_free: bool) -> &FxMap<Option<Key>, Memo> {
         if per_free {

@@ -450,3 +450,37 @@ fn inner_sums_follow_the_outer_index() {
         }
     }
 }
+
+/// `Evaluator::set_entry` evaluates as if the instance had that entry, forgetting what it had
+/// memoised at the old value, and refuses entries that do not exist.
+#[test]
+fn set_entry_overrides_one_entry_and_forgets_memoised_values() {
+    use gradproof::eval::Evaluator;
+    let problem = softmax_problem();
+    let inst = with_logits(5, &[0.3, -1.0, 2.0], 3);
+    let free = assign(&[("k", 2)]);
+    let mut changed = inst.clone();
+    assert!(changed.values.get_mut("s").expect("s").set(&[4], 7.5));
+    let mut ev = Evaluator::new(&problem, &inst, &free);
+    let lines = [goal(), expected(), partition()];
+    for line in &lines {
+        assert_eq!(ev.eval(line), eval_lognum(line, &problem, &inst, &free));
+    }
+    ev.set_entry("s", &[4], 7.5).expect("s_4 exists");
+    for line in &lines {
+        let want = eval_lognum(line, &problem, &changed, &free);
+        assert_eq!(ev.eval(line), want, "{line}");
+        assert_ne!(
+            want,
+            eval_lognum(line, &problem, &inst, &free),
+            "{line} moved"
+        );
+    }
+    assert!(ev.set_entry("s", &[6], 1.0).is_err(), "out of range");
+    assert!(ev.set_entry("s", &[1, 1], 1.0).is_err(), "too many indices");
+    assert!(
+        ev.set_entry("p", &[1], 1.0).is_err(),
+        "a definition, not a variable"
+    );
+    assert!(ev.set_entry("nope", &[], 1.0).is_err(), "no such symbol");
+}
