@@ -289,9 +289,8 @@ fn class_one(e: &Expr, problem: &Problem) -> Assignment {
 fn value_at<'a>(ev: &mut Evaluator<'a>, problem: &Problem, e: &'a Expr, drive: f64) -> Option<f64> {
     let wrt = &problem.goal.as_ref()?.wrt;
     if let Some(var) = problem.var(&wrt.name) {
-        // As in [`true_class_instance`], an entry out of range is left alone.
         let first = vec![1; var.symbol.indices.len()];
-        ev.set_entry(&wrt.name, &first, drive).ok();
+        ev.set_entry(&wrt.name, &first, drive).ok()?;
     }
     let v = ev.eval(e).ok()?.to_f64();
     v.is_finite().then_some(v)

@@ -1217,11 +1217,8 @@ impl<'a> Evaluator<'a> {
 
     /// The value (and derivative, under a seed) of one entry.
     fn entry(&mut self, key: &Key, seed: &Option<Key>) -> Result<Dual, EvalError> {
-        if let Some((at, value)) = &self.perturb {
-            if at == key {
-                return Ok(Dual::constant(*value));
-            }
-        }
+        // The seed first: an entry overridden by `perturb` (or `set_entry`) is still the input a
+        // derivative is taken with respect to; only its value is overridden.
         if let Some(s) = seed {
             if s.id == key.id {
                 let v = self.entry(key, &None)?.v;
@@ -1231,6 +1228,11 @@ impl<'a> Evaluator<'a> {
                     LogNum::ZERO
                 };
                 return Ok(Dual { v, d });
+            }
+        }
+        if let Some((at, value)) = &self.perturb {
+            if at == key {
+                return Ok(Dual::constant(*value));
             }
         }
         match self.target(key.id) {

@@ -108,6 +108,25 @@ fn label_smoothing_pulls_towards_the_smoothed_target() {
     }
 }
 
+/// Softmax written as the gradient of log-sum-exp: the true-class report evaluates derivative
+/// nodes with respect to the very entry it drives (a regression: it once gave `n/a` here).
+#[test]
+fn a_probability_defined_by_a_derivative_is_driven_too() {
+    let text = "index j, k, m in 1..K
+        var s_j real
+        var q_j distribution
+        let A = log(sum_m exp(s_m))
+        let p_j = d(A)/d(s_j)
+        let L = -sum_j q_j * log(p_j)
+        derive d(L)/d(s_k) via p_j";
+    let problem = parse_problem(text).expect("parses");
+    let d = derive(&problem, Limits::default()).expect("a goal");
+    let c = analyse(&problem, &d);
+    for (g, p) in gradients(&c).iter().zip([0.5, 0.1, 0.01, 0.001]) {
+        assert!((g - (p - 1.0)).abs() < 1e-9, "{g} at {p}");
+    }
+}
+
 #[test]
 fn a_surviving_reciprocal_is_reported() {
     // The analysis must be able to say "not cancelled": replace the result by one that still

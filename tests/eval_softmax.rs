@@ -476,6 +476,18 @@ fn set_entry_overrides_one_entry_and_forgets_memoised_values() {
             "{line} moved"
         );
     }
+    // A derivative with respect to the overridden entry itself: its value is overridden, it
+    // is still the input (at k = 4, d(exp(s_k))/d(s_k) is exp(7.5), not 0).
+    let mut at_four = Evaluator::new(&problem, &inst, &assign(&[("k", 4)]));
+    at_four.set_entry("s", &[4], 7.5).expect("s_4 exists");
+    let self_derivative = gradproof::parse::parse_expr("d(exp(s_k))/d(s_k)").expect("parses");
+    let fresh = eval_lognum(&self_derivative, &problem, &changed, &assign(&[("k", 4)]));
+    assert_eq!(at_four.eval(&self_derivative), fresh);
+    assert!((fresh.expect("finite").to_f64() - 7.5f64.exp()).abs() < 1e-9 * 7.5f64.exp());
+    assert_eq!(
+        at_four.eval(&goal()),
+        eval_lognum(&goal(), &problem, &changed, &assign(&[("k", 4)]))
+    );
     assert!(ev.set_entry("s", &[6], 1.0).is_err(), "out of range");
     assert!(ev.set_entry("s", &[1, 1], 1.0).is_err(), "too many indices");
     assert!(
