@@ -20,6 +20,8 @@ fuzz_target!(|data: &[u8]| {
         sizes: vec![2, 3],
         max_assignments: 8,
         cross_check: false,
+        // One thread: the fuzzer's coverage feedback wants a run on the calling thread.
+        threads: 1,
         ..CheckOptions::default()
     };
     let _report = check_derivation(&problem, &d, &opts);
