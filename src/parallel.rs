@@ -41,7 +41,10 @@ where
         done
     };
     let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        // A thread that cannot be started leaves its share to the others (at worst, to this one).
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
+            .collect();
         let mut done = work();
         for helper in helpers {
             match helper.join() {
