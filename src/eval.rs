@@ -981,7 +981,7 @@ impl<'a> Evaluator<'a> {
 
     /// Under a seed, a sum whose terms can depend on the seeded entry only at one value of the
     /// bound index (`sum_i q_i*log(p_i)` seeded at `p_j`: only `i = j`): its value is the sum's
-    /// value without the seed (memoised where the sum is closed), its derivative that one
+    /// value without the seed (memoised like any sum), its derivative that one
     /// term's. Every other term's derivative is an exact zero, so the result is the same as
     /// summing them all, in `O(1)` terms instead of `O(K)` for each seed.
     fn sparse_sum(
