@@ -18,8 +18,8 @@
 //!   [`PrintOptions::width`](super::PrintOptions::width).
 
 use super::layout::{
-    is_natural, is_negative, is_product, product, render, sum_layout, Doc, Factor, Kind, Part,
-    Prec, Product, Scope,
+    is_natural, is_negative, is_product, product, render, sum_layout, Doc, Factor, Item, Kind,
+    Part, Prec, Product, Scope,
 };
 use super::{FracStyle, PrintOptions};
 use crate::expr::{Binder, Expr, Func, Symbol};
@@ -72,14 +72,6 @@ impl Ctx {
             script: true,
         }
     }
-}
-
-/// A factor to print: from the tree, or a part of the numeric coefficient.
-enum Item<'a> {
-    /// A number from the coefficient.
-    Number(Rational),
-    /// A factor from the tree (for a denominator factor `b^n`, `n > 0`).
-    Factor(Factor<'a>),
 }
 
 struct Printer<'o> {
@@ -148,27 +140,16 @@ impl Printer<'_> {
         if p.factors.is_empty() {
             return self.number(c, cx);
         }
-        let mut num = Vec::new();
-        let mut den = Vec::new();
         if !p.has_under() {
+            // A fractional coefficient stays one number in front: `\frac{1}{2} x`.
+            let mut items = Vec::new();
             if !c.is_one() {
-                num.push(Item::Number(c));
+                items.push(Item::Number(c));
             }
-            num.extend(p.factors.iter().copied().map(Item::Factor));
-            return self.sequence(&num, cx, false);
+            items.extend(p.factors.iter().copied().map(Item::Factor));
+            return self.sequence(&items, cx, false);
         }
-        if c.numer() != 1 {
-            num.push(Item::Number(Rational::int(c.numer())));
-        }
-        if !c.is_integer() {
-            den.push(Item::Number(Rational::int(c.denom())));
-        }
-        for f in &p.factors {
-            match f {
-                Factor::Over(_) => num.push(Item::Factor(*f)),
-                Factor::Under(..) => den.push(Item::Factor(*f)),
-            }
-        }
+        let (num, den) = p.fraction_items();
         let top = match num.is_empty() {
             true => Doc::text("1"),
             false => self.sequence(&num, cx.tail(true), true).doc,

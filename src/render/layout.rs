@@ -48,10 +48,41 @@ pub(crate) struct Product<'a> {
     pub factors: Vec<Factor<'a>>,
 }
 
-impl Product<'_> {
+/// A factor to print: a number from the coefficient, or a factor from the tree (for a
+/// denominator factor `b^n`, `n > 0`).
+pub(crate) enum Item<'a> {
+    /// A natural number from the coefficient.
+    Number(Rational),
+    /// A factor from the tree.
+    Factor(Factor<'a>),
+}
+
+impl<'a> Product<'a> {
     /// True when some factor belongs in the denominator.
     pub fn has_under(&self) -> bool {
         self.factors.iter().any(|f| matches!(f, Factor::Under(..)))
+    }
+
+    /// The product as one fraction, in tree order: the numerator is the coefficient's
+    /// numerator (left out when it is 1 and a factor stands) and the [`Factor::Over`] factors;
+    /// the denominator is the coefficient's denominator (left out when it is 1) and the
+    /// [`Factor::Under`] factors.
+    pub fn fraction_items(&self) -> (Vec<Item<'a>>, Vec<Item<'a>>) {
+        let (mut num, mut den) = (Vec::new(), Vec::new());
+        let c = self.coeff;
+        if c.numer() != 1 || self.factors.is_empty() {
+            num.push(Item::Number(Rational::int(c.numer())));
+        }
+        if !c.is_integer() {
+            den.push(Item::Number(Rational::int(c.denom())));
+        }
+        for f in &self.factors {
+            match f {
+                Factor::Over(_) => num.push(Item::Factor(*f)),
+                Factor::Under(..) => den.push(Item::Factor(*f)),
+            }
+        }
+        (num, den)
     }
 }
 

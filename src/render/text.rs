@@ -8,7 +8,7 @@
 
 use super::layout::{
     index_list, is_natural, is_negative, is_product, product, render, sum_layout, Doc, Factor,
-    Kind, Part, Prec, Product, Scope,
+    Item, Kind, Part, Prec, Product, Scope,
 };
 use super::PrintOptions;
 use crate::expr::{Expr, Func, Symbol};
@@ -32,14 +32,6 @@ pub fn to_text(e: &Expr, opts: &PrintOptions) -> String {
 
 /// The minus sign.
 const MINUS: &str = "−";
-
-/// A factor to print: from the tree, or a part of the numeric coefficient.
-enum Item<'a> {
-    /// A natural number from the coefficient.
-    Number(Rational),
-    /// A factor from the tree (for a denominator factor `b^n`, `n > 0`).
-    Factor(Factor<'a>),
-}
 
 struct Printer<'o> {
     scope: Scope<'o>,
@@ -113,21 +105,7 @@ impl Printer<'_> {
 
     /// A product: juxtaposed factors, or one fraction `num/den`, after a minus sign if negative.
     fn product(&mut self, p: &Product, tail: bool) -> Part {
-        let mut num = Vec::new();
-        let mut den = Vec::new();
-        let c = p.coeff;
-        if c.numer() != 1 || p.factors.is_empty() {
-            num.push(Item::Number(Rational::int(c.numer())));
-        }
-        if !c.is_integer() {
-            den.push(Item::Number(Rational::int(c.denom())));
-        }
-        for f in &p.factors {
-            match f {
-                Factor::Over(_) => num.push(Item::Factor(*f)),
-                Factor::Under(..) => den.push(Item::Factor(*f)),
-            }
-        }
+        let (num, den) = p.fraction_items();
         let part = if den.is_empty() {
             self.sequence(&num, tail)
         } else {
