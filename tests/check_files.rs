@@ -2,6 +2,8 @@
 //! and at extreme inputs. This checks the numeric semantics (and stability) on every example
 //! without any symbolic rule: the goal is evaluated by forward-mode dual numbers.
 
+mod common;
+
 use gradproof::check::{check_expect, CheckOptions, Status};
 use gradproof::eval::{eval, Assignment};
 use gradproof::expr::{add, deriv, mul, neg, Expr};
@@ -12,15 +14,7 @@ use std::collections::BTreeMap;
 
 fn problems() -> Vec<(String, Problem)> {
     let mut out = Vec::new();
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/derivations");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .expect("derivations/ exists")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "deriv"))
-        .collect();
-    paths.sort();
-    for path in paths {
-        let text = std::fs::read_to_string(&path).expect("readable");
+    for (path, text) in common::derivation_files() {
         let problem = parse_problem(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"));
         // A file with only a hand-written `show` block has no goal and `expect` to compare.
         if problem.goal.is_some() && problem.expect.is_some() {

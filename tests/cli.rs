@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{run, stderr, stdout};
+use common::{derivation_files, run, stderr, stdout};
 
 fn temp_file(name: &str, text: &[u8]) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("gradproof-cli-{}", std::process::id()));
@@ -92,8 +92,7 @@ fn rules_lists_the_registry() {
 
 #[test]
 fn check_passes_on_every_derivation() {
-    for entry in std::fs::read_dir("derivations").expect("derivations/") {
-        let path = entry.expect("entry").path();
+    for (path, _) in derivation_files() {
         let o = run(&["check", path.to_str().expect("utf-8 path")]);
         assert_eq!(
             o.status.code(),

@@ -1,6 +1,8 @@
 //! Every file in `derivations/`: a reviewed snapshot of its proof in every text format (text,
 //! LaTeX, Markdown, JSON), and the law that the derived result equals the file's `expect`.
 
+mod common;
+
 use gradproof::engine::{derive, Limits};
 use gradproof::normal::equivalent;
 use gradproof::parse::parse_problem;
@@ -13,12 +15,7 @@ use gradproof::trace::Stop;
 #[test]
 fn every_derivation_reaches_its_expect() {
     let mut seen = 0;
-    for entry in std::fs::read_dir("derivations").expect("derivations/") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_none_or(|e| e != "deriv") {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).expect("readable");
+    for (path, text) in common::derivation_files() {
         let problem = parse_problem(&text).unwrap_or_else(|e| panic!("{}:{e:#}", path.display()));
         let Some(d) = derive(&problem, Limits::default()) else {
             continue;

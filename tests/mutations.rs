@@ -2,6 +2,8 @@
 //! numeric check at the step where they are injected; the correct derivations raise no false
 //! alarm over many random instances.
 
+mod common;
+
 use gradproof::check::{check_derivation, CheckOptions, CheckReport, Status};
 use gradproof::engine::{derive, Limits};
 use gradproof::expr::Expr;
@@ -95,10 +97,8 @@ fn no_false_alarm_over_many_instances_of_every_derivation() {
         cross_check: false,
         ..CheckOptions::default()
     };
-    for entry in std::fs::read_dir("derivations").expect("derivations/") {
-        let path = entry.expect("entry").path();
-        let problem =
-            parse_problem(&std::fs::read_to_string(&path).expect("readable")).expect("parses");
+    for (path, text) in common::derivation_files() {
+        let problem = parse_problem(&text).expect("parses");
         let Some(d) = derive(&problem, Limits::default()) else {
             continue;
         };

@@ -25,19 +25,11 @@ fn derived(text: &str) -> (Problem, Derivation) {
 
 /// Every `.deriv` file that has a `derive` line, with its text.
 fn derivation_files() -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir("derivations").expect("derivations/") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "deriv") {
-            let text = std::fs::read_to_string(&path).expect("readable");
-            if parse_problem(&text).is_ok_and(|p| p.goal.is_some()) {
-                files.push((path.display().to_string(), text));
-            }
-        }
-    }
-    files.sort();
-    assert!(files.len() >= 8, "only {} derivation files", files.len());
-    files
+    common::derivation_files()
+        .into_iter()
+        .filter(|(_, text)| parse_problem(text).is_ok_and(|p| p.goal.is_some()))
+        .map(|(path, text)| (path.display().to_string(), text))
+        .collect()
 }
 
 #[test]

@@ -228,6 +228,23 @@ pub fn rename(text: &str, table: &[(&str, &str)]) -> String {
     out
 }
 
+/// Every `derivations/*.deriv` file with its text, sorted by path.
+pub fn derivation_files() -> Vec<(std::path::PathBuf, String)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/derivations");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("derivations/ exists")
+        .map(|entry| entry.expect("a readable entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "deriv"))
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).expect("readable");
+            (path, text)
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 8, "only {} derivation files", files.len());
+    files
+}
+
 /// Runs the `gradproof` binary with `args`.
 pub fn run(args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_gradproof"))
