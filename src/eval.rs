@@ -778,7 +778,7 @@ impl<'a> Evaluator<'a> {
             .iter()
             .map(|d| {
                 let mut names = Vec::new();
-                collect_names(&d.body, &mut names);
+                d.body.symbol_names(&mut names);
                 names
             })
             .collect();
@@ -955,7 +955,7 @@ impl<'a> Evaluator<'a> {
             None => {
                 let found = outer_indices(e).map(|outers| {
                     let mut names = Vec::new();
-                    collect_names(e, &mut names);
+                    e.symbol_names(&mut names);
                     SumInfo {
                         outers,
                         per_free: self.mentions(&names, &self.per_free),
@@ -1074,7 +1074,7 @@ impl<'a> Evaluator<'a> {
         };
         self.depends.insert((id, target), true);
         let mut names = Vec::new();
-        collect_names(&def.body, &mut names);
+        def.body.symbol_names(&mut names);
         let answer = names.into_iter().any(|n| {
             self.symbol_id(n)
                 .is_some_and(|other| self.depends_on_id(other, target))
@@ -1335,7 +1335,11 @@ struct Context {
 /// indices that definitions mention) their values fix its value. `None` when there are more
 /// than [`CONTEXT`] of them.
 fn outer_indices(e: &Expr) -> Option<Outers<'_>> {
-    fn add<'e>(found: &mut Outers<'e>, i: &'e Index, depth: u32) -> bool {
+    let mut found = Outers {
+        len: 0,
+        at: [Outer::Bound(0); CONTEXT],
+    };
+    let fits = crate::index::all_indices(e, &mut |i, depth| {
         let outer = match i {
             Index::Bound(n) if *n < depth => return true,
             Index::Bound(n) => Outer::Bound(n - depth),
@@ -1352,36 +1356,8 @@ fn outer_indices(e: &Expr) -> Option<Outers<'_>> {
             }
             None => false,
         }
-    }
-    fn go<'e>(e: &'e Expr, depth: u32, found: &mut Outers<'e>) -> bool {
-        match e {
-            Expr::Num(_) => true,
-            Expr::Sym(s) => s.indices.iter().all(|i| add(found, i, depth)),
-            Expr::Delta(a, b) => add(found, a, depth) && add(found, b, depth),
-            Expr::Deriv(f, x) => {
-                x.indices.iter().all(|i| add(found, i, depth)) && go(f, depth, found)
-            }
-            Expr::Sum(_, body) => go(body, depth + 1, found),
-            _ => e.iter_children().all(|c| go(c, depth, found)),
-        }
-    }
-    let mut found = Outers {
-        len: 0,
-        at: [Outer::Bound(0); CONTEXT],
-    };
-    go(e, 0, &mut found).then_some(found)
-}
-
-/// The names of the symbols in `e`, derivative variables included.
-fn collect_names<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
-    match e {
-        Expr::Sym(s) => out.push(&s.name),
-        Expr::Deriv(f, x) => {
-            out.push(&x.name);
-            collect_names(f, out);
-        }
-        _ => e.iter_children().for_each(|c| collect_names(c, out)),
-    }
+    });
+    fits.then_some(found)
 }
 
 /// What a symbol name is declared as.

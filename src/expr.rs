@@ -339,6 +339,19 @@ impl Expr {
         matches!(self, Expr::Deriv(..)) || self.iter_children().any(Expr::has_deriv)
     }
 
+    /// Pushes onto `out` the name of every symbol occurrence, derivative variables included, in
+    /// tree order (with repeats).
+    pub fn symbol_names<'e>(&'e self, out: &mut Vec<&'e str>) {
+        match self {
+            Expr::Sym(s) => out.push(&s.name),
+            Expr::Deriv(f, x) => {
+                out.push(&x.name);
+                f.symbol_names(out);
+            }
+            _ => self.iter_children().for_each(|c| c.symbol_names(out)),
+        }
+    }
+
     /// True when some symbol named `name` occurs.
     pub fn mentions_symbol(&self, name: &str) -> bool {
         match self {

@@ -103,65 +103,54 @@ pub fn rename_free_in_symbol(s: &Symbol, name: &str, with: &Index) -> Symbol {
     }
 }
 
-/// Does `e` refer to the binder `n` levels out from its root (`0`: the innermost enclosing sum)?
-pub fn mentions_bound(e: &Expr, n: u32) -> bool {
-    fn hit(i: &Index, target: u32) -> bool {
-        matches!(i, Index::Bound(m) if *m == target)
-    }
-    fn go(e: &Expr, target: u32) -> bool {
+/// Calls `visit` on every index occurrence in `e` (subscripts, delta arguments, a derivative's
+/// variable's subscripts) with the number of sums of `e` around it, in tree order. Stops at the
+/// first `false`, and returns whether every call returned `true`.
+pub fn all_indices<'e, F>(e: &'e Expr, visit: &mut F) -> bool
+where
+    F: FnMut(&'e Index, u32) -> bool,
+{
+    fn go<'e, F>(e: &'e Expr, depth: u32, visit: &mut F) -> bool
+    where
+        F: FnMut(&'e Index, u32) -> bool,
+    {
         match e {
-            Expr::Num(_) => false,
-            Expr::Sym(s) => s.indices.iter().any(|i| hit(i, target)),
-            Expr::Delta(a, b) => hit(a, target) || hit(b, target),
-            Expr::Sum(_, body) => go(body, target + 1),
-            Expr::Deriv(f, x) => x.indices.iter().any(|i| hit(i, target)) || go(f, target),
-            other => other.iter_children().any(|c| go(c, target)),
+            Expr::Num(_) => true,
+            Expr::Sym(s) => s.indices.iter().all(|i| visit(i, depth)),
+            Expr::Delta(a, b) => visit(a, depth) && visit(b, depth),
+            Expr::Sum(_, body) => go(body, depth + 1, visit),
+            Expr::Deriv(f, x) => x.indices.iter().all(|i| visit(i, depth)) && go(f, depth, visit),
+            other => other.iter_children().all(|c| go(c, depth, visit)),
         }
     }
-    go(e, n)
+    go(e, 0, visit)
+}
+
+/// Does `e` refer to the binder `n` levels out from its root (`0`: the innermost enclosing sum)?
+pub fn mentions_bound(e: &Expr, n: u32) -> bool {
+    !all_indices(
+        e,
+        &mut |i, depth| !matches!(i, Index::Bound(m) if *m == n + depth),
+    )
 }
 
 /// Does `e` refer to any binder outside itself?
 pub fn has_loose_bound(e: &Expr) -> bool {
-    fn loose(i: &Index, depth: u32) -> bool {
-        matches!(i, Index::Bound(m) if *m >= depth)
-    }
-    fn go(e: &Expr, depth: u32) -> bool {
-        match e {
-            Expr::Num(_) => false,
-            Expr::Sym(s) => s.indices.iter().any(|i| loose(i, depth)),
-            Expr::Delta(a, b) => loose(a, depth) || loose(b, depth),
-            Expr::Sum(_, body) => go(body, depth + 1),
-            Expr::Deriv(f, x) => x.indices.iter().any(|i| loose(i, depth)) || go(f, depth),
-            other => other.iter_children().any(|c| go(c, depth)),
-        }
-    }
-    go(e, 0)
+    !all_indices(
+        e,
+        &mut |i, depth| !matches!(i, Index::Bound(m) if *m >= depth),
+    )
 }
 
 /// The names of the free indices of `e`, sorted.
 pub fn free_indices(e: &Expr) -> BTreeSet<String> {
-    fn add(i: &Index, out: &mut BTreeSet<String>) {
+    let mut out = BTreeSet::new();
+    all_indices(e, &mut |i, _| {
         if let Index::Free(x) = i {
             out.insert(x.clone());
         }
-    }
-    fn go(e: &Expr, out: &mut BTreeSet<String>) {
-        match e {
-            Expr::Sym(s) => s.indices.iter().for_each(|i| add(i, out)),
-            Expr::Delta(a, b) => {
-                add(a, out);
-                add(b, out);
-            }
-            Expr::Deriv(f, x) => {
-                x.indices.iter().for_each(|i| add(i, out));
-                go(f, out);
-            }
-            other => other.iter_children().for_each(|c| go(c, out)),
-        }
-    }
-    let mut out = BTreeSet::new();
-    go(e, &mut out);
+        true
+    });
     out
 }
 
@@ -251,6 +240,41 @@ mod tests {
             free_indices(&e).into_iter().collect::<Vec<_>>(),
             vec!["k".to_string()]
         );
+    }
+
+    #[test]
+    fn all_indices_sees_each_occurrence_with_its_depth_and_stops_early() {
+        // q_k * sum_j (q_j * delta(j,k) * d(q_k)/d(q_j)), depths counted from the root.
+        let body = mul(vec![
+            q(Index::Bound(0)),
+            Expr::Delta(Index::Bound(0), Index::free("k")),
+            Expr::Deriv(
+                Box::new(q(Index::free("k"))),
+                Symbol {
+                    name: "q".into(),
+                    indices: vec![Index::Bound(0)],
+                },
+            ),
+        ]);
+        let e = mul(vec![q(Index::free("k")), sum(Binder::new("j", None), body)]);
+        let mut seen = Vec::new();
+        assert!(all_indices(&e, &mut |i, depth| {
+            seen.push((i.clone(), depth));
+            true
+        }));
+        let (j, k) = (Index::Bound(0), Index::free("k"));
+        let expected = [(&k, 0), (&j, 1), (&j, 1), (&k, 1), (&j, 1), (&k, 1)];
+        let mut got: Vec<_> = seen.iter().map(|(i, d)| (i, *d)).collect();
+        let mut want: Vec<_> = expected.to_vec();
+        got.sort();
+        want.sort();
+        assert_eq!(got, want);
+        let mut calls = 0;
+        assert!(!all_indices(&e, &mut |_, _| {
+            calls += 1;
+            false
+        }));
+        assert_eq!(calls, 1);
     }
 
     #[test]

@@ -95,22 +95,10 @@ impl<'a> Facts<'a> {
         };
         state.insert(name, 1);
         let mut used = Vec::new();
-        symbol_names(&def.body, &mut used);
+        def.body.symbol_names(&mut used);
         let ok = used.into_iter().all(|n| self.no_cycle_from(n, state));
         state.insert(name, 2);
         ok
-    }
-}
-
-/// The names of the symbols in `e` (including derivative variables).
-fn symbol_names<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
-    match e {
-        Expr::Sym(s) => out.push(&s.name),
-        Expr::Deriv(f, x) => {
-            out.push(&x.name);
-            symbol_names(f, out);
-        }
-        _ => e.iter_children().for_each(|c| symbol_names(c, out)),
     }
 }
 
