@@ -1420,9 +1420,7 @@ pub fn central_difference(
 /// for every `j` at one `k` computes the perturbed softmax denominator twice, not twice per `j`.
 /// The results are the same as [`central_difference`]'s, bit for bit.
 pub struct CentralDifferences<'a> {
-    problem: &'a Problem,
-    instance: &'a Instance,
-    /// Unperturbed values (the entry being perturbed and its size).
+    /// Unperturbed values (the entry being perturbed and its size), at the problem and instance.
     base: Evaluator<'a>,
     /// An evaluator per perturbed point: the entry and the bits of its perturbed value.
     points: FxMap<(Key, u64), Evaluator<'a>>,
@@ -1432,8 +1430,6 @@ impl<'a> CentralDifferences<'a> {
     /// Central differences at `instance`.
     pub fn new(problem: &'a Problem, instance: &'a Instance) -> CentralDifferences<'a> {
         CentralDifferences {
-            problem,
-            instance,
             base: Evaluator::new(problem, instance, &Assignment::new()),
             points: FxMap::default(),
         }
@@ -1446,7 +1442,7 @@ impl<'a> CentralDifferences<'a> {
             return Err(EvalError::NotAnInput(x.name.clone()));
         };
         let x0 = self.base.entry(&key, &None)?.v.to_f64();
-        let real = self.problem.var(&x.name).map(|v| v.kind) == Some(Kind::Real);
+        let real = self.base.problem.var(&x.name).map(|v| v.kind) == Some(Kind::Real);
         let mut h = CENTRAL_STEP * x0.abs().max(1.0);
         if !real && x0 != 0.0 && h > 0.5 * x0.abs() {
             h = CENTRAL_STEP * x0.abs();
@@ -1471,7 +1467,7 @@ impl<'a> CentralDifferences<'a> {
         value: f64,
         free: &Assignment,
     ) -> Result<LogNum, EvalError> {
-        let (problem, instance) = (self.problem, self.instance);
+        let (problem, instance) = (self.base.problem, self.base.instance);
         let perturb = (key.clone(), LogNum::from_f64(value)?);
         let ev = self
             .points
