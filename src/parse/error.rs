@@ -165,6 +165,40 @@ pub enum ErrorKind {
         /// The line of its declaration (0 for the upper end of a range).
         line: usize,
     },
+    /// An index in a subscript place of a symbol whose declaration runs over another range.
+    #[error(
+        "`{index}` runs over 1..{range}, but the subscript of `{symbol}` in this place runs over \
+         1..{expected} (declared on line {line} as `{declared}`)"
+    )]
+    IndexRange {
+        /// The index letter used.
+        index: String,
+        /// The upper end of its range.
+        range: String,
+        /// The symbol it subscripts.
+        symbol: String,
+        /// The upper end of the range of that subscript place in the symbol's declaration.
+        expected: String,
+        /// The line of the symbol's declaration.
+        line: usize,
+        /// The symbol as declared (`w_d`).
+        declared: String,
+    },
+    /// A name used as the upper end of an index range that is also declared as something else.
+    #[error(
+        "`{name}` is the upper end of the range of `{index}` (line {range_line}), so it is a \
+         positive integer and cannot also be {what}"
+    )]
+    RangeEndDeclared {
+        /// The name.
+        name: String,
+        /// An index letter running up to it.
+        index: String,
+        /// The line of that `index` declaration.
+        range_line: usize,
+        /// What else it is declared as (`a variable`, `a definition`, `an index letter`).
+        what: String,
+    },
     /// `via NAME` where NAME has no `let`.
     #[error("`via {name}` needs a definition of `{name}` (a `let` line)")]
     ViaNotDefined {

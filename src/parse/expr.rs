@@ -37,6 +37,13 @@ pub(crate) enum Use<'a> {
     Wrt { name: &'a str, subscripts: usize },
     /// The symbol after `via` in a `derive` line.
     Via { name: &'a str, subscripts: usize },
+    /// The index `index` in subscript position `slot` (from 0) of the symbol named `symbol`:
+    /// its range must be the range of that slot in the symbol's declaration.
+    Slot {
+        symbol: &'a str,
+        slot: usize,
+        index: &'a str,
+    },
 }
 
 /// A symbol as written: its name and subscripts, as slices of the source.
@@ -344,7 +351,7 @@ impl<'a> Grammar<'a> {
             name: x.name,
             subscripts: x.indices.len(),
         });
-        x.indices.iter().for_each(|i| self.record_index(i));
+        self.record_subscripts(&x);
         let rest = expect_char(ws(rest), ')', "')' after the variable in d(F)/d(x)")?;
         Ok((rest, (f, x.to_symbol())))
     }
@@ -356,8 +363,21 @@ impl<'a> Grammar<'a> {
             name: s.name,
             subscripts: s.indices.len(),
         });
-        s.indices.iter().for_each(|i| self.record_index(i));
+        self.record_subscripts(&s);
         Ok((rest, Expr::Sym(s.to_symbol())))
+    }
+
+    /// Records the subscripts of a symbol occurrence: each as an index and as the filler of its
+    /// slot of the symbol.
+    pub fn record_subscripts(&self, s: &RawSymbol<'a>) {
+        for (slot, index) in s.indices.iter().enumerate() {
+            self.record_index(index);
+            self.record(Use::Slot {
+                symbol: s.name,
+                slot,
+                index,
+            });
+        }
     }
 
     /// Records an index occurrence, bound or free.

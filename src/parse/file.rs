@@ -38,9 +38,12 @@ pub(crate) fn parse<'a>(source: &Source<'a>, text: &'a str) -> Result<Problem, P
 }
 
 /// A `var` or `let` declaration, as the validator needs it.
-struct Decl {
+struct Decl<'a> {
+    /// The declared name, as a slice of the source (for errors pointing at it).
+    at: &'a str,
     line: usize,
-    subscripts: usize,
+    /// The index letters of the declaration, one per subscript place.
+    slots: Vec<&'a str>,
     is_def: bool,
 }
 
@@ -56,9 +59,14 @@ struct File<'s, 'a> {
     source: &'s Source<'a>,
     problem: Problem,
     /// Symbols declared by `var` or `let`.
-    names: HashMap<&'a str, Decl>,
+    names: HashMap<&'a str, Decl<'a>>,
     /// Declared index letters: the line and the upper end.
     indices: HashMap<&'a str, (usize, &'a str)>,
+    /// The index letters of the `index` lines, as slices of the source.
+    index_slices: Vec<&'a str>,
+    /// The upper end of each declared index, as a slice of the source (parallel to
+    /// `problem.indices`).
+    upper_slices: Vec<&'a str>,
     /// Upper ends of ranges and the line each is first mentioned on.
     uppers: HashMap<&'a str, usize>,
     /// Name occurrences to validate, in file order.
@@ -78,6 +86,8 @@ impl<'s, 'a> File<'s, 'a> {
             problem: Problem::default(),
             names: HashMap::new(),
             indices: HashMap::new(),
+            index_slices: Vec::new(),
+            upper_slices: Vec::new(),
             uppers: HashMap::new(),
             checks: Vec::new(),
             def_checks: Vec::new(),
@@ -138,6 +148,8 @@ impl<'s, 'a> File<'s, 'a> {
                 return Err(self.error(letter, ErrorKind::DuplicateIndex { name, first_line }));
             }
             self.indices.insert(letter, (pos.line, upper));
+            self.index_slices.push(letter);
+            self.upper_slices.push(upper);
             self.uppers.entry(upper).or_insert(pos.line);
             self.problem.indices.push(IndexDecl {
                 name: letter.to_string(),
@@ -220,7 +232,7 @@ impl<'s, 'a> File<'s, 'a> {
                     name: via.name,
                     subscripts: via.indices.len(),
                 });
-                via.indices.iter().for_each(|i| grammar.record_index(i));
+                grammar.record_subscripts(&via);
                 self.nom(finish(rest, "the `via` symbol"))?;
                 Some(via.to_symbol())
             }
@@ -329,8 +341,9 @@ impl<'s, 'a> File<'s, 'a> {
             return Err(self.error(symbol.name, kind));
         }
         let decl = Decl {
+            at: symbol.name,
             line: pos.line,
-            subscripts: symbol.indices.len(),
+            slots: symbol.indices.clone(),
             is_def,
         };
         self.names.insert(symbol.name, decl);
@@ -347,6 +360,7 @@ impl<'s, 'a> File<'s, 'a> {
 
     /// The second pass: every occurrence against the declarations, then cycles.
     fn validate(&self) -> Result<(), ParseError> {
+        self.check_range_ends()?;
         for check in &self.checks {
             for u in &check.uses {
                 self.check_use(u, &check.params)?;
@@ -355,6 +369,44 @@ impl<'s, 'a> File<'s, 'a> {
         let order = self.check_cycles()?;
         super::limits::check(&self.problem, &order)
             .map_err(|(pos, kind)| ParseError::new(pos, kind, self.source.line_text(pos.line)))
+    }
+
+    /// Fails when a range's upper end is also declared as a variable, a definition or an index
+    /// letter: a range end is a positive integer (at least 1) and nothing else. The error points
+    /// at whichever of the two declarations comes later in the file.
+    fn check_range_ends(&self) -> Result<(), ParseError> {
+        for (n, decl) in self.problem.indices.iter().enumerate() {
+            let upper = decl.upper.as_str();
+            let (at, line, what) = match (self.names.get(upper), self.indices.get(upper)) {
+                (Some(d), _) if d.is_def => (d.at, d.line, "a definition"),
+                (Some(d), _) => (d.at, d.line, "a variable"),
+                (None, Some((line, _))) => {
+                    let at = self.index_letter_slice(upper, *line);
+                    (at, *line, "an index letter")
+                }
+                (None, None) => continue,
+            };
+            let kind = ErrorKind::RangeEndDeclared {
+                name: upper.to_string(),
+                index: decl.name.clone(),
+                range_line: decl.pos.line,
+                what: what.to_string(),
+            };
+            if line >= decl.pos.line {
+                return Err(self.error(at, kind));
+            }
+            return Err(self.error(self.upper_slices[n], kind));
+        }
+        Ok(())
+    }
+
+    /// The slice of the source holding the index letter `name` declared on `line`, for errors.
+    fn index_letter_slice(&self, name: &'a str, line: usize) -> &'a str {
+        self.index_slices
+            .iter()
+            .find(|s| **s == name && self.pos(s).line == line)
+            .copied()
+            .unwrap_or(name)
     }
 
     /// Checks one name occurrence; `params` are the index letters allowed besides declared ones.
@@ -366,7 +418,7 @@ impl<'s, 'a> File<'s, 'a> {
                 subscripts,
             } => {
                 if let Some(decl) = self.names.get(n) {
-                    return self.count(n, subscripts, decl.subscripts, decl.line);
+                    return self.count(n, subscripts, decl.slots.len(), decl.line);
                 }
                 if let Some(&line) = self.uppers.get(n) {
                     return self.count(n, subscripts, 0, line);
@@ -390,16 +442,48 @@ impl<'s, 'a> File<'s, 'a> {
                 name: n,
                 subscripts,
             } => match self.names.get(n) {
-                Some(decl) => self.count(n, subscripts, decl.subscripts, decl.line),
+                Some(decl) => self.count(n, subscripts, decl.slots.len(), decl.line),
                 None => Err(self.error(n, ErrorKind::WrtNotVariable { name: name(n) })),
             },
             Use::Via {
                 name: n,
                 subscripts,
             } => match self.names.get(n) {
-                Some(decl) if decl.is_def => self.count(n, subscripts, decl.subscripts, decl.line),
+                Some(decl) if decl.is_def => self.count(n, subscripts, decl.slots.len(), decl.line),
                 _ => Err(self.error(n, ErrorKind::ViaNotDefined { name: name(n) })),
             },
+            Use::Slot {
+                symbol,
+                slot,
+                index,
+            } => self.check_slot(symbol, slot, index),
+        }
+    }
+
+    /// Fails when `index`, filling subscript place `slot` of `symbol`, runs over another range
+    /// than the index letter in that place of the symbol's declaration. Letters whose range is
+    /// not declared (a definition's own parameter letters) are not compared.
+    fn check_slot(&self, symbol: &'a str, slot: usize, index: &'a str) -> Result<(), ParseError> {
+        let Some(decl) = self.names.get(symbol) else {
+            return Ok(());
+        };
+        let Some(letter) = decl.slots.get(slot) else {
+            return Ok(());
+        };
+        let range = |l: &str| self.indices.get(l).map(|(_, upper)| *upper);
+        match (range(index), range(letter)) {
+            (Some(used), Some(expected)) if used != expected => {
+                let kind = ErrorKind::IndexRange {
+                    index: index.to_string(),
+                    range: used.to_string(),
+                    symbol: symbol.to_string(),
+                    expected: expected.to_string(),
+                    line: decl.line,
+                    declared: declared_form(symbol, &decl.slots),
+                };
+                Err(self.error(index, kind))
+            }
+            _ => Ok(()),
         }
     }
 
@@ -551,6 +635,15 @@ enum Visit {
     New,
     Open,
     Done,
+}
+
+/// A symbol as declared, in the input syntax: `w_d`, `c_{k,d}`.
+fn declared_form(name: &str, slots: &[&str]) -> String {
+    match slots {
+        [] => name.to_string(),
+        [one] => format!("{name}_{one}"),
+        many => format!("{name}_{{{}}}", many.join(",")),
+    }
 }
 
 /// Sets the upper end of every sum in `e` from its letter's range.
