@@ -32,6 +32,11 @@ pub const MAX_UNFOLD_NODES: usize = 1_000_000;
 
 /// `e` with every defined symbol replaced by its definition, recursively (definitions are
 /// acyclic; a cycle is left folded), within [`MAX_UNFOLD_NODES`] substituted nodes.
+///
+/// Inside `d(F)/d(p_k)` the symbol `p` differentiated by stays folded even when it is defined:
+/// a derivative by a defined symbol holds that symbol as an input (its definition is not
+/// substituted into `F`), which is what the numeric checker evaluates. Everywhere else its
+/// definition is substituted as usual.
 pub fn unfold_all(e: &Expr, problem: &crate::problem::Problem) -> Expr {
     fn go(
         e: &Expr,
@@ -52,6 +57,13 @@ pub fn unfold_all(e: &Expr, problem: &crate::problem::Problem) -> Expr {
                 open.pop();
                 *budget = budget.saturating_sub(out.size());
                 out
+            }
+            // The symbol a derivative is taken by is an input inside it: left folded there.
+            Expr::Deriv(f, x) => {
+                open.push(x.name.clone());
+                let inner = go(f, problem, open, budget);
+                open.pop();
+                crate::engine::rebuild(e, vec![inner])
             }
             _ => {
                 let children = e
