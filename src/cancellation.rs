@@ -157,24 +157,40 @@ fn not_applicable() -> Cancellation {
 }
 
 /// The `via` symbol, or else the first definition indexed like the variable (and not the
-/// function being differentiated).
+/// function being differentiated); either way its subscript places must run over the ranges of
+/// the variable's indices, so that it can be put at the variable's index (`p_k` for `s_k`, never
+/// `s_d` for `w_d`).
 fn probability_symbol(problem: &Problem) -> Option<Symbol> {
     let goal = problem.goal.as_ref()?;
-    if let Some(via) = &goal.via {
-        return Some(via.clone());
-    }
     let differentiated = match &goal.of {
         Expr::Sym(s) => Some(s.name.as_str()),
         _ => None,
     };
+    let fits = |declared: &Symbol| indexed_like(problem, declared, &goal.wrt);
+    if let Some(via) = &goal.via {
+        let declared = &problem.def(&via.name)?.symbol;
+        return fits(declared).then(|| via.clone());
+    }
     problem
         .defs
         .iter()
-        .find(|d| {
-            d.symbol.indices.len() == goal.wrt.indices.len()
-                && Some(d.symbol.name.as_str()) != differentiated
-        })
+        .find(|d| fits(&d.symbol) && Some(d.symbol.name.as_str()) != differentiated)
         .map(|d| d.symbol.clone())
+}
+
+/// Does `declared` take as many subscripts as `var` has, each place over the range of `var`'s
+/// index in that place?
+fn indexed_like(problem: &Problem, declared: &Symbol, var: &Symbol) -> bool {
+    let range = |i: &Index| match i {
+        Index::Free(name) => problem.upper_of(name),
+        Index::Bound(_) => None,
+    };
+    declared.indices.len() == var.indices.len()
+        && declared
+            .indices
+            .iter()
+            .zip(&var.indices)
+            .all(|(a, b)| range(a) == range(b))
 }
 
 /// The result of the lemma that differentiates by the probability symbol.

@@ -14,7 +14,7 @@
 
 use crate::expr::Symbol;
 use crate::expr::{add, deriv, func, mul, pow, sum, Expr, Index};
-use crate::index::{close, free_indices, fresh_name, open};
+use crate::index::{close, free_indices, fresh_index_name, open};
 use crate::problem::{Goal, Problem};
 use crate::rules::{definitions, rule, Ctx, Rule};
 use crate::trace::{Derivation, Firing, Path, Step, Stop};
@@ -278,7 +278,13 @@ impl<'a> Run<'a> {
                 lemma.result().clone()
             }
             Expr::Sum(b, body) => {
-                let name = fresh_name(&b.hint.0, &self.problem.index_names(), taken);
+                let name = fresh_index_name(
+                    &b.hint.0,
+                    b.upper.as_deref(),
+                    &self.problem.index_letters(),
+                    &self.problem.index_names(),
+                    taken,
+                );
                 let opened = open(body, &Index::Free(name.clone()));
                 taken.insert(name.clone());
                 let inner = self.substitute_lemmas(&opened, taken, lemmas);

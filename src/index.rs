@@ -154,8 +154,72 @@ pub fn free_indices(e: &Expr) -> BTreeSet<String> {
     out
 }
 
+/// Index letters with the upper ends of their ranges (`[("j", "K"), ("d", "D")]`), in
+/// declaration order.
+pub type Letters = [(String, String)];
+
+/// The upper end of the range the index `name` runs over, given the declared `letters`: a
+/// declared letter's own range, or, for an undeclared *numbered copy* of a declared letter
+/// (`j1`, `j2` for `j`), that letter's range. Fresh names are numbered copies when every letter
+/// of a range is taken, so a name always says which range it belongs to.
+pub fn range_of_name<'l>(name: &str, letters: &'l Letters) -> Option<&'l str> {
+    let declared = |n: &str| {
+        letters
+            .iter()
+            .find(|(l, _)| l == n)
+            .map(|(_, u)| u.as_str())
+    };
+    if let Some(upper) = declared(name) {
+        return Some(upper);
+    }
+    let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    match base.len() < name.len() && !base.is_empty() {
+        true => declared(base),
+        false => None,
+    }
+}
+
+/// A name not in `taken` for an index over the range with upper end `range`.
+///
+/// When `letters` declares letters over that range, the name runs over it: `preferred` if it
+/// does, else the first free letter declared over the range, else a numbered copy of that
+/// range's first letter (`j1`, `j2`, ..., see [`range_of_name`]). Otherwise (the range is
+/// unknown, or no letter is declared over it) the name is `preferred`, else the first free one of
+/// `candidates`, else `preferred` followed by the smallest free number.
+pub fn fresh_index_name(
+    preferred: &str,
+    range: Option<&str>,
+    letters: &Letters,
+    candidates: &[String],
+    taken: &BTreeSet<String>,
+) -> String {
+    let over: Vec<&str> = match range {
+        Some(r) => letters
+            .iter()
+            .filter(|(_, u)| u == r)
+            .map(|(l, _)| l.as_str())
+            .collect(),
+        None => Vec::new(),
+    };
+    let (Some(range), Some(first)) = (range, over.first()) else {
+        return fresh_name(preferred, candidates, taken);
+    };
+    let fits = |n: &str| !taken.contains(n) && range_of_name(n, letters) == Some(range);
+    if fits(preferred) {
+        return preferred.to_string();
+    }
+    if let Some(l) = over.iter().find(|l| fits(l)) {
+        return (*l).to_string();
+    }
+    (1..)
+        .map(|n| format!("{first}{n}"))
+        .find(|c| fits(c))
+        .unwrap_or_else(|| format!("{first}0"))
+}
+
 /// A name not in `taken`: `preferred` itself, else the first of `candidates`, else `preferred`
-/// followed by the smallest number that is free.
+/// followed by the smallest number that is free. Knows nothing of ranges: use
+/// [`fresh_index_name`] for an index whose range is known.
 pub fn fresh_name(preferred: &str, candidates: &[String], taken: &BTreeSet<String>) -> String {
     if !taken.contains(preferred) {
         return preferred.to_string();
@@ -283,5 +347,38 @@ mod tests {
         assert_eq!(fresh_name("i", &[], &taken), "i");
         assert_eq!(fresh_name("j", &["k".into(), "m".into()], &taken), "m");
         assert_eq!(fresh_name("j", &[], &taken), "j1");
+    }
+
+    #[test]
+    fn fresh_index_names_stay_in_their_range() {
+        let letters: Vec<(String, String)> = [("j", "K"), ("k", "K"), ("d", "D"), ("e", "D")]
+            .iter()
+            .map(|(l, u)| (l.to_string(), u.to_string()))
+            .collect();
+        let taken =
+            |names: &[&str]| -> BTreeSet<String> { names.iter().map(|n| n.to_string()).collect() };
+        let fresh =
+            |p: &str, r: &str, t: &[&str]| fresh_index_name(p, Some(r), &letters, &[], &taken(t));
+        assert_eq!(fresh("j", "K", &[]), "j");
+        // The preferred letter of another range is not used, nor a free letter of another range.
+        assert_eq!(fresh("d", "K", &[]), "j");
+        assert_eq!(fresh("j", "K", &["j"]), "k");
+        assert_eq!(fresh("j", "D", &[]), "d");
+        // Every letter of the range taken: a numbered copy of the range's first letter.
+        assert_eq!(fresh("j", "K", &["j", "k"]), "j1");
+        assert_eq!(fresh("e", "D", &["d", "e", "d1"]), "d2");
+        assert_eq!(range_of_name("d2", &letters), Some("D"));
+        assert_eq!(range_of_name("j12", &letters), Some("K"));
+        assert_eq!(range_of_name("x1", &letters), None);
+        // A numbered name declared over another range is its own letter.
+        let mut more = letters.clone();
+        more.push(("j1".into(), "D".into()));
+        let t = taken(&["j", "k"]);
+        assert_eq!(fresh_index_name("j", Some("K"), &more, &[], &t), "j2");
+        // An unknown range: the old order.
+        assert_eq!(
+            fresh_index_name("j", None, &letters, &["m".into()], &taken(&["j"])),
+            "m"
+        );
     }
 }

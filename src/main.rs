@@ -397,9 +397,10 @@ fn emit(text: &str) {
 
 fn print_expr(text: &str, format: ExprFormat, ranges: &[String]) -> Result<ExitCode, Failure> {
     let e = parse_expr(text).map_err(|e| Failure::Input(format!("{e:#}")))?;
-    let (e, letters) = with_ranges(&e, ranges)?;
+    let (e, table) = with_ranges(&e, ranges)?;
     let opts = PrintOptions {
-        index_names: letters,
+        index_names: table.iter().map(|(l, _)| l.clone()).collect(),
+        index_ranges: table,
         ..PrintOptions::default()
     };
     let out = match format {
@@ -412,8 +413,8 @@ fn print_expr(text: &str, format: ExprFormat, ranges: &[String]) -> Result<ExitC
 }
 
 /// Gives every sum whose letter is named in `ranges` (`j,k=K`) that upper end; also returns the
-/// letters, the candidates for renaming a bound index.
-fn with_ranges(e: &Expr, ranges: &[String]) -> Result<(Expr, Vec<String>), Failure> {
+/// letters with their upper ends, the candidates for renaming a bound index.
+fn with_ranges(e: &Expr, ranges: &[String]) -> Result<(Expr, Vec<(String, String)>), Failure> {
     let mut table: Vec<(String, String)> = Vec::new();
     for r in ranges {
         let (letters, upper) = r.split_once('=').ok_or_else(|| {
@@ -425,8 +426,7 @@ fn with_ranges(e: &Expr, ranges: &[String]) -> Result<(Expr, Vec<String>), Failu
             table.push((l.to_string(), upper.trim().to_string()));
         }
     }
-    let letters = table.iter().map(|(l, _)| l.clone()).collect();
-    Ok((set_ranges(e, &table), letters))
+    Ok((set_ranges(e, &table), table))
 }
 
 fn set_ranges(e: &Expr, table: &[(String, String)]) -> Expr {

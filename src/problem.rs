@@ -173,9 +173,26 @@ impl Problem {
         self.indices.iter().find(|i| i.name == name)
     }
 
-    /// The upper end of the range of index letter `name`.
+    /// The upper end of the range of index `name`: its declared range, or for an undeclared
+    /// numbered copy of a declared letter (`j1` for `j`, the names fresh indices get when every
+    /// letter of a range is taken) that letter's range.
     pub fn upper_of(&self, name: &str) -> Option<&str> {
-        self.index(name).map(|i| i.upper.as_str())
+        if let Some(i) = self.index(name) {
+            return Some(i.upper.as_str());
+        }
+        let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
+        match base.len() < name.len() && !base.is_empty() {
+            true => self.index(base).map(|i| i.upper.as_str()),
+            false => None,
+        }
+    }
+
+    /// The index letters with the upper ends of their ranges, in declaration order.
+    pub fn index_letters(&self) -> Vec<(String, String)> {
+        self.indices
+            .iter()
+            .map(|i| (i.name.clone(), i.upper.clone()))
+            .collect()
     }
 
     /// True when `name` is the upper end of some index range (such a symbol is a positive

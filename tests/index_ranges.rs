@@ -49,7 +49,7 @@ fn a_range_end_declared_as_a_variable_is_rejected_at_the_variable() {
     let err = file_error(RANGE_END_VAR);
     assert!(
         matches!(err.kind(), ErrorKind::RangeEndDeclared { name, what, .. }
-            if name == "K" && what == "a variable"),
+            if name == "K" && *what == "a variable"),
         "{err:#}"
     );
     assert_eq!(at(&err), (2, 5), "{err:#}");
@@ -63,7 +63,7 @@ fn a_range_end_declared_as_a_definition_is_rejected_at_the_later_line() {
     // The definition comes first: the error sits on the range end of the `index` line.
     let err = file_error("let K = 3\nindex j in 1..K\nvar x_j real\nlet L = sum_j x_j\n");
     assert!(
-        matches!(err.kind(), ErrorKind::RangeEndDeclared { what, .. } if what == "a definition"),
+        matches!(err.kind(), ErrorKind::RangeEndDeclared { what, .. } if *what == "a definition"),
         "{err:#}"
     );
     assert_eq!(at(&err), (2, 15), "{err:#}");
@@ -73,7 +73,7 @@ fn a_range_end_declared_as_a_definition_is_rejected_at_the_later_line() {
 fn a_range_end_that_is_an_index_letter_is_rejected() {
     let err = file_error("index n in 1..K\nindex j in 1..n\nvar x_j real\nlet L = sum_j x_j\n");
     assert!(
-        matches!(err.kind(), ErrorKind::RangeEndDeclared { what, .. } if what == "an index letter"),
+        matches!(err.kind(), ErrorKind::RangeEndDeclared { what, .. } if *what == "an index letter"),
         "{err:#}"
     );
     assert_eq!(at(&err), (2, 15), "{err:#}");
@@ -94,8 +94,8 @@ derive d(L)/d(s_k) via p_e
 fn a_via_index_over_another_range_is_rejected() {
     let err = file_error(VIA_OTHER_RANGE);
     assert!(
-        matches!(err.kind(), ErrorKind::IndexRange { index, range, symbol, expected, .. }
-            if index == "e" && range == "D" && symbol == "p" && expected == "K"),
+        matches!(err.kind(), ErrorKind::IndexRange(m)
+            if m.index == "e" && m.range == "D" && m.symbol == "p" && m.expected == "K"),
         "{err:#}"
     );
     assert_eq!(at(&err), (7, 26), "{err:#}");
@@ -124,8 +124,8 @@ derive d(L)/d(x_k)
 ";
     let err = file_error(text);
     assert!(
-        matches!(err.kind(), ErrorKind::IndexRange { index, symbol, declared, line, .. }
-            if index == "k" && symbol == "w" && declared == "w_d" && *line == 3),
+        matches!(err.kind(), ErrorKind::IndexRange(m)
+            if m.index == "k" && m.symbol == "w" && m.declared == "w_d" && m.line == 3),
         "{err:#}"
     );
     assert_eq!(at(&err), (5, 17), "{err:#}");
@@ -137,7 +137,7 @@ fn each_subscript_place_has_its_own_range() {
     parse_problem(&format!("{head}let L = sum_k sum_d c_{{k,d}}\n")).expect("in order");
     let err = file_error(&format!("{head}let L = sum_k sum_d c_{{d,k}}\n"));
     assert!(
-        matches!(err.kind(), ErrorKind::IndexRange { index, .. } if index == "d"),
+        matches!(err.kind(), ErrorKind::IndexRange(m) if m.index == "d"),
         "{err:#}"
     );
     assert_eq!(at(&err), (4, 24), "{err:#}");
@@ -150,4 +150,176 @@ fn each_subscript_place_has_its_own_range() {
         "{err:#}"
     );
     assert_eq!(at(&err), (5, 18), "{err:#}");
+}
+
+// ---- Item 8: fresh names stay in their range; printers never mix ranges --------------------
+
+/// Classes `1..K` and dimensions `1..D`: scores `s_k = Σ_d w_d c_{k,d}`, softmax and
+/// cross-entropy. `{WRT}` is the variable.
+const TWO_RANGES: &str = "index j, k in 1..K
+index d, e in 1..D
+var w_d real
+var c_{k,d} real
+var q_k distribution
+let s_k = sum_d w_d * c_{k,d}
+let p_k = exp(s_k) / sum_j exp(s_j)
+let L = -sum_k q_k * log(p_k)
+derive d(L)/d({WRT}) via s_k
+";
+
+/// The two goals of the two-range file.
+fn two_range_files() -> Vec<String> {
+    ["w_d", "c_{k,d}"]
+        .iter()
+        .map(|wrt| TWO_RANGES.replace("{WRT}", wrt))
+        .collect()
+}
+
+/// Every `\sum_{X=1}^{U}` of a LaTeX text, as `(X, U)`.
+fn latex_sums(latex: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = latex;
+    while let Some(at) = rest.find("\\sum_{") {
+        rest = &rest[at + "\\sum_{".len()..];
+        let Some(eq) = rest.find("=1}^{") else {
+            panic!("a sum without its range: {latex}")
+        };
+        let letter = rest[..eq].to_string();
+        let after = &rest[eq + "=1}^{".len()..];
+        let end = after.find('}').expect("closing brace");
+        out.push((letter, after[..end].to_string()));
+        rest = &after[end..];
+    }
+    out
+}
+
+/// Every letter after `Σ` in a text (`Σ_j`, `Σ_{j1}`).
+fn text_sums(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("Σ_") {
+        let rest = &text[at + "Σ_".len()..];
+        let letter: String = match rest.strip_prefix('{') {
+            Some(inner) => inner.chars().take_while(|c| *c != '}').collect(),
+            None => rest
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect(),
+        };
+        out.push(letter);
+    }
+    out
+}
+
+/// Every line of a derivation and of its lemmas.
+fn all_lines(d: &gradproof::Derivation) -> Vec<gradproof::Expr> {
+    let mut out: Vec<_> = d.lines().cloned().collect();
+    for step in &d.steps {
+        for lemma in &step.lemmas {
+            out.extend(all_lines(lemma));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_sum_of_a_two_range_derivation_is_named_with_a_letter_of_its_range() {
+    use gradproof::engine::{derive, Limits};
+    use gradproof::index::range_of_name;
+    use gradproof::render::{proof::options_for, to_latex, to_text};
+    for text in two_range_files() {
+        let problem = parse_problem(&text).expect("parses");
+        let letters = problem.index_letters();
+        let d = derive(&problem, Limits::default()).expect("a goal");
+        let opts = options_for(&problem);
+        let mut sums = 0;
+        for line in all_lines(&d) {
+            let latex = to_latex(&line, &opts);
+            let in_latex = latex_sums(&latex);
+            for (letter, upper) in &in_latex {
+                assert_eq!(
+                    range_of_name(letter, &letters),
+                    Some(upper.as_str()),
+                    "\\sum_{{{letter}=1}}^{{{upper}}} in {latex}"
+                );
+            }
+            // The text form names the same sums in the same order (it does not show ranges).
+            let names: Vec<String> = in_latex.iter().map(|(l, _)| l.clone()).collect();
+            assert_eq!(text_sums(&to_text(&line, &opts)), names, "{latex}");
+            sums += names.len();
+        }
+        assert!(sums > 10, "only {sums} sums in the derivation of\n{text}");
+    }
+}
+
+#[test]
+fn the_two_range_documents_never_show_a_sum_with_a_letter_of_another_range() {
+    use gradproof::index::range_of_name;
+    for (n, text) in two_range_files().iter().enumerate() {
+        let problem = parse_problem(text).expect("parses");
+        let letters = problem.index_letters();
+        let dir = std::env::temp_dir().join(format!("gradproof-ranges-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let name = format!("two_ranges_{n}.deriv");
+        std::fs::write(dir.join(&name), text).expect("write");
+        let run = |format: &str| {
+            let o = Command::new(env!("CARGO_BIN_EXE_gradproof"))
+                .current_dir(&dir)
+                .args(["derive", &name, "--format", format])
+                .output()
+                .expect("the binary runs");
+            assert_eq!(o.status.code(), Some(0), "{format}");
+            String::from_utf8_lossy(&o.stdout).into_owned()
+        };
+        let latex = run("latex");
+        let sums = latex_sums(&latex);
+        assert!(sums.len() > 10, "{latex}");
+        for (letter, upper) in sums {
+            assert_eq!(
+                range_of_name(&letter, &letters),
+                Some(upper.as_str()),
+                "{letter}"
+            );
+        }
+        // JSON: each expression's LaTeX shows sums in their range, and its input syntax reads
+        // back (as an `expect` line of the file) with every sum over the range it had.
+        let json: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+        let mut exprs = Vec::new();
+        collect_exprs(&json, &mut exprs);
+        assert!(exprs.len() > 10);
+        for (input, latex) in exprs {
+            for (letter, upper) in latex_sums(&latex) {
+                assert_eq!(
+                    range_of_name(&letter, &letters),
+                    Some(upper.as_str()),
+                    "{latex}"
+                );
+            }
+            if input.contains("sum_") {
+                let file = format!("{text}expect {input}\n");
+                let back = parse_problem(&file).unwrap_or_else(|e| panic!("{input}: {e:#}"));
+                let opts = gradproof::render::proof::options_for(&back);
+                let expr = back.expect.as_ref().expect("expect").0.clone();
+                // Compared without the layout's line breaks.
+                let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+                let again = gradproof::render::to_latex(&expr, &opts);
+                assert_eq!(flat(&again), flat(&latex), "{input}");
+            }
+        }
+    }
+}
+
+/// Every `{"input": .., "latex": ..}` expression object in a JSON document.
+fn collect_exprs(v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            if let (Some(serde_json::Value::String(i)), Some(serde_json::Value::String(l))) =
+                (map.get("input"), map.get("latex"))
+            {
+                out.push((i.clone(), l.clone()));
+            }
+            map.values().for_each(|x| collect_exprs(x, out));
+        }
+        serde_json::Value::Array(xs) => xs.iter().for_each(|x| collect_exprs(x, out)),
+        _ => {}
+    }
 }

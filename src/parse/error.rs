@@ -11,6 +11,28 @@ use std::fmt;
 /// Lines longer than this are shown as a window around the column in the alternate form.
 const SNIPPET_CHARS: usize = 100;
 
+/// An index filling a subscript place of a symbol whose declaration runs over another range
+/// (the details of [`ErrorKind::IndexRange`]).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{index}` runs over 1..{range}, but the subscript of `{symbol}` in this place runs over \
+     1..{expected} (declared on line {line} as `{declared}`)"
+)]
+pub struct RangeMismatch {
+    /// The index letter used.
+    pub index: String,
+    /// The upper end of its range.
+    pub range: String,
+    /// The symbol it subscripts.
+    pub symbol: String,
+    /// The upper end of the range of that subscript place in the symbol's declaration.
+    pub expected: String,
+    /// The line of the symbol's declaration.
+    pub line: usize,
+    /// The symbol as declared (`w_d`).
+    pub declared: String,
+}
+
 /// A syntax or validation error with its position and the source line it is on.
 ///
 /// `Display` is one short line (`2:14: expected ')' after the argument of exp, found end of
@@ -166,24 +188,8 @@ pub enum ErrorKind {
         line: usize,
     },
     /// An index in a subscript place of a symbol whose declaration runs over another range.
-    #[error(
-        "`{index}` runs over 1..{range}, but the subscript of `{symbol}` in this place runs over \
-         1..{expected} (declared on line {line} as `{declared}`)"
-    )]
-    IndexRange {
-        /// The index letter used.
-        index: String,
-        /// The upper end of its range.
-        range: String,
-        /// The symbol it subscripts.
-        symbol: String,
-        /// The upper end of the range of that subscript place in the symbol's declaration.
-        expected: String,
-        /// The line of the symbol's declaration.
-        line: usize,
-        /// The symbol as declared (`w_d`).
-        declared: String,
-    },
+    #[error("{0}")]
+    IndexRange(Box<RangeMismatch>),
     /// A name used as the upper end of an index range that is also declared as something else.
     #[error(
         "`{name}` is the upper end of the range of `{index}` (line {range_line}), so it is a \
@@ -197,7 +203,7 @@ pub enum ErrorKind {
         /// The line of that `index` declaration.
         range_line: usize,
         /// What else it is declared as (`a variable`, `a definition`, `an index letter`).
-        what: String,
+        what: &'static str,
     },
     /// `via NAME` where NAME has no `let`.
     #[error("`via {name}` needs a definition of `{name}` (a `let` line)")]

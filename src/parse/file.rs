@@ -16,10 +16,11 @@
 //! occurrences against the declarations (definitions may refer to symbols defined further down)
 //! and looks for cyclic definitions. Finally each `sum_j` gets the upper end of `j`'s range.
 
-use super::error::{ErrorKind, PErr, ParseError};
+use super::error::{ErrorKind, PErr, ParseError, RangeMismatch};
 use super::expr::{expect_char, index_name, word, ws, Grammar, RawSymbol, Res, Use, RESERVED};
 use super::source::{from_nom, Source};
 use crate::expr::Expr;
+use crate::index::range_of_name;
 use crate::problem::{Definition, Goal, IndexDecl, Kind, Pos, Problem, Show, ShowLine, VarDecl};
 use std::collections::{HashMap, HashSet};
 
@@ -390,7 +391,7 @@ impl<'s, 'a> File<'s, 'a> {
                 name: upper.to_string(),
                 index: decl.name.clone(),
                 range_line: decl.pos.line,
-                what: what.to_string(),
+                what,
             };
             if line >= decl.pos.line {
                 return Err(self.error(at, kind));
@@ -429,12 +430,12 @@ impl<'s, 'a> File<'s, 'a> {
                 Err(self.error(n, ErrorKind::UnknownSymbol { name: name(n) }))
             }
             Use::Index { name: n, bound } => {
-                if bound || self.indices.contains_key(n) || params.contains(n) {
+                if bound || self.letter_range(n).is_some() || params.contains(n) {
                     return Ok(());
                 }
                 Err(self.error(n, ErrorKind::UndeclaredIndex { name: name(n) }))
             }
-            Use::Binder { name: n } => match self.indices.contains_key(n) {
+            Use::Binder { name: n } => match self.letter_range(n).is_some() {
                 true => Ok(()),
                 false => Err(self.error(n, ErrorKind::UndeclaredIndex { name: name(n) })),
             },
@@ -470,20 +471,33 @@ impl<'s, 'a> File<'s, 'a> {
         let Some(letter) = decl.slots.get(slot) else {
             return Ok(());
         };
-        let range = |l: &str| self.indices.get(l).map(|(_, upper)| *upper);
-        match (range(index), range(letter)) {
+        match (self.letter_range(index), self.letter_range(letter)) {
             (Some(used), Some(expected)) if used != expected => {
-                let kind = ErrorKind::IndexRange {
+                let kind = ErrorKind::IndexRange(Box::new(RangeMismatch {
                     index: index.to_string(),
                     range: used.to_string(),
                     symbol: symbol.to_string(),
                     expected: expected.to_string(),
                     line: decl.line,
                     declared: declared_form(symbol, &decl.slots),
-                };
+                }));
                 Err(self.error(index, kind))
             }
             _ => Ok(()),
+        }
+    }
+
+    /// The upper end of the range of index `name`: a declared letter's, or for an undeclared
+    /// numbered copy of a declared letter (`j1` for `j`), that letter's (see
+    /// [`crate::index::range_of_name`]).
+    fn letter_range(&self, name: &str) -> Option<&'a str> {
+        if let Some((_, upper)) = self.indices.get(name) {
+            return Some(upper);
+        }
+        let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
+        match base.len() < name.len() && !base.is_empty() {
+            true => self.indices.get(base).map(|(_, upper)| *upper),
+            false => None,
         }
     }
 
@@ -592,8 +606,8 @@ impl<'s, 'a> File<'s, 'a> {
     /// The problem, with each `sum_j` given the upper end of `j`'s range.
     fn into_problem(self) -> Problem {
         let mut problem = self.problem;
-        let uppers: HashMap<&str, &str> = self.indices.iter().map(|(k, (_, u))| (*k, *u)).collect();
-        let set = |e: &mut Expr| set_uppers(e, &uppers);
+        let letters = problem.index_letters();
+        let set = |e: &mut Expr| set_uppers(e, &letters);
         problem.defs.iter_mut().for_each(|d| set(&mut d.body));
         if let Some(goal) = &mut problem.goal {
             set(&mut goal.of);
@@ -647,12 +661,12 @@ fn declared_form(name: &str, slots: &[&str]) -> String {
 }
 
 /// Sets the upper end of every sum in `e` from its letter's range.
-fn set_uppers(e: &mut Expr, uppers: &HashMap<&str, &str>) {
+fn set_uppers(e: &mut Expr, letters: &crate::index::Letters) {
     if let Expr::Sum(binder, _) = e {
-        binder.upper = uppers.get(binder.hint.0.as_str()).map(|u| u.to_string());
+        binder.upper = range_of_name(&binder.hint.0, letters).map(str::to_string);
     }
     for child in e.children_mut() {
-        set_uppers(child, uppers);
+        set_uppers(child, letters);
     }
 }
 

@@ -47,7 +47,7 @@ mod file;
 mod limits;
 mod source;
 
-pub use error::{ErrorKind, ParseError};
+pub use error::{ErrorKind, ParseError, RangeMismatch};
 pub use limits::{MAX_SUBSCRIPTS, MAX_SUM_NESTING, MAX_UNFOLDED_DEPTH, MAX_UNFOLDED_SIZE};
 
 use crate::expr::Expr;

@@ -7,7 +7,7 @@
 
 use super::{to_latex, FracStyle, PrintOptions};
 use crate::expr::{Expr, Index};
-use crate::index::{free_indices, fresh_name, open};
+use crate::index::{free_indices, fresh_index_name, open};
 use crate::problem::Problem;
 use crate::trace::{Derivation, Step, Stop};
 use std::collections::BTreeSet;
@@ -58,7 +58,13 @@ pub(crate) fn subterm(e: &Expr, path: &[usize], opts: &PrintOptions) -> Option<E
     for &i in path {
         current = match &current {
             Expr::Sum(binder, body) if i == 0 => {
-                let name = fresh_name(&binder.hint.0, &opts.index_names, &taken);
+                let name = fresh_index_name(
+                    &binder.hint.0,
+                    binder.upper.as_deref(),
+                    &opts.index_ranges,
+                    &opts.index_names,
+                    &taken,
+                );
                 taken.insert(name.clone());
                 open(body, &Index::Free(name))
             }

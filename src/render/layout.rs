@@ -174,7 +174,13 @@ impl<'o> Scope<'o> {
         taken.extend(self.names.iter().cloned());
         let hint = binder.hint.0.as_str();
         let preferred = if is_identifier(hint) { hint } else { "i" };
-        let name = index::fresh_name(preferred, &self.opts.index_names, &taken);
+        let name = index::fresh_index_name(
+            preferred,
+            binder.upper.as_deref(),
+            &self.opts.index_ranges,
+            &self.opts.index_names,
+            &taken,
+        );
         self.names.push(name.clone());
         name
     }

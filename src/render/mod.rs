@@ -5,7 +5,7 @@
 //! one reading of the semi-canonical tree (see `layout`): `a + (-1)*b` prints as `a - b`, a
 //! product's negative coefficient as a leading minus, factors `b^(-n)` as a denominator, and each
 //! bound index gets its user's letter unless that letter would capture or confuse, in which case
-//! it is renamed with [`index::fresh_name`](crate::index::fresh_name).
+//! it is renamed with [`index::fresh_index_name`](crate::index::fresh_index_name), within its range.
 
 mod document;
 pub mod html;
@@ -37,6 +37,10 @@ pub struct PrintOptions {
     /// Candidate names, in preference order, for a bound index whose own letter is taken (by a free
     /// index of the expression, an enclosing bound index or [`PrintOptions::reserved_indices`]).
     pub index_names: Vec<String>,
+    /// Index letters with the upper ends of their ranges. A bound index over a range some letter
+    /// here runs over is only ever named with a letter of that range (or a numbered copy of one,
+    /// `j1`), never with the letter of another range.
+    pub index_ranges: Vec<(String, String)>,
     /// Extra names a bound index must not take, such as the free indices of the other side of an
     /// equation that is printed piecewise.
     pub reserved_indices: Vec<String>,
@@ -50,6 +54,7 @@ impl Default for PrintOptions {
     fn default() -> Self {
         PrintOptions {
             index_names: Vec::new(),
+            index_ranges: Vec::new(),
             reserved_indices: Vec::new(),
             frac: FracStyle::Dfrac,
             width: 80,

@@ -19,6 +19,7 @@ pub fn options_for(problem: &Problem) -> PrintOptions {
     let mut names = problem.index_names();
     names.extend(opts.index_names.iter().cloned());
     opts.index_names = names;
+    opts.index_ranges = problem.index_letters();
     opts
 }
 
