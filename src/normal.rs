@@ -196,8 +196,80 @@ fn nf_pow(b: &Expr, x: &Expr, ctx: &Ctx) -> Poly {
             }
         }
     }
+    if let Some(p) = n.and_then(|n| pow_of_primitive(&base, n, ctx)) {
+        return p;
+    }
     let mut p = Poly::new();
     p.insert(vec![(to_expr(&base), exponent)], Rational::ONE);
+    p
+}
+
+/// `base^n` for an integer `n`, `base` a sum of several monomials, with the content of `base`
+/// taken out: `base = r·m·P` where `m` is the product of the powers common to every term, `r`
+/// is a number and `P` is primitive (its first term in the normal form's order has coefficient
+/// 1), and `(r·m·P)^n = r^n·m^n·P^n` (exact for an integer `n` wherever either side is
+/// defined). So `1/(c*(1 + e))`, `1/(c + c*e)`, `1/((1 + e)*c)` and `1/c * 1/(1 + e)` share one
+/// normal form. `None` when there is no content to take out.
+fn pow_of_primitive(base: &Poly, n: i128, ctx: &Ctx) -> Option<Poly> {
+    if base.len() < 2 || n == 0 {
+        return None;
+    }
+    // The power of each base common to every term: the least exponent (0 where it is absent),
+    // over bases whose exponents are all numbers.
+    let mut common: BTreeMap<&Expr, Rational> = BTreeMap::new();
+    let mut symbolic: Vec<&Expr> = Vec::new();
+    for k in base.keys() {
+        for (b, e) in k {
+            match e.as_num() {
+                Some(r) => {
+                    let least = common.entry(b).or_insert(r);
+                    *least = (*least).min(r);
+                }
+                None => symbolic.push(b),
+            }
+        }
+    }
+    for k in base.keys() {
+        for (b, least) in common.iter_mut() {
+            if !k.iter().any(|(kb, _)| kb == *b) {
+                *least = (*least).min(Rational::ZERO);
+            }
+        }
+    }
+    let content: Factors = common
+        .into_iter()
+        .filter(|(b, least)| !least.is_zero() && !symbolic.contains(b))
+        .map(|(b, least)| (b.clone(), Expr::Num(least)))
+        .collect();
+    let scaled = |factors: &Factors, by: i128| -> Factors {
+        factors
+            .iter()
+            .map(|(b, e)| {
+                (
+                    b.clone(),
+                    to_expr(&nf(&mul(vec![e.clone(), Expr::int(by)]), ctx)),
+                )
+            })
+            .collect()
+    };
+    let without_content = poly_mul(base, &monomial(scaled(&content, -1), Rational::ONE));
+    let lead = *without_content.values().next()?;
+    let primitive = poly_mul(&without_content, &constant(lead.checked_recip()?));
+    if content.is_empty() && lead.is_one() {
+        return None;
+    }
+    let outside = monomial(scaled(&content, n), lead.checked_pow(n)?);
+    let mut inside = Poly::new();
+    inside.insert(vec![(to_expr(&primitive), Expr::int(n))], Rational::ONE);
+    Some(poly_mul(&outside, &inside))
+}
+
+/// The single monomial `c * factors`.
+fn monomial(factors: Factors, c: Rational) -> Poly {
+    let mut p = Poly::new();
+    if !c.is_zero() {
+        p.insert(mono_mul(&[], &factors), c);
+    }
     p
 }
 

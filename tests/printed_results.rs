@@ -1,0 +1,154 @@
+//! The law (issue #12, item 15): a result printed and typed back holds. Every line of every
+//! derivation and lemma, printed in the input syntax, read back as the `expect` line of its own
+//! file, is equivalent under the normal form that decides `expect`; and the normal form equates
+//! a regrouped product denominator with itself.
+
+mod common;
+
+use gradproof::engine::{derive, Limits};
+use gradproof::normal;
+use gradproof::parse::parse_problem;
+use gradproof::render::proof::options_for;
+use gradproof::render::to_input_with;
+use gradproof::{Derivation, Expr, Problem};
+
+/// Files of our own beside `derivations/`: a softplus over a positive scale written with `exp`
+/// (the case of the issue), a derivative by a defined symbol, and two index ranges.
+const OWN: &[(&str, &str)] = &[
+    (
+        "softplus_scaled",
+        "var x real\nvar c positive\nlet L = log(1 + exp(x))/c\nderive d(L)/d(x)\n",
+    ),
+    (
+        "by_defined",
+        "index j, k, m in 1..K\nvar s_j real\nvar q_j distribution\n\
+         let p_j = exp(s_j) / sum_m exp(s_m)\nlet L = -sum_j q_j * log(p_j)\nderive d(L)/d(p_k)\n",
+    ),
+    (
+        "two_ranges",
+        "index j, k in 1..K\nindex d, e in 1..D\nvar w_d real\nvar c_{k,d} real\n\
+         var q_k distribution\nlet s_k = sum_d w_d * c_{k,d}\n\
+         let p_k = exp(s_k) / sum_j exp(s_j)\nlet L = -sum_k q_k * log(p_k)\n\
+         derive d(L)/d(w_d) via s_k\n",
+    ),
+];
+
+/// The file without its `expect` line, so that one can be appended.
+fn without_expect(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("expect"))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// `e` printed by `print`, read back as the `expect` line of `text`.
+fn read_back(text: &str, printed: &str) -> Expr {
+    let file = format!("{}expect {printed}\n", without_expect(text));
+    let problem = parse_problem(&file).unwrap_or_else(|e| panic!("{printed}: {e:#}"));
+    problem.expect.expect("an expect line").0
+}
+
+/// Every line of `d` and of its lemmas.
+fn all_lines(d: &Derivation) -> Vec<Expr> {
+    let mut out: Vec<Expr> = d.lines().cloned().collect();
+    for step in &d.steps {
+        for lemma in &step.lemmas {
+            out.extend(all_lines(lemma));
+        }
+    }
+    out
+}
+
+/// Asserts the law for every line of the derivation of `text`.
+fn law_holds(name: &str, text: &str) {
+    let problem: Problem = parse_problem(text).unwrap_or_else(|e| panic!("{name}: {e:#}"));
+    // A file with only a hand-written `show` has no derivation.
+    let Some(d) = derive(&problem, Limits::default()) else {
+        return;
+    };
+    let opts = options_for(&problem);
+    for line in all_lines(&d) {
+        let printed = to_input_with(&line, &opts);
+        let back = read_back(text, &printed);
+        assert!(
+            normal::equivalent(&line, &back, &problem),
+            "{name}: {printed} does not read back as itself"
+        );
+    }
+}
+
+#[test]
+fn every_derivation_line_printed_in_the_input_syntax_reads_back_as_itself() {
+    for (path, text) in common::derivation_files() {
+        law_holds(&path.display().to_string(), &text);
+    }
+    for (name, text) in OWN {
+        law_holds(name, text);
+    }
+}
+
+#[test]
+fn a_regrouped_product_denominator_equals_itself() {
+    let problem = parse_problem("var x real\nvar c positive\nvar y positive\n").expect("parses");
+    let e = |t: &str| gradproof::parse::parse_expr(t).expect(t);
+    let groupings = [
+        "exp(x)/(c*(1 + exp(x)))",
+        "exp(x)/((1 + exp(x))*c)",
+        "1/c*exp(x)/(1 + exp(x))",
+        "exp(x)/(c + c*exp(x))",
+        "2*exp(x)/(2*c*(1 + exp(x)))",
+        "-exp(x)/(-c - c*exp(x))",
+        "exp(x)*(c*(1 + exp(x)))^(-1)",
+    ];
+    for a in groupings {
+        for b in groupings {
+            assert!(
+                normal::equivalent(&e(a), &e(b), &problem),
+                "{a} and {b} are not equated"
+            );
+        }
+    }
+    // The content taken out keeps its power: these differ.
+    let different = [
+        ("exp(x)/(c*(1 + exp(x)))", "exp(x)/(c^2*(1 + exp(x)))"),
+        ("exp(x)/(c*(1 + exp(x)))", "exp(x)/(2*c*(1 + exp(x)))"),
+        ("1/(c*y + c*x)", "1/(c*y + x)"),
+        ("(c + c*x)^(1/2)", "c^(1/2)*(1 + x)^(1/2)"),
+    ];
+    for (a, b) in different {
+        assert!(
+            !normal::equivalent(&e(a), &e(b), &problem),
+            "{a} and {b} are equated"
+        );
+    }
+}
+
+#[test]
+fn the_printed_softplus_result_typed_back_as_expect_holds() {
+    let (_, text) = OWN[0];
+    let problem = parse_problem(text).expect("parses");
+    let d = derive(&problem, Limits::default()).expect("a goal");
+    let result = d.result().clone();
+    // The grouping the text form shows, `c(1 + exp(x))`, with the product written out, in both
+    // orders, is the result.
+    for typed in ["exp(x)/(c*(1 + exp(x)))", "exp(x)/((1 + exp(x))*c)"] {
+        let back = read_back(text, typed);
+        assert!(normal::equivalent(&result, &back, &problem), "{typed}");
+    }
+}
+
+#[test]
+fn the_softplus_expect_typed_from_the_text_form_exits_0() {
+    let (_, text) = OWN[0];
+    let dir = std::env::temp_dir().join(format!("gradproof-printed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (n, typed) in ["exp(x)/(c*(1 + exp(x)))", "exp(x)/((1 + exp(x))*c)"]
+        .iter()
+        .enumerate()
+    {
+        let path = dir.join(format!("softplus_{n}.deriv"));
+        std::fs::write(&path, format!("{text}expect {typed}\n")).expect("write");
+        let o = common::run(&["derive", path.to_str().expect("utf-8 path")]);
+        assert_eq!(o.status.code(), Some(0), "{typed}: {}", common::stdout(&o));
+    }
+}
