@@ -84,6 +84,10 @@ enum Command {
         /// Index ranges for printing sums, as LETTERS=UPPER (e.g. j,k,m=K); repeatable.
         #[arg(long = "index", value_name = "LETTERS=UPPER")]
         index: Vec<String>,
+        /// Read EXPR in the text form the text printer writes (`Σ_j q_j δ_jk`, `−`, `·`,
+        /// juxtaposition), as copied from a terminal, instead of the input syntax.
+        #[arg(long)]
+        from_text: bool,
     },
     /// List the rewrite rules, in registry order.
     Rules,
@@ -157,7 +161,14 @@ fn main() -> ExitCode {
             expr,
             format,
             index,
-        }) => print_expr(&expr, format, &index),
+            from_text,
+        }) => {
+            let expr = match from_text {
+                true => gradproof::parse::text_to_input(&expr),
+                false => expr,
+            };
+            print_expr(&expr, format, &index)
+        }
         Some(Command::Rules) => {
             list_rules();
             Ok(ExitCode::SUCCESS)

@@ -1,15 +1,16 @@
 //! The law (issue #12, item 15): a result printed and typed back holds. Every line of every
-//! derivation and lemma, printed in the input syntax, read back as the `expect` line of its own
-//! file, is equivalent under the normal form that decides `expect`; and the normal form equates
-//! a regrouped product denominator with itself.
+//! derivation and lemma, printed in the input syntax, or in the text form and read back with
+//! `text_to_input`, then read as the `expect` line of its own file, is equivalent under the
+//! normal form that decides `expect`; and the normal form equates a regrouped product
+//! denominator with itself.
 
 mod common;
 
 use gradproof::engine::{derive, Limits};
 use gradproof::normal;
-use gradproof::parse::parse_problem;
+use gradproof::parse::{parse_problem, text_to_input};
 use gradproof::render::proof::options_for;
-use gradproof::render::to_input_with;
+use gradproof::render::{to_input_with, to_text};
 use gradproof::{Derivation, Expr, Problem};
 
 /// Files of our own beside `derivations/`: a softplus over a positive scale written with `exp`
@@ -74,6 +75,14 @@ fn law_holds(name: &str, text: &str) {
             normal::equivalent(&line, &back, &problem),
             "{name}: {printed} does not read back as itself"
         );
+        // The text form, as a terminal shows it (line breaks included), read back.
+        let shown = to_text(&line, &opts);
+        let typed = text_to_input(&shown);
+        let back = read_back(text, &typed);
+        assert!(
+            normal::equivalent(&line, &back, &problem),
+            "{name}: the text {shown} (read as {typed}) does not read back as itself"
+        );
     }
 }
 
@@ -130,8 +139,15 @@ fn the_printed_softplus_result_typed_back_as_expect_holds() {
     let d = derive(&problem, Limits::default()).expect("a goal");
     let result = d.result().clone();
     // The grouping the text form shows, `c(1 + exp(x))`, with the product written out, in both
-    // orders, is the result.
-    for typed in ["exp(x)/(c*(1 + exp(x)))", "exp(x)/((1 + exp(x))*c)"] {
+    // orders, is the result; and so is the text form itself, read back.
+    let shown = to_text(&result, &options_for(&problem));
+    assert_eq!(shown, "exp(x)/(c(1 + exp(x)))");
+    let from_text = text_to_input(&shown);
+    for typed in [
+        "exp(x)/(c*(1 + exp(x)))",
+        "exp(x)/((1 + exp(x))*c)",
+        &from_text,
+    ] {
         let back = read_back(text, typed);
         assert!(normal::equivalent(&result, &back, &problem), "{typed}");
     }
@@ -151,4 +167,88 @@ fn the_softplus_expect_typed_from_the_text_form_exits_0() {
         let o = common::run(&["derive", path.to_str().expect("utf-8 path")]);
         assert_eq!(o.status.code(), Some(0), "{typed}: {}", common::stdout(&o));
     }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// Random trees: the text form read back is what the input syntax reads back as.
+    #[test]
+    fn random_trees_read_back_from_the_text_form(e in common::arb_expr()) {
+        use gradproof::parse::parse_expr;
+        let opts = gradproof::render::PrintOptions { width: usize::MAX, ..Default::default() };
+        // A literal division by zero is another item's business (it must not simplify).
+        proptest::prop_assume!(!divides_by_zero(&e));
+        let by_input = parse_expr(&to_input_with(&e, &opts));
+        proptest::prop_assume!(by_input.is_ok());
+        let shown = to_text(&e, &opts);
+        let typed = text_to_input(&shown);
+        let by_text = parse_expr(&typed);
+        proptest::prop_assert!(by_text.is_ok(), "{} read as {} fails: {:?}", shown, typed, by_text.err());
+        let (a, b) = (by_input.unwrap_or_else(|_| unreachable!()), by_text.unwrap_or_else(|_| unreachable!()));
+        // Equal under the normal form, or (where the normal form is not complete, as for
+        // `1/(2 (−1 − p)^2)` against `1/2 (−1 − p)^(−2)`) printed back as the same text.
+        proptest::prop_assert!(
+            normal::equivalent(&a, &b, &Problem::default()) || to_text(&b, &opts) == shown,
+            "{} read as {}, printed back as {}", shown, typed, to_text(&b, &opts)
+        );
+    }
+}
+
+/// Does `e` hold a power of the number 0?
+fn divides_by_zero(e: &Expr) -> bool {
+    match e {
+        Expr::Pow(b, _) if b.is_zero() => true,
+        other => other.iter_children().any(divides_by_zero),
+    }
+}
+
+#[test]
+fn the_text_forms_notation_reads_as_the_input_syntax_says() {
+    use gradproof::parse::parse_expr;
+    let pairs = [
+        ("p_j(δ_jk − p_k)", "p_j*(delta(j,k) - p_k)"),
+        ("−Σ_j q_j log p_j", "-sum_j q_j*log(p_j)"),
+        (
+            "(Σ_j exp(s_j)) Σ_j (q_j δ_jk)/p_j",
+            "(sum_j exp(s_j))*sum_j (q_j*delta(j,k))/p_j",
+        ),
+        ("c_kd + c_{k,d1} δ_{j1,k}", "c_{k,d} + c_{k,d1}*delta(j1,k)"),
+        ("Σ_{j1} exp(s_{j1})", "sum_j1 exp(s_j1)"),
+        ("√p + √(x + 1)", "sqrt(p) + sqrt(x + 1)"),
+        (
+            "∂L/∂s_k · ∂(p_j q_j)/∂s_k",
+            "d(L)/d(s_k) * d(p_j*q_j)/d(s_k)",
+        ),
+        ("2 x + x · 2 + (1/2) y^(1/2)", "2*x + x*2 + (1/2)*y^(1/2)"),
+        (
+            "gamma (1 − p_y)^(gamma − 1)\n  − eps/K",
+            "gamma*(1 - p_y)^(gamma - 1) - eps/K",
+        ),
+        ("exp(x)/(c(1 + exp(x)))", "exp(x)/(c*(1 + exp(x)))"),
+    ];
+    for (text, input) in pairs {
+        let typed = text_to_input(text);
+        let read = parse_expr(&typed).unwrap_or_else(|e| panic!("{text} read as {typed}: {e}"));
+        assert_eq!(
+            read,
+            parse_expr(input).expect(input),
+            "{text} read as {typed}"
+        );
+    }
+}
+
+#[test]
+fn print_from_text_rewrites_the_text_form() {
+    let o = common::run(&["print", "--from-text", "exp(x)/(c(1 + exp(x)))"]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let printed = common::stdout(&o);
+    let problem = parse_problem("var x real\nvar c positive\n").expect("parses");
+    let read = gradproof::parse::parse_expr(printed.trim()).expect("input syntax");
+    let direct = gradproof::parse::parse_expr(&text_to_input("exp(x)/(c(1 + exp(x)))"))
+        .expect("input syntax");
+    assert!(normal::equivalent(&read, &direct, &problem), "{printed}");
+    // Without the flag, the text form is not the input syntax.
+    let o = common::run(&["print", "exp(x)/(c(1 + exp(x)))"]);
+    assert_eq!(o.status.code(), Some(2));
 }

@@ -5,6 +5,8 @@
 //! - [`parse_problem`] reads a whole `.deriv` file and validates it: every name declared, every
 //!   index declared, subscript counts consistent, no cyclic definitions. Sums get the upper end
 //!   of their index's range.
+//! - [`text_to_input`] rewrites the Unicode text form of the printers (`Σ_j q_j δ_jk`) into the
+//!   input syntax, so that a printed result can be typed back.
 //!
 //! The expression grammar, loosest first:
 //!
@@ -46,9 +48,11 @@ mod expr;
 mod file;
 mod limits;
 mod source;
+mod text_form;
 
 pub use error::{ErrorKind, ParseError, RangeMismatch};
 pub use limits::{MAX_SUBSCRIPTS, MAX_SUM_NESTING, MAX_UNFOLDED_DEPTH, MAX_UNFOLDED_SIZE};
+pub use text_form::text_to_input;
 
 use crate::expr::Expr;
 use crate::problem::Problem;
