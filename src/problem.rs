@@ -195,8 +195,8 @@ impl Problem {
             .collect()
     }
 
-    /// True when `name` is the upper end of some index range (such a symbol is a positive
-    /// integer).
+    /// True when `name` is the upper end of some index range: a positive integer, at least 1
+    /// (the parser rejects a range end that is also a variable, a definition or an index letter).
     pub fn is_range_bound(&self, name: &str) -> bool {
         self.indices.iter().any(|i| i.upper == name)
     }

@@ -23,7 +23,7 @@ pub fn is_positive(e: &Expr, ctx: &Ctx) -> bool {
         Expr::Num(r) => r.numer() > 0,
         Expr::Sym(s) => {
             ctx.var(&s.name).is_some_and(|v| v.kind.is_positive())
-                || ctx.problem.is_range_bound(&s.name)
+                || is_range_end(s, ctx)
                 || ctx
                     .through_definition(Fact::Positive, &s.name, "", |d| is_positive(&d.body, ctx))
         }
@@ -39,13 +39,19 @@ pub fn is_positive(e: &Expr, ctx: &Ctx) -> bool {
     }
 }
 
+/// Is `s` the upper end of an index range, a positive integer (at least 1)? The parser makes
+/// sure such a name is nothing else (not a variable, a definition or an index letter).
+fn is_range_end(s: &crate::expr::Symbol, ctx: &Ctx) -> bool {
+    s.indices.is_empty() && ctx.problem.is_range_bound(&s.name)
+}
+
 /// Is `e` provably non-zero?
 pub fn is_nonzero(e: &Expr, ctx: &Ctx) -> bool {
     match e {
         Expr::Num(r) => !r.is_zero(),
         Expr::Sym(s) => {
             ctx.var(&s.name).is_some_and(|v| v.kind.is_nonzero())
-                || ctx.problem.is_range_bound(&s.name)
+                || is_range_end(s, ctx)
                 || ctx.through_definition(Fact::Nonzero, &s.name, "", |d| is_nonzero(&d.body, ctx))
         }
         Expr::Mul(xs) => xs.iter().all(|x| is_nonzero(x, ctx)),
