@@ -323,3 +323,83 @@ fn collect_exprs(v: &serde_json::Value, out: &mut Vec<(String, String)>) {
         _ => {}
     }
 }
+
+#[test]
+fn renaming_every_name_of_a_two_range_file_renames_its_proof() {
+    use gradproof::engine::{derive, Limits};
+    use gradproof::render::{proof::options_for, to_input_with};
+    // Dimensions over `a, b` here so that no letter is the `d` of `d(F)/d(x)`.
+    let file = |wrt: &str| {
+        TWO_RANGES
+            .replace("index d, e in 1..D", "index a, b in 1..D")
+            .replace("_d ", "_a ")
+            .replace("{k,d}", "{k,a}")
+            .replace("sum_d", "sum_a")
+            .replace("{WRT}", wrt)
+    };
+    let table = [
+        ("j", "u"),
+        ("k", "v"),
+        ("j1", "u1"),
+        ("a", "x"),
+        ("b", "y"),
+        ("w", "g"),
+        ("c", "h"),
+        ("q", "t"),
+        ("s", "z"),
+        ("p", "r"),
+        ("L", "E"),
+        ("K", "N"),
+        ("D", "M"),
+    ];
+    let lines = |text: &str| -> Vec<String> {
+        let problem = parse_problem(text).unwrap_or_else(|e| panic!("{e:#}\n{text}"));
+        let d = derive(&problem, Limits::default()).expect("a goal");
+        let opts = options_for(&problem);
+        all_lines(&d)
+            .iter()
+            .map(|l| to_input_with(l, &opts))
+            .collect()
+    };
+    for wrt in ["w_a", "c_{k,a}"] {
+        let original = file(wrt);
+        assert!(
+            original.contains("let s_k = sum_a w_a * c_{k,a}"),
+            "{original}"
+        );
+        let renamed = rename_words(&original, &table);
+        let expected: Vec<String> = lines(&original)
+            .iter()
+            .map(|l| rename_words(l, &table))
+            .collect();
+        assert!(
+            expected.iter().any(|l| l.contains("sum_{u1}")),
+            "{expected:?}"
+        );
+        assert_eq!(lines(&renamed), expected);
+    }
+}
+
+/// `text` with each whole ASCII word renamed by `table`.
+fn rename_words(text: &str, table: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let to = table
+            .iter()
+            .find(|(from, _)| from == word)
+            .map(|(_, to)| *to);
+        out.push_str(to.unwrap_or(word));
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
