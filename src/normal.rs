@@ -196,7 +196,7 @@ fn nf_pow(b: &Expr, x: &Expr, ctx: &Ctx) -> Poly {
             }
         }
     }
-    if let Some(p) = n.and_then(|n| pow_of_primitive(&base, n, ctx)) {
+    if let Some(p) = pow_of_primitive(&base, &exponent, ctx) {
         return p;
     }
     let mut p = Poly::new();
@@ -210,8 +210,13 @@ fn nf_pow(b: &Expr, x: &Expr, ctx: &Ctx) -> Poly {
 /// 1), and `(r·m·P)^n = r^n·m^n·P^n` (exact for an integer `n` wherever either side is
 /// defined). So `1/(c*(1 + e))`, `1/(c + c*e)`, `1/((1 + e)*c)` and `1/c * 1/(1 + e)` share one
 /// normal form. `None` when there is no content to take out.
-fn pow_of_primitive(base: &Poly, n: i128, ctx: &Ctx) -> Option<Poly> {
-    if base.len() < 2 || n == 0 {
+fn pow_of_primitive(base: &Poly, exponent: &Expr, ctx: &Ctx) -> Option<Poly> {
+    // Written with `Expr` arithmetic and `Rational::int` only, so that it reads the same over
+    // any exact number type.
+    let integer = exponent
+        .as_num()
+        .is_some_and(|r| r.is_integer() && !r.is_zero());
+    if base.len() < 2 || !integer {
         return None;
     }
     // The power of each base common to every term: the least exponent (0 where it is absent),
@@ -220,20 +225,23 @@ fn pow_of_primitive(base: &Poly, n: i128, ctx: &Ctx) -> Option<Poly> {
     let mut symbolic: Vec<&Expr> = Vec::new();
     for k in base.keys() {
         for (b, e) in k {
-            match e.as_num() {
-                Some(r) => {
-                    let least = common.entry(b).or_insert(r);
-                    *least = (*least).min(r);
+            match (e.as_num(), common.get_mut(b)) {
+                (Some(r), Some(least)) if r < *least => *least = r,
+                (Some(_), Some(_)) => {}
+                (Some(r), None) => {
+                    common.insert(b, r);
                 }
-                None => symbolic.push(b),
+                (None, _) => symbolic.push(b),
             }
         }
     }
-    for k in base.keys() {
-        for (b, least) in common.iter_mut() {
-            if !k.iter().any(|(kb, _)| kb == *b) {
-                *least = (*least).min(Rational::ZERO);
-            }
+    // Absent from a term, a base has power 0 there: `c + c*x` has content `c`, `c + x` none, and
+    // `1/c + x` has `c^-1` (it is `c^-1 * (1 + c*x)`).
+    for (b, least) in common.iter_mut() {
+        let everywhere = base.keys().all(|k| k.iter().any(|(kb, _)| kb == *b));
+        let zero = Rational::int(0);
+        if !everywhere && zero < *least {
+            *least = zero;
         }
     }
     let content: Factors = common
@@ -241,26 +249,34 @@ fn pow_of_primitive(base: &Poly, n: i128, ctx: &Ctx) -> Option<Poly> {
         .filter(|(b, least)| !least.is_zero() && !symbolic.contains(b))
         .map(|(b, least)| (b.clone(), Expr::Num(least)))
         .collect();
-    let scaled = |factors: &Factors, by: i128| -> Factors {
+    let scaled = |factors: &Factors, by: &Expr| -> Factors {
         factors
             .iter()
             .map(|(b, e)| {
                 (
                     b.clone(),
-                    to_expr(&nf(&mul(vec![e.clone(), Expr::int(by)]), ctx)),
+                    to_expr(&nf(&mul(vec![e.clone(), by.clone()]), ctx)),
                 )
             })
             .collect()
     };
-    let without_content = poly_mul(base, &monomial(scaled(&content, -1), Rational::ONE));
-    let lead = *without_content.values().next()?;
-    let primitive = poly_mul(&without_content, &constant(lead.checked_recip()?));
+    let without_content = poly_mul(
+        base,
+        &monomial(scaled(&content, &Expr::int(-1)), Rational::int(1)),
+    );
+    let lead = Expr::Num(without_content.values().next()?.to_owned());
     if content.is_empty() && lead.is_one() {
         return None;
     }
-    let outside = monomial(scaled(&content, n), lead.checked_pow(n)?);
+    let recip = pow(lead.clone(), Expr::int(-1)).as_num()?;
+    let primitive = poly_mul(&without_content, &constant(recip));
+    let coefficient = pow(lead, exponent.clone()).as_num()?;
+    let outside = monomial(scaled(&content, exponent), coefficient);
     let mut inside = Poly::new();
-    inside.insert(vec![(to_expr(&primitive), Expr::int(n))], Rational::ONE);
+    inside.insert(
+        vec![(to_expr(&primitive), exponent.clone())],
+        Rational::int(1),
+    );
     Some(poly_mul(&outside, &inside))
 }
 
