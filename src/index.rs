@@ -169,14 +169,14 @@ pub fn range_of_name<'l>(name: &str, letters: &'l Letters) -> Option<&'l str> {
             .find(|(l, _)| l == n)
             .map(|(_, u)| u.as_str())
     };
-    if let Some(upper) = declared(name) {
-        return Some(upper);
-    }
+    declared(name).or_else(|| numbered_copy_of(name).and_then(declared))
+}
+
+/// For a name made of a letter name and a number (`j1`, `d12`), the letter name (`j`, `d`):
+/// the letter whose range a numbered copy runs over when it is not declared itself.
+pub fn numbered_copy_of(name: &str) -> Option<&str> {
     let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
-    match base.len() < name.len() && !base.is_empty() {
-        true => declared(base),
-        false => None,
-    }
+    (base.len() < name.len() && !base.is_empty()).then_some(base)
 }
 
 /// A name not in `taken` for an index over the range with upper end `range`.

@@ -177,14 +177,9 @@ impl Problem {
     /// numbered copy of a declared letter (`j1` for `j`, the names fresh indices get when every
     /// letter of a range is taken) that letter's range.
     pub fn upper_of(&self, name: &str) -> Option<&str> {
-        if let Some(i) = self.index(name) {
-            return Some(i.upper.as_str());
-        }
-        let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
-        match base.len() < name.len() && !base.is_empty() {
-            true => self.index(base).map(|i| i.upper.as_str()),
-            false => None,
-        }
+        self.index(name)
+            .or_else(|| crate::index::numbered_copy_of(name).and_then(|b| self.index(b)))
+            .map(|i| i.upper.as_str())
     }
 
     /// The index letters with the upper ends of their ranges, in declaration order.

@@ -118,8 +118,16 @@ fn a_regrouped_product_denominator_equals_itself() {
         }
     }
     // A base with only negative powers is content too.
-    assert!(normal::equivalent(&e("1/(1/c + x)"), &e("c/(1 + c*x)"), &problem));
-    assert!(normal::equivalent(&e("1/(y/c + x*y/c^2)"), &e("c^2/(y*(c + x))"), &problem));
+    assert!(normal::equivalent(
+        &e("1/(1/c + x)"),
+        &e("c/(1 + c*x)"),
+        &problem
+    ));
+    assert!(normal::equivalent(
+        &e("1/(y/c + x*y/c^2)"),
+        &e("c^2/(y*(c + x))"),
+        &problem
+    ));
     // The content taken out keeps its power: these differ.
     let different = [
         ("exp(x)/(c*(1 + exp(x)))", "exp(x)/(c^2*(1 + exp(x)))"),

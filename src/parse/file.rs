@@ -20,7 +20,7 @@ use super::error::{ErrorKind, PErr, ParseError, RangeMismatch};
 use super::expr::{expect_char, index_name, word, ws, Grammar, RawSymbol, Res, Use, RESERVED};
 use super::source::{from_nom, Source};
 use crate::expr::Expr;
-use crate::index::range_of_name;
+use crate::index::{numbered_copy_of, range_of_name};
 use crate::problem::{Definition, Goal, IndexDecl, Kind, Pos, Problem, Show, ShowLine, VarDecl};
 use std::collections::{HashMap, HashSet};
 
@@ -491,14 +491,10 @@ impl<'s, 'a> File<'s, 'a> {
     /// numbered copy of a declared letter (`j1` for `j`), that letter's (see
     /// [`crate::index::range_of_name`]).
     fn letter_range(&self, name: &str) -> Option<&'a str> {
-        if let Some((_, upper)) = self.indices.get(name) {
-            return Some(upper);
-        }
-        let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
-        match base.len() < name.len() && !base.is_empty() {
-            true => self.indices.get(base).map(|(_, upper)| *upper),
-            false => None,
-        }
+        self.indices
+            .get(name)
+            .or_else(|| numbered_copy_of(name).and_then(|b| self.indices.get(b)))
+            .map(|(_, upper)| *upper)
     }
 
     /// Fails unless a symbol declared on `line` with `expected` subscripts is used with `found`.
