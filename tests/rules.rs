@@ -347,3 +347,40 @@ fn every_rule_is_tested_here() {
         );
     }
 }
+
+/// −2^127, the smallest i128, written so that the old i128 parser could read it.
+const MIN_I128: &str = "(-170141183460469231731687303715884105727 - 1)";
+
+/// Issue #12 item 4: at the exponent −2^127 the quotient rule negated the exponent with
+/// `checked_neg().unwrap_or(1)` and divided by `w^1`. It must do there what it does at −7.
+#[test]
+fn d_quotient_at_the_old_i128_limit() {
+    let small = apply("d-quotient", "d(w*w^(-7))/d(w)").expect("fires at -7");
+    let big = apply("d-quotient", &format!("d(w*w^{MIN_I128})/d(w)")).expect("fires at -2^127");
+    let two_127 = "170141183460469231731687303715884105728";
+    let (_, want) = with_expect(&gradproof::render::to_input(&small).replace('7', two_127));
+    assert_eq!(big, want, "{big}");
+}
+
+/// Issue #12 item 4: folding a definition whose exponent is −2^127 consumed nothing of the
+/// target's exponent (`checked_neg().unwrap_or(0)`), leaving `w^(-2^127)` next to `g`.
+#[test]
+fn fold_definition_at_the_old_i128_limit() {
+    let decls = format!("{DECLS}var y positive\nlet g = y*w^{MIN_I128}\n");
+    let got = apply_in(&decls, "fold-definition", &format!("x*y*w^{MIN_I128}"));
+    let (_, want) = with_expect_in(&decls, "x*g");
+    assert_eq!(got, Some(want));
+}
+
+/// Issue #12 item 3 at the rule level: a constant that may be undefined does not become 0.
+#[test]
+fn d_constant_and_d_sum_rule_keep_an_undefined_constant() {
+    blocked("d-constant", "d(0*(x - x)^(-1))/d(w)");
+    blocked("d-constant", "d(log(x))/d(w)");
+    fires("d-constant", "d(log(w))/d(x)", "0");
+    fires(
+        "d-sum-rule",
+        "d(w + log(x) + 3)/d(w)",
+        "d(w)/d(w) + d(log(x))/d(w)",
+    );
+}

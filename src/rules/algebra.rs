@@ -5,7 +5,7 @@
 
 use super::facts::is_nonzero;
 use super::Rule;
-use crate::expr::{add, mul, pow, Expr};
+use crate::expr::{add, mul, pow, pow_of_defined, Expr};
 use crate::rational::Rational;
 use std::collections::hash_map::{Entry, HashMap};
 
@@ -26,27 +26,28 @@ pub fn distribute_over(factors: &[Expr], at: usize) -> Expr {
 fn numeric_power(f: &Expr) -> Option<(&Expr, Rational)> {
     match f {
         Expr::Pow(b, e) => Some((b, e.as_num()?)),
-        other => Some((other, Rational::ONE)),
+        other => Some((other, Rational::one())),
     }
 }
 
 /// Finds two factors with equal bases whose numeric exponents satisfy `pair_ok`, and merges them.
 fn merge_pair(
     factors: &[Expr],
-    pair_ok: &dyn Fn(&Expr, Rational, Rational) -> bool,
+    pair_ok: &dyn Fn(&Expr, &Rational, &Rational) -> bool,
 ) -> Option<Expr> {
     let powers: Vec<Option<(&Expr, Rational)>> = factors.iter().map(numeric_power).collect();
     for (i, pi) in powers.iter().enumerate() {
-        let Some((bi, ei)) = *pi else {
+        let Some((bi, ei)) = pi else {
             continue;
         };
         for (j, pj) in powers.iter().enumerate().skip(i + 1) {
-            let Some((bj, ej)) = *pj else {
+            let Some((bj, ej)) = pj else {
                 continue;
             };
             if bi == bj && pair_ok(bi, ei, ej) {
                 let mut fs = factors.to_vec();
-                fs[i] = pow(bi.clone(), Expr::Num(ei.checked_add(ej)?));
+                // Both factors stood in the input product: `x^0` there is 1.
+                fs[i] = pow_of_defined((*bi).clone(), Expr::Num(ei + ej));
                 fs.remove(j);
                 return Some(mul(fs));
             }
@@ -61,7 +62,7 @@ pub const CANCEL: Rule = Rule {
     description: "x^a * x^(-b) = x^(a-b) when x is known to be non-zero (so x/x = 1)",
     apply: |e, ctx| {
         let Expr::Mul(factors) = e else { return None };
-        merge_pair(factors, &|base: &Expr, a: Rational, b: Rational| {
+        merge_pair(factors, &|base: &Expr, a: &Rational, b: &Rational| {
             a.is_negative() != b.is_negative() && is_nonzero(base, ctx)
         })
     },
@@ -73,7 +74,7 @@ pub const MERGE_POWERS: Rule = Rule {
     description: "x^a * x^b = x^(a+b) when a and b have the same sign",
     apply: |e, _| {
         let Expr::Mul(factors) = e else { return None };
-        merge_pair(factors, &|_: &Expr, a: Rational, b: Rational| {
+        merge_pair(factors, &|_: &Expr, a: &Rational, b: &Rational| {
             a.is_negative() == b.is_negative()
         })
     },
@@ -142,9 +143,7 @@ pub const COLLECT: Rule = Rule {
         let Expr::Add(terms) = e else { return None };
         let (i, j) = first_like_pair(terms)?;
         let mut ts = terms.clone();
-        let mut combined = vec![Expr::Num(
-            terms[i].coefficient().checked_add(terms[j].coefficient())?,
-        )];
+        let mut combined = vec![Expr::Num(&terms[i].coefficient() + &terms[j].coefficient())];
         combined.extend(terms[i].rest_factors().iter().cloned());
         ts[i] = mul(combined);
         ts.remove(j);
@@ -162,7 +161,7 @@ fn powers(term: &Expr) -> Vec<(Expr, Expr)> {
 }
 
 /// The exponent `base` has in `powers` if it has the same sign as `like`, else `None`.
-fn same_sign_power(powers: &[(Expr, Expr)], base: &Expr, like: Rational) -> Option<Rational> {
+fn same_sign_power(powers: &[(Expr, Expr)], base: &Expr, like: &Rational) -> Option<Rational> {
     powers
         .iter()
         .find(|(b, _)| b == base)
@@ -184,13 +183,13 @@ pub const FACTOR_COMMON: Rule = Rule {
                 continue;
             }
             let Some(first) = exp.as_num() else { continue };
-            let mut smallest = first;
+            let mut smallest = first.clone();
             for other in &all[1..] {
-                match same_sign_power(other, base, first) {
+                match same_sign_power(other, base, &first) {
                     Some(x) if x.is_negative() => smallest = smallest.max(x),
                     Some(x) => smallest = smallest.min(x),
                     None => {
-                        smallest = Rational::ZERO;
+                        smallest = Rational::zero();
                         break;
                     }
                 }
@@ -213,8 +212,8 @@ pub const FACTOR_COMMON: Rule = Rule {
                         continue;
                     };
                     let (b, x) = fs[at].base_and_exponent();
-                    let left = x.as_num()?.checked_add(n.checked_neg()?)?;
-                    fs[at] = pow(b, Expr::Num(left));
+                    let left = &x.as_num()? + &-n;
+                    fs[at] = pow_of_defined(b, Expr::Num(left));
                 }
                 Some(mul(fs))
             })
@@ -260,9 +259,9 @@ pub const POWER_OF_PRODUCT: Rule = Rule {
             .iter()
             .map(|f| {
                 let (b, x) = f.base_and_exponent();
-                match x.as_num().and_then(|x| x.checked_mul(n)) {
-                    Some(m) => pow(b, Expr::Num(m)),
-                    None => pow(f.clone(), Expr::Num(n)),
+                match x.num() {
+                    Some(x) => pow(b, Expr::Num(x * &n)),
+                    None => pow(f.clone(), Expr::Num(n.clone())),
                 }
             })
             .collect()))

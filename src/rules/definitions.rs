@@ -2,7 +2,7 @@
 
 use super::facts::depends_on;
 use super::{Ctx, Fact, Rule};
-use crate::expr::{deriv, mul, pow, sum, Binder, Expr, Index, Symbol};
+use crate::expr::{deriv, mul, pow_of_defined, sum, Binder, Expr, Index, Symbol};
 use crate::index::{rename_free, shift, shift_index};
 use crate::problem::Definition;
 use crate::rational::Rational;
@@ -220,7 +220,7 @@ fn match_factors(
         return true;
     };
     for (i, (tb, _)) in targets.iter().enumerate() {
-        let left = remaining[i];
+        let left = remaining[i].clone();
         let fits = left.is_negative() == pe.is_negative()
             && !left.is_zero()
             && (if pe.is_negative() {
@@ -233,10 +233,7 @@ fn match_factors(
         }
         let saved = bindings.len();
         if unify(pb, tb, params, bindings, 0) {
-            let Some(after) = left.checked_add(pe.checked_neg().unwrap_or(Rational::ZERO)) else {
-                continue;
-            };
-            remaining[i] = after;
+            remaining[i] = &left - pe;
             let was_first = *first;
             first.get_or_insert(i);
             if match_factors(rest, targets, remaining, params, bindings, first) {
@@ -268,7 +265,7 @@ fn fold_product(def: &Definition, factors: &[Expr]) -> Option<Expr> {
             Index::Bound(_) => None,
         })
         .collect();
-    let mut remaining: Vec<Rational> = targets.iter().map(|(_, e)| *e).collect();
+    let mut remaining: Vec<Rational> = targets.iter().map(|(_, e)| e.clone()).collect();
     let mut bindings = Vec::new();
     let mut first = None;
     if !match_factors(
@@ -300,7 +297,8 @@ fn fold_product(def: &Definition, factors: &[Expr]) -> Option<Expr> {
         if i == first {
             out.push(folded.clone());
         }
-        out.push(pow(base, Expr::Num(remaining[i])));
+        // The factor stood in the input product, so it is defined wherever the input is.
+        out.push(pow_of_defined(base, Expr::Num(remaining[i].clone())));
     }
     Some(mul(out))
 }
@@ -330,7 +328,7 @@ fn logistic_part(def: &Definition) -> Option<&Expr> {
     let Expr::Pow(b, n) = &def.body else {
         return None;
     };
-    if n.as_num() != Some(Rational::MINUS_ONE) {
+    if n.num() != Some(&Rational::minus_one()) {
         return None;
     }
     match &**b {
@@ -361,11 +359,11 @@ pub const FOLD_COMPLEMENT: Rule = Rule {
                 let at_u = factors.iter().position(|f| f == u)?;
                 let at_den = factors.iter().position(|f| {
                     let (b, n) = f.base_and_exponent();
-                    b == **one_plus_u && n.as_num().is_some_and(|r| r <= Rational::MINUS_ONE)
+                    b == **one_plus_u && n.num().is_some_and(|r| *r <= Rational::minus_one())
                 })?;
                 let mut out = factors.clone();
                 let (b, n) = out[at_den].base_and_exponent();
-                out[at_den] = pow(b, Expr::Num(n.as_num()?.checked_add(Rational::ONE)?));
+                out[at_den] = pow_of_defined(b, Expr::Num(&n.as_num()? + &Rational::one()));
                 out[at_u] = crate::expr::sub(Expr::one(), Expr::Sym(def.symbol.clone()));
                 Some(mul(out))
             })
