@@ -237,3 +237,22 @@ fn a_coefficient_beyond_i128_is_not_dropped() {
         assert!(!normal::equivalent(d.result(), expect, &problem), "{name}");
     }
 }
+
+/// Issue #12 item 9: `fold-definition` folded `x^2` into `r^4` for `let r = x^(1/2)` with `x`
+/// real, a step undefined for `x < 0`. The derivation now ends at `x^2` with every step true.
+#[test]
+fn a_fold_that_would_narrow_the_domain_does_not_fire() {
+    let path = format!(
+        "{}/tests/repros/fold_square_root.deriv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let o = common::run(&["derive", &path]);
+    let out = common::stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(!out.contains(": fold-definition"), "{out}");
+    assert!(!out.contains("r^"), "{out}");
+    let text = std::fs::read_to_string(&path).expect("readable");
+    let problem = parse_problem(&text).expect("parses");
+    let d = derive(&problem, Limits::default()).expect("derives");
+    assert!(!d.result().mentions_symbol("r"), "{}", d.result());
+}

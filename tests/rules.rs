@@ -372,6 +372,30 @@ fn fold_definition_at_the_old_i128_limit() {
     assert_eq!(got, Some(want));
 }
 
+/// Issue #12 item 9: a fold fires only where both sides are defined on the declared domain.
+/// With `let r = x^(1/2)` and `x` real, folding `x^2` would give `r*x^(3/2)` (and in the end
+/// `r^4`), undefined for `x < 0`; with `x` positive, or where the input already needs `x >= 0`,
+/// the fold is sound and fires.
+#[test]
+fn fold_definition_only_where_both_sides_are_defined() {
+    let real = "var x real\nvar y real\nlet r = x^(1/2)\nlet E = r*y\nderive d(E)/d(y)\n";
+    assert_eq!(apply_in(real, "fold-definition", "y*x^2"), None);
+    assert_eq!(apply_in(real, "fold-definition", "x^2"), None);
+    // The input itself needs x >= 0: folding keeps the domain.
+    let (_, want) = with_expect_in(real, "y*r");
+    assert_eq!(apply_in(real, "fold-definition", "y*x^(1/2)"), Some(want));
+    let positive = real.replace("var x real", "var x positive");
+    let (_, want) = with_expect_in(&positive, "y*r*x^(3/2)");
+    assert_eq!(apply_in(&positive, "fold-definition", "y*x^2"), Some(want));
+    // A denominator the input already has may be folded.
+    let quotient = "var x real\nvar y real\nlet g = y/x\nlet E = g\nderive d(E)/d(y)\n";
+    let (_, want) = with_expect_in(quotient, "g*x^2");
+    assert_eq!(
+        apply_in(quotient, "fold-definition", "y*x^(-1)*x^2"),
+        Some(want)
+    );
+}
+
 /// Issue #12 item 3 at the rule level: a constant that may be undefined does not become 0.
 #[test]
 fn d_constant_and_d_sum_rule_keep_an_undefined_constant() {

@@ -1,6 +1,6 @@
 //! Rules that go through definitions: the chain rule, unfolding and folding back.
 
-use super::facts::depends_on;
+use super::facts::{self, depends_on};
 use super::{Ctx, Fact, Rule};
 use crate::expr::{deriv, mul, pow_of_defined, sum, Binder, Expr, Index, Symbol};
 use crate::index::{rename_free, shift, shift_index};
@@ -316,10 +316,13 @@ pub const FOLD: Rule = Rule {
             Expr::Pow(..) => vec![e.clone()],
             _ => return None,
         };
+        // A fold may only fire where both sides are defined: a definition such as
+        // `r = x^(1/2)` must not be folded into `x^2` when `x` may be negative.
         ctx.problem
             .defs
             .iter()
-            .find_map(|def| fold_product(def, &factors))
+            .filter_map(|def| fold_product(def, &factors))
+            .find(|folded| facts::defined_where(e, folded, ctx))
     },
 };
 
