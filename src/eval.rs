@@ -246,15 +246,13 @@ impl LogNum {
         LogNum::make(sign, Dd::from(x.abs().ln()))
     }
 
-    /// The exact rational `r`, rounded.
-    ///
-    /// Exact for any size: numerator and denominator enter as logarithms, so `10^400` and
-    /// `10^-400` are kept in log space instead of becoming infinite or zero.
-    pub fn from_rational(r: &Rational) -> LogNum {
+    /// The exact rational `r`, rounded. Any size works: numerator and denominator enter as
+    /// logarithms, so `10^400` and `10^-400` stay in log space instead of becoming infinite or
+    /// zero. [`EvalError::Overflow`] would mean a logarithm that is not finite, which
+    /// [`Rational::ln_abs_parts`] never gives for a non-zero number.
+    pub fn from_rational(r: &Rational) -> Result<LogNum, EvalError> {
         let (ln_n, ln_d) = r.ln_abs_parts();
-        let ln = Dd::from(ln_n).add(Dd::from(-ln_d));
-        // Both logarithms are finite for a non-zero number (zero gives the zero's `-inf`).
-        LogNum::make(r.signum(), ln).unwrap_or(LogNum::ZERO)
+        LogNum::make(r.signum(), Dd::from(ln_n).add(Dd::from(-ln_d)))
     }
 
     /// The nearest `f64` (infinite when the magnitude exceeds `f64::MAX`).
@@ -877,7 +875,7 @@ impl<'a> Evaluator<'a> {
 
     fn node_inner(&mut self, e: &'a Expr, env: &mut Env<'a>) -> Result<Dual, EvalError> {
         match e {
-            Expr::Num(r) => Ok(Dual::constant(LogNum::from_rational(r))),
+            Expr::Num(r) => Ok(Dual::constant(LogNum::from_rational(r)?)),
             Expr::Sym(s) => match self.resolve_symbol(s, env)? {
                 Resolved::Entry(key) => self.entry(&key, &env.seed),
                 Resolved::Size(n) => Ok(Dual::constant(n)),

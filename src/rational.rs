@@ -151,6 +151,8 @@ impl Rational {
     /// beyond the `f64` range gives `±inf`, one below the smallest subnormal gives `±0`: use
     /// [`Rational::ln_abs_parts`] to keep such values in log space.
     pub fn to_f64(&self) -> f64 {
+        // num-rational's conversion of a big rational always gives a value; NaN (which no
+        // comparison accepts) would only stand for a conversion it refused.
         self.0.to_f64().unwrap_or(f64::NAN)
     }
 

@@ -102,8 +102,10 @@ pub const CHAIN_RULE: Rule = Rule {
         }
         let n = via.indices.len();
         let depth = i64::try_from(n).ok()?;
-        let bound: Vec<Index> = (0..n)
-            .map(|i| Index::Bound(u32::try_from(n - 1 - i).unwrap_or(0)))
+        // The via symbol's slots, outermost first: Bound(n - 1), ..., Bound(0).
+        let bound: Vec<Index> = (0..u32::try_from(n).ok()?)
+            .rev()
+            .map(Index::Bound)
             .collect();
         let through = Symbol {
             name: via.name.clone(),
