@@ -408,3 +408,15 @@ fn d_constant_and_d_sum_rule_keep_an_undefined_constant() {
         "d(w)/d(w) + d(log(x))/d(w)",
     );
 }
+
+/// Issue #12 items 3 and 9 for the power rules: merging or distributing powers with a
+/// fractional exponent must not give a value where the input has none (`x^(1/2)*x^(1/2)` is
+/// undefined for `x < 0`, `x` is not), unless the base is known positive.
+#[test]
+fn power_rules_keep_the_domain_of_fractional_powers() {
+    blocked("merge-powers", "x^(1/2)*x^(1/2)");
+    blocked("power-of-product", "(x^(1/2)*w)^2");
+    fires("merge-powers", "w^(1/2)*w^(1/2)", "w");
+    fires("merge-powers", "x^(1/3)*x^(1/3)", "x^(2/3)");
+    fires("power-of-product", "(w^(1/2)*x)^2", "w*x^2");
+}

@@ -3,8 +3,8 @@
 //! Flattening and folding of numbers happen in the smart constructors of [`crate::expr`], so
 //! every rule's output is already flat.
 
-use super::facts::is_nonzero;
-use super::Rule;
+use super::facts::{is_nonzero, same_domain};
+use super::{Ctx, Rule};
 use crate::expr::{add, mul, pow, pow_of_defined, Expr};
 use crate::rational::Rational;
 use std::collections::hash_map::{Entry, HashMap};
@@ -31,8 +31,11 @@ fn numeric_power(f: &Expr) -> Option<(&Expr, Rational)> {
 }
 
 /// Finds two factors with equal bases whose numeric exponents satisfy `pair_ok`, and merges them.
+/// With a fractional exponent the merged power must be defined exactly where the pair is
+/// (`x^(1/2) * x^(1/2) = x` holds only for `x >= 0`: it would give a value where there is none).
 fn merge_pair(
     factors: &[Expr],
+    ctx: &Ctx,
     pair_ok: &dyn Fn(&Expr, &Rational, &Rational) -> bool,
 ) -> Option<Expr> {
     let powers: Vec<Option<(&Expr, Rational)>> = factors.iter().map(numeric_power).collect();
@@ -45,9 +48,15 @@ fn merge_pair(
                 continue;
             };
             if bi == bj && pair_ok(bi, ei, ej) {
-                let mut fs = factors.to_vec();
                 // Both factors stood in the input product: `x^0` there is 1.
-                fs[i] = pow_of_defined((*bi).clone(), Expr::Num(ei + ej));
+                let merged = pow_of_defined((*bi).clone(), Expr::Num(ei + ej));
+                let fractional = !ei.is_integer() || !ej.is_integer();
+                let pair = || Expr::Mul(vec![factors[i].clone(), factors[j].clone()]);
+                if fractional && !same_domain(&pair(), &merged, ctx) {
+                    continue;
+                }
+                let mut fs = factors.to_vec();
+                fs[i] = merged;
                 fs.remove(j);
                 return Some(mul(fs));
             }
@@ -62,7 +71,7 @@ pub const CANCEL: Rule = Rule {
     description: "x^a * x^(-b) = x^(a-b) when x is known to be non-zero (so x/x = 1)",
     apply: |e, ctx| {
         let Expr::Mul(factors) = e else { return None };
-        merge_pair(factors, &|base: &Expr, a: &Rational, b: &Rational| {
+        merge_pair(factors, ctx, &|base: &Expr, a: &Rational, b: &Rational| {
             a.is_negative() != b.is_negative() && is_nonzero(base, ctx)
         })
     },
@@ -72,9 +81,9 @@ pub const CANCEL: Rule = Rule {
 pub const MERGE_POWERS: Rule = Rule {
     name: "merge-powers",
     description: "x^a * x^b = x^(a+b) when a and b have the same sign",
-    apply: |e, _| {
+    apply: |e, ctx| {
         let Expr::Mul(factors) = e else { return None };
-        merge_pair(factors, &|_: &Expr, a: &Rational, b: &Rational| {
+        merge_pair(factors, ctx, &|_: &Expr, a: &Rational, b: &Rational| {
             a.is_negative() == b.is_negative()
         })
     },
@@ -249,13 +258,13 @@ pub const ORDER_TERMS: Rule = Rule {
 pub const POWER_OF_PRODUCT: Rule = Rule {
     name: "power-of-product",
     description: "(a*b)^n = a^n * b^n for an integer n",
-    apply: |e, _| {
+    apply: |e, ctx| {
         let Expr::Pow(base, n) = e else { return None };
         let Expr::Mul(factors) = &**base else {
             return None;
         };
         let n = n.as_num().filter(|r| r.is_integer())?;
-        Some(mul(factors
+        let out = mul(factors
             .iter()
             .map(|f| {
                 let (b, x) = f.base_and_exponent();
@@ -264,6 +273,15 @@ pub const POWER_OF_PRODUCT: Rule = Rule {
                     None => pow(f.clone(), Expr::Num(n.clone())),
                 }
             })
-            .collect()))
+            .collect());
+        // An inner fractional power may turn into an integer one (`(x^(1/2)*y)^2 = x*y^2`,
+        // only for `x >= 0`): then the result must be defined exactly where the input is.
+        let fractional = factors.iter().any(|f| {
+            f.base_and_exponent()
+                .1
+                .num()
+                .is_some_and(|x| !x.is_integer())
+        });
+        (!fractional || same_domain(e, &out, ctx)).then_some(out)
     },
 };

@@ -163,6 +163,13 @@ pub fn is_defined(e: &Expr, ctx: &Ctx) -> bool {
     needs.is_empty()
 }
 
+/// Are `before` and `after` (a rewrite at the position of `ctx`) defined at the same points of
+/// the declared domain? [`defined_where`] both ways: the rewrite neither loses a value nor gives
+/// one where there was none.
+pub fn same_domain(before: &Expr, after: &Expr, ctx: &Ctx) -> bool {
+    defined_where(before, after, ctx) && defined_where(after, before, ctx)
+}
+
 /// Is `after` (the result of rewriting `before` at the position of `ctx`) defined wherever
 /// `before` is, on the declared domain? Definitions are looked through on both sides; every
 /// condition `after` needs (a non-zero denominator, a non-negative radicand, a positive
