@@ -167,7 +167,7 @@ pub const D_POWER: Rule = Rule {
             return Some(mul(vec![f.clone(), deriv(inner, x.clone())]));
         }
         let lowered = match n.as_num() {
-            Some(r) => Expr::Num(&r + &Rational::minus_one()),
+            Some(r) => Expr::Num(r.checked_add(&Rational::minus_one())?),
             None => add(vec![(**n).clone(), Expr::int(-1)]),
         };
         Some(mul(vec![

@@ -626,45 +626,52 @@ fn rebuild_owned(e: Expr) -> Expr {
 }
 
 /// True when [`add`] returns `terms` unchanged: at least two terms, none of them a sum or zero,
-/// and at most one number (numbers always fold).
+/// and every number after the first one too large to be added to it exactly within
+/// [`crate::rational::MAX_EXACT_BITS`].
 fn add_keeps<'e>(terms: impl Iterator<Item = &'e Expr>) -> bool {
-    let mut numbers = 0usize;
+    let mut first: Option<&crate::rational::Rational> = None;
     let mut count = 0usize;
     let all = terms.inspect(|_| count += 1).all(|t| match t {
         Expr::Add(_) => false,
         Expr::Num(r) if r.is_zero() => false,
-        Expr::Num(_) => {
-            numbers += 1;
-            numbers == 1
-        }
+        Expr::Num(r) => match first {
+            None => {
+                first = Some(r);
+                true
+            }
+            Some(c) => c.checked_add(r).is_none(),
+        },
         _ => true,
     });
     all && count >= 2
 }
 
 /// True when [`mul`] returns `factors` unchanged: at least two factors, none of them a product,
-/// numbers only as a leading coefficient other than 1, and a coefficient 0 only next to a
-/// factor that is not [`is_total`] (which keeps [`mul`] from folding the product to 0).
+/// numbers only as a leading coefficient other than 1 and any later number too large to be
+/// multiplied into it, and a coefficient 0 only next to a factor that is not [`is_total`]
+/// (which keeps [`mul`] from folding the product to 0).
 fn mul_keeps<'e>(factors: impl Iterator<Item = &'e Expr>) -> bool {
-    let (mut zero, mut partial) = (false, false);
+    let mut coefficient: Option<&crate::rational::Rational> = None;
+    let mut partial = false;
     let mut count = 0usize;
     let all = factors.enumerate().all(|(at, f)| {
         count += 1;
         match f {
             Expr::Mul(_) => false,
             Expr::Num(r) if at == 0 => {
-                zero = r.is_zero();
+                coefficient = Some(r);
                 !r.is_one()
             }
-            Expr::Num(_) => false,
+            Expr::Num(r) => coefficient.is_some_and(|c| c.checked_mul(r).is_none()),
             other => {
-                if zero && !partial {
+                if coefficient.is_some_and(|c| c.is_zero()) && !partial {
                     partial = !is_total(other);
                 }
                 true
             }
         }
     });
+    let zero = coefficient.is_some_and(|c| c.is_zero());
     all && count >= 2 && (!zero || partial)
 }
 

@@ -370,16 +370,18 @@ impl Expr {
     }
 }
 
-/// The sum of `terms`: flattened, numbers folded into one term (exactly: numbers never
-/// overflow), zeros dropped.
+/// The sum of `terms`: flattened, numbers folded into one term, zeros dropped. Numbers whose
+/// exact sum could exceed [`crate::rational::MAX_EXACT_BITS`] stay separate terms.
 pub fn add(terms: Vec<Expr>) -> Expr {
     let mut out: Vec<Expr> = Vec::with_capacity(terms.len());
     let mut constant: Option<usize> = None;
     let mut push = |t: Expr, out: &mut Vec<Expr>| match (t, constant) {
         (Expr::Num(r), _) if r.is_zero() => {}
         (Expr::Num(r), Some(at)) => {
-            if let Expr::Num(c) = &mut out[at] {
-                *c = &*c + &r;
+            let sum = out[at].num().and_then(|c| c.checked_add(&r));
+            match sum {
+                Some(sum) => out[at] = Expr::Num(sum),
+                None => out.push(Expr::Num(r)),
             }
         }
         (Expr::Num(r), None) => {
@@ -394,6 +396,9 @@ pub fn add(terms: Vec<Expr>) -> Expr {
             other => push(other, &mut out),
         }
     }
+    if let Some(at) = constant {
+        fold_leftovers(&mut out, at, Rational::checked_add);
+    }
     out.retain(|t| !t.is_zero());
     match out.len() {
         0 => Expr::zero(),
@@ -403,7 +408,8 @@ pub fn add(terms: Vec<Expr>) -> Expr {
 }
 
 /// The product of `factors`: flattened, numbers folded exactly into one leading coefficient,
-/// ones dropped.
+/// ones dropped. Numbers whose exact product could exceed [`crate::rational::MAX_EXACT_BITS`]
+/// stay separate factors.
 ///
 /// What the constructors may assume: every symbol denotes a defined (finite, differentiable)
 /// value on the declared domain, and nothing else; they know no facts. So a zero coefficient
@@ -415,7 +421,10 @@ pub fn mul(factors: Vec<Expr>) -> Expr {
     let mut coeff = Rational::one();
     let mut out: Vec<Expr> = Vec::with_capacity(factors.len() + 1);
     let mut push = |f: Expr, out: &mut Vec<Expr>| match f {
-        Expr::Num(r) => coeff = &coeff * &r,
+        Expr::Num(r) => match coeff.checked_mul(&r) {
+            Some(c) => coeff = c,
+            None => out.push(Expr::Num(r)),
+        },
         other => out.push(other),
     };
     for f in factors {
@@ -427,12 +436,48 @@ pub fn mul(factors: Vec<Expr>) -> Expr {
     if coeff.is_zero() && out.iter().all(is_total) {
         return Expr::zero();
     }
-    if out.is_empty() || !coeff.is_one() {
-        out.insert(0, Expr::Num(coeff));
+    out.insert(0, Expr::Num(coeff));
+    fold_leftovers(&mut out, 0, Rational::checked_mul);
+    if out.len() > 1 && out[0].is_one() {
+        out.remove(0);
     }
     match out.len() {
         1 => out.pop().unwrap_or_else(Expr::one),
         _ => Expr::Mul(out),
+    }
+}
+
+/// Folds into the number at `out[at]` every other number of `out` that `op` can combine with it
+/// within the size bound, until none can. Numbers are left apart only when combining them would
+/// exceed it; doing this to a fixpoint makes the result independent of how the input was
+/// grouped, so that a printed product or sum parses back to the same tree.
+fn fold_leftovers(
+    out: &mut Vec<Expr>,
+    mut at: usize,
+    op: fn(&Rational, &Rational) -> Option<Rational>,
+) {
+    let Some(mut acc) = out.get(at).and_then(Expr::as_num) else {
+        return;
+    };
+    let mut k = 0;
+    while k < out.len() {
+        let folded = match &out[k] {
+            Expr::Num(r) if k != at => op(&acc, r),
+            _ => None,
+        };
+        match folded {
+            Some(v) => {
+                acc = v.clone();
+                out[at] = Expr::Num(v);
+                out.remove(k);
+                if k < at {
+                    at -= 1;
+                }
+                // An earlier leftover may now combine: start over (rare; only at the bound).
+                k = 0;
+            }
+            None => k += 1,
+        }
     }
 }
 

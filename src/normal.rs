@@ -61,9 +61,19 @@ fn atom(e: Expr) -> Poly {
     p
 }
 
+/// Adds the term `c * key` to `acc`. When the coefficients' exact sum would exceed
+/// [`crate::rational::MAX_EXACT_BITS`], the number `c` goes into the monomial as a factor of its
+/// own (coefficient 1): the term is kept exactly, only not merged with its like terms.
 fn add_into(acc: &mut Poly, key: Vec<(Expr, Expr)>, c: Rational) {
     let entry = acc.entry(key.clone()).or_insert(Rational::zero());
-    *entry = &*entry + &c;
+    match entry.checked_add(&c) {
+        Some(sum) => *entry = sum,
+        None => {
+            // Terminates: the new key's coefficients are sums of ones, far below the bound.
+            let apart = mono_mul(&key, &[(Expr::Num(c), Expr::one())]);
+            return add_into(acc, apart, Rational::one());
+        }
+    }
     if entry.is_zero() {
         acc.remove(&key);
     }
@@ -90,7 +100,14 @@ fn poly_mul(a: &Poly, b: &Poly) -> Poly {
     let mut out = Poly::new();
     for (ka, ca) in a {
         for (kb, cb) in b {
-            add_into(&mut out, mono_mul(ka, kb), ca * cb);
+            match ca.checked_mul(cb) {
+                Some(c) => add_into(&mut out, mono_mul(ka, kb), c),
+                // Too large to multiply out: `ca` stays a factor of the monomial.
+                None => {
+                    let key = mono_mul(&mono_mul(ka, kb), &[(Expr::Num(ca.clone()), Expr::one())]);
+                    add_into(&mut out, key, cb.clone());
+                }
+            }
         }
     }
     out

@@ -2,21 +2,22 @@
 //!
 //! Symbolic manipulation never uses floats: every number in an [`Expr`](crate::Expr) is a
 //! [`Rational`] of arbitrary precision (a `num-rational` big rational) kept in lowest terms with a
-//! positive denominator. Sums, products, negations and reciprocals of non-zero numbers are exact
-//! and never fail. The one operation whose cost is not bounded by its inputs' sizes is an integer
-//! power: [`Rational::checked_pow`] refuses a result that would need more than
-//! [`MAX_EXACT_BITS`] bits, and callers then keep the power unevaluated (symbolic), so that
-//! `2^(10^30)` neither hangs nor exhausts memory.
+//! positive denominator. Every operation is exact; none overflows or rounds. So that no input
+//! can make exact arithmetic hang or exhaust memory (`2^(10^30)`, a product of a thousand
+//! 2,000-digit literals), every number is kept within [`MAX_EXACT_BITS`] bits: an operation
+//! whose result could be larger returns `None` and the caller leaves the numbers apart (a power
+//! stays symbolic, two numbers stay two factors). That is exact, only less simplified.
 
 use num_bigint::{BigInt, Sign};
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 use std::fmt;
-use std::ops::{Add, Mul, Neg, Sub};
+use std::ops::Neg;
 
-/// The most bits the numerator or denominator of an evaluated integer power may have (about
-/// 2,466 decimal digits). A power whose exact value would be larger stays unevaluated: this is
-/// the one place that bounds how large exact arithmetic may grow in one step.
+/// The most bits the numerator or denominator of any number may have (about 2,466 decimal
+/// digits): the one place that bounds how large exact arithmetic may grow. A literal that is
+/// larger is a parse error; a sum, product or power whose exact value could be larger is left
+/// unevaluated.
 pub const MAX_EXACT_BITS: u64 = 8192;
 
 /// An exact rational number `num / den` in lowest terms, `den > 0`, of any size.
@@ -103,6 +104,27 @@ impl Rational {
             Sign::NoSign => 0,
             Sign::Plus => 1,
         }
+    }
+
+    /// The size in bits of the larger of numerator and denominator.
+    pub fn bits(&self) -> u64 {
+        self.0.numer().bits().max(self.0.denom().bits())
+    }
+
+    /// `self + other`; `None` when the result could need more than [`MAX_EXACT_BITS`] bits
+    /// (the caller leaves the numbers apart: exact, only less simplified).
+    pub fn checked_add(&self, other: &Rational) -> Option<Rational> {
+        (self.bits() + other.bits() < MAX_EXACT_BITS).then(|| Rational(&self.0 + &other.0))
+    }
+
+    /// `self - other`, bounded as [`Rational::checked_add`].
+    pub fn checked_sub(&self, other: &Rational) -> Option<Rational> {
+        self.checked_add(&-other)
+    }
+
+    /// `self * other`; `None` when the result could need more than [`MAX_EXACT_BITS`] bits.
+    pub fn checked_mul(&self, other: &Rational) -> Option<Rational> {
+        (self.bits() + other.bits() <= MAX_EXACT_BITS).then(|| Rational(&self.0 * &other.0))
     }
 
     /// `1 / self`; `None` for zero.
@@ -203,27 +225,6 @@ fn ln_abs_integer(n: &BigInt) -> f64 {
     top + shift as f64 * std::f64::consts::LN_2
 }
 
-impl Add<&Rational> for &Rational {
-    type Output = Rational;
-    fn add(self, other: &Rational) -> Rational {
-        Rational(&self.0 + &other.0)
-    }
-}
-
-impl Sub<&Rational> for &Rational {
-    type Output = Rational;
-    fn sub(self, other: &Rational) -> Rational {
-        Rational(&self.0 - &other.0)
-    }
-}
-
-impl Mul<&Rational> for &Rational {
-    type Output = Rational;
-    fn mul(self, other: &Rational) -> Rational {
-        Rational(&self.0 * &other.0)
-    }
-}
-
 impl Neg for &Rational {
     type Output = Rational;
     fn neg(self) -> Rational {
@@ -258,7 +259,9 @@ mod tests {
 
     /// `10^n` as a rational, built by repeated multiplication (not by the code under test).
     fn ten_to(n: u32) -> Rational {
-        (0..n).fold(Rational::one(), |acc, _| &acc * &Rational::int(10))
+        (0..n).fold(Rational::one(), |acc, _| {
+            acc.checked_mul(&Rational::int(10)).unwrap()
+        })
     }
 
     #[test]
@@ -275,8 +278,9 @@ mod tests {
     #[test]
     fn arithmetic_is_exact() {
         let (half, third) = (r(1, 2), r(1, 3));
-        assert_eq!(&half + &third, r(5, 6));
-        assert_eq!(&half * &third, r(1, 6));
+        assert_eq!(half.checked_add(&third), Some(r(5, 6)));
+        assert_eq!(half.checked_mul(&third), Some(r(1, 6)));
+        assert_eq!(half.checked_sub(&third), Some(r(1, 6)));
         assert_eq!(
             Rational::int(2).checked_pow(&Rational::int(-2)),
             Rational::new(1, 4)
@@ -284,11 +288,18 @@ mod tests {
         assert_eq!(Rational::zero().checked_pow(&Rational::int(-1)), None);
         // Where i128 overflowed, the sum is exact.
         let max = Rational::int(i128::MAX);
+        let sum = max.checked_add(&Rational::one()).unwrap();
+        assert_eq!(sum.to_string(), "170141183460469231731687303715884105728");
+        assert_eq!(-&Rational::int(i128::MIN), sum);
+        // Beyond MAX_EXACT_BITS, nothing is computed.
+        let big = Rational::int(2).checked_pow(&Rational::int(5000)).unwrap();
+        assert_eq!(big.bits(), 5001);
+        assert!(big.checked_mul(&big).is_none());
+        assert!(big.checked_add(&big).is_none());
         assert_eq!(
-            (&max + &Rational::one()).to_string(),
-            "170141183460469231731687303715884105728"
+            big.checked_mul(&Rational::int(3)).map(|x| x.bits()),
+            Some(5002)
         );
-        assert_eq!(-&Rational::int(i128::MIN), &max + &Rational::one());
     }
 
     #[test]
@@ -301,7 +312,7 @@ mod tests {
             Rational::minus_one().checked_pow(&huge),
             Some(Rational::one())
         );
-        let odd = &huge + &Rational::one();
+        let odd = huge.checked_add(&Rational::one()).unwrap();
         assert_eq!(
             Rational::minus_one().checked_pow(&odd),
             Some(Rational::minus_one())
@@ -317,11 +328,21 @@ mod tests {
     #[test]
     fn floats_are_right_for_huge_and_tiny_values() {
         assert_eq!(ten_to(400).to_f64(), f64::INFINITY);
-        let ratio = &ten_to(400) * &ten_to(399).recip().unwrap();
+        let ratio = ten_to(400)
+            .checked_mul(&ten_to(399).recip().unwrap())
+            .unwrap();
         assert_eq!(ratio.to_f64(), 10.0);
         assert_eq!(ten_to(300).to_f64(), 1e300);
         assert_eq!(ten_to(300).recip().unwrap().to_f64(), 1e-300);
         assert_eq!(r(1, 3).to_f64(), 1.0 / 3.0);
+        // Subnormal results are representable, and kept; below them is 0.
+        assert_eq!(ten_to(310).recip().unwrap().to_f64(), 1e-310);
+        assert_eq!(ten_to(400).recip().unwrap().to_f64(), 0.0);
+        let third_of_huge = ten_to(400).checked_mul(&r(1, 3)).unwrap();
+        let ratio = third_of_huge
+            .checked_mul(&ten_to(100).recip().unwrap())
+            .unwrap();
+        assert_eq!(ratio.to_f64(), 1e300 / 3.0);
         let (n, d) = ten_to(1000).recip().unwrap().ln_abs_parts();
         assert_eq!(n, 0.0);
         assert!((d - 1000.0 * std::f64::consts::LN_10).abs() < 1e-9 * d);

@@ -200,7 +200,13 @@ impl Printer<'_> {
 fn items<'a>(p: &Product<'a>) -> Vec<Item<'a>> {
     let mut items = Vec::with_capacity(p.factors.len() + 2);
     let c = &p.coeff;
-    let split = !c.is_integer() && !p.has_under() && !p.factors.is_empty();
+    // A product whose numbers were too large to fold keeps several; then the coefficient must
+    // stay one `p/q` in front, so that the printed product folds back to the same numbers.
+    let other_numbers = p
+        .factors
+        .iter()
+        .any(|f| matches!(f, Factor::Over(Expr::Num(_))));
+    let split = !c.is_integer() && !p.has_under() && !p.factors.is_empty() && !other_numbers;
     if split {
         if !c.numer().is_one() {
             items.push(Item::Coeff(c.numer()));

@@ -48,8 +48,11 @@ fn merge_pair(
                 continue;
             };
             if bi == bj && pair_ok(bi, ei, ej) {
+                let Some(sum) = ei.checked_add(ej) else {
+                    continue;
+                };
                 // Both factors stood in the input product: `x^0` there is 1.
-                let merged = pow_of_defined((*bi).clone(), Expr::Num(ei + ej));
+                let merged = pow_of_defined((*bi).clone(), Expr::Num(sum));
                 let fractional = !ei.is_integer() || !ej.is_integer();
                 let pair = || Expr::Mul(vec![factors[i].clone(), factors[j].clone()]);
                 if fractional && !same_domain(&pair(), &merged, ctx) {
@@ -152,7 +155,10 @@ pub const COLLECT: Rule = Rule {
         let Expr::Add(terms) = e else { return None };
         let (i, j) = first_like_pair(terms)?;
         let mut ts = terms.clone();
-        let mut combined = vec![Expr::Num(&terms[i].coefficient() + &terms[j].coefficient())];
+        let sum = terms[i]
+            .coefficient()
+            .checked_add(&terms[j].coefficient())?;
+        let mut combined = vec![Expr::Num(sum)];
         combined.extend(terms[i].rest_factors().iter().cloned());
         ts[i] = mul(combined);
         ts.remove(j);
@@ -221,7 +227,7 @@ pub const FACTOR_COMMON: Rule = Rule {
                         continue;
                     };
                     let (b, x) = fs[at].base_and_exponent();
-                    let left = &x.as_num()? + &-n;
+                    let left = x.as_num()?.checked_sub(n)?;
                     fs[at] = pow_of_defined(b, Expr::Num(left));
                 }
                 Some(mul(fs))
@@ -268,8 +274,8 @@ pub const POWER_OF_PRODUCT: Rule = Rule {
             .iter()
             .map(|f| {
                 let (b, x) = f.base_and_exponent();
-                match x.num() {
-                    Some(x) => pow(b, Expr::Num(x * &n)),
+                match x.num().and_then(|x| x.checked_mul(&n)) {
+                    Some(m) => pow(b, Expr::Num(m)),
                     None => pow(f.clone(), Expr::Num(n.clone())),
                 }
             })

@@ -235,7 +235,11 @@ fn match_factors(
         }
         let saved = bindings.len();
         if unify(pb, tb, params, bindings, 0) {
-            remaining[i] = &left - pe;
+            let Some(after) = left.checked_sub(pe) else {
+                bindings.truncate(saved);
+                continue;
+            };
+            remaining[i] = after;
             let was_first = *first;
             first.get_or_insert(i);
             if match_factors(rest, targets, remaining, params, bindings, first) {
@@ -368,7 +372,8 @@ pub const FOLD_COMPLEMENT: Rule = Rule {
                 })?;
                 let mut out = factors.clone();
                 let (b, n) = out[at_den].base_and_exponent();
-                out[at_den] = pow_of_defined(b, Expr::Num(&n.as_num()? + &Rational::one()));
+                out[at_den] =
+                    pow_of_defined(b, Expr::Num(n.as_num()?.checked_add(&Rational::one())?));
                 out[at_u] = crate::expr::sub(Expr::one(), Expr::Sym(def.symbol.clone()));
                 Some(mul(out))
             })
