@@ -69,14 +69,24 @@ fn add_into(acc: &mut Poly, key: Vec<(Expr, Expr)>, c: Rational) {
     match entry.checked_add(&c) {
         Some(sum) => *entry = sum,
         None => {
-            // Terminates: the new key's coefficients are sums of ones, far below the bound.
-            let apart = mono_mul(&key, &[(Expr::Num(c), Expr::one())]);
-            return add_into(acc, apart, Rational::one());
+            // Terminates: the new key's coefficients are sums of ±1, far below the bound.
+            let (apart, sign) = number_apart(&c);
+            return add_into(acc, mono_mul(&key, &apart), sign);
         }
     }
     if entry.is_zero() {
         acc.remove(&key);
     }
+}
+
+/// A number too large to merge, as a monomial factor `|c|^1`, and its sign as a coefficient
+/// (so that `c*m` and `-c*m` still cancel).
+fn number_apart(c: &Rational) -> (Vec<(Expr, Expr)>, Rational) {
+    let (magnitude, sign) = match c.is_negative() {
+        true => (-c, Rational::minus_one()),
+        false => (c.clone(), Rational::one()),
+    };
+    (vec![(Expr::Num(magnitude), Expr::one())], sign)
 }
 
 fn mono_mul(a: &[(Expr, Expr)], b: &[(Expr, Expr)]) -> Vec<(Expr, Expr)> {
@@ -102,10 +112,20 @@ fn poly_mul(a: &Poly, b: &Poly) -> Poly {
         for (kb, cb) in b {
             match ca.checked_mul(cb) {
                 Some(c) => add_into(&mut out, mono_mul(ka, kb), c),
-                // Too large to multiply out: `ca` stays a factor of the monomial.
+                // Too large to multiply out: the larger number stays a factor of the monomial.
                 None => {
-                    let key = mono_mul(&mono_mul(ka, kb), &[(Expr::Num(ca.clone()), Expr::one())]);
-                    add_into(&mut out, key, cb.clone());
+                    let (big, small) = if ca.bits() >= cb.bits() {
+                        (ca, cb)
+                    } else {
+                        (cb, ca)
+                    };
+                    let (apart, sign) = number_apart(big);
+                    let c = if sign.is_negative() {
+                        -small
+                    } else {
+                        small.clone()
+                    };
+                    add_into(&mut out, mono_mul(&mono_mul(ka, kb), &apart), c);
                 }
             }
         }

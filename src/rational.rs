@@ -114,7 +114,11 @@ impl Rational {
     /// `self + other`; `None` when the result could need more than [`MAX_EXACT_BITS`] bits
     /// (the caller leaves the numbers apart: exact, only less simplified).
     pub fn checked_add(&self, other: &Rational) -> Option<Rational> {
-        (self.bits() + other.bits() < MAX_EXACT_BITS).then(|| Rational(&self.0 + &other.0))
+        // a/b + c/d = (a*d + c*b) / (b*d), before reduction.
+        let (a, b) = (self.0.numer().bits(), self.0.denom().bits());
+        let (c, d) = (other.0.numer().bits(), other.0.denom().bits());
+        let fits = (a + d).max(c + b) < MAX_EXACT_BITS && b + d <= MAX_EXACT_BITS;
+        fits.then(|| Rational(&self.0 + &other.0))
     }
 
     /// `self - other`, bounded as [`Rational::checked_add`].
@@ -124,7 +128,10 @@ impl Rational {
 
     /// `self * other`; `None` when the result could need more than [`MAX_EXACT_BITS`] bits.
     pub fn checked_mul(&self, other: &Rational) -> Option<Rational> {
-        (self.bits() + other.bits() <= MAX_EXACT_BITS).then(|| Rational(&self.0 * &other.0))
+        let (a, b) = (self.0.numer().bits(), self.0.denom().bits());
+        let (c, d) = (other.0.numer().bits(), other.0.denom().bits());
+        let fits = a + c <= MAX_EXACT_BITS && b + d <= MAX_EXACT_BITS;
+        fits.then(|| Rational(&self.0 * &other.0))
     }
 
     /// `1 / self`; `None` for zero.
@@ -295,7 +302,10 @@ mod tests {
         let big = Rational::int(2).checked_pow(&Rational::int(5000)).unwrap();
         assert_eq!(big.bits(), 5001);
         assert!(big.checked_mul(&big).is_none());
-        assert!(big.checked_add(&big).is_none());
+        assert_eq!(big.checked_add(&big).map(|x| x.bits()), Some(5002));
+        let bigger = big.checked_mul(&Rational::int(2).checked_pow(&Rational::int(3000)).unwrap());
+        assert_eq!(bigger.as_ref().map(Rational::bits), Some(8001));
+        assert!(bigger.unwrap().checked_add(&big.recip().unwrap()).is_none());
         assert_eq!(
             big.checked_mul(&Rational::int(3)).map(|x| x.bits()),
             Some(5002)

@@ -272,3 +272,26 @@ fn a_product_of_huge_literals_does_not_hang() {
     let took = start.elapsed();
     assert!(took < Duration::from_secs(20), "took {took:?}");
 }
+
+/// Issue #12 item 4 in the normal form itself: a term whose coefficient is too large to form
+/// exactly is kept (its number as a factor), never dropped, so `expect 0` cannot hold for it.
+#[test]
+fn the_normal_form_keeps_terms_whose_coefficient_is_too_large() {
+    let problem =
+        parse_problem("var x real\nvar y real\nlet L = x\nderive d(L)/d(x)\n").expect("parses");
+    let e = |t: &str| parse_expr(t).unwrap_or_else(|err| panic!("{t}: {err}"));
+    let big = "2^5000 * 3^3000 * x";
+    assert!(!normal::equivalent(&e(big), &e("0"), &problem));
+    assert!(!normal::equivalent(
+        &e(&format!("{big} + x")),
+        &e("x"),
+        &problem
+    ));
+    // The same term written twice still cancels. (Beyond the bound the normal form is
+    // incomplete: `big + big` and `2*big` may keep their numbers apart differently.)
+    assert!(normal::equivalent(
+        &e(&format!("{big} - {big}")),
+        &e("0"),
+        &problem
+    ));
+}
