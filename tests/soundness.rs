@@ -22,6 +22,8 @@
 //! The generators are seeded ([`SplitMix64`]): every run checks the same cases, and a failure
 //! prints the expression and the instance.
 
+mod soundness_support;
+
 use gradproof::engine::replace_at;
 use gradproof::eval::{eval, eval_lognum, Assignment};
 use gradproof::expr::Expr;
@@ -30,6 +32,7 @@ use gradproof::parse::parse_problem;
 use gradproof::problem::Problem;
 use gradproof::rules::{registry, rule, Ctx, Rule};
 use gradproof::sample::{instances, Instance, SampleOptions, SplitMix64};
+use soundness_support::{extremize, with_undefined, BIG_EXPONENTS};
 
 /// The declarations: every kind, two ranges, a softmax and a logistic definition.
 const DECLS: &str = "index j, k, m, n in 1..K
@@ -308,8 +311,8 @@ fn check_rule(
         }
         // The same shape with extreme numbers: huge, tiny, at and beyond the old i128 limits,
         // and zero coefficients. Exact arithmetic must keep every rewrite sound there too.
-        let mut h = Gen(SplitMix64::new(case as u64 * 31 + 7));
-        let extreme = extremize(&text, &mut h);
+        let mut h = SplitMix64::new(case as u64 * 31 + 7);
+        let extreme = extremize(&text, &mut |n| h.below(n));
         if let Some((e, problem)) = try_parse_in_context(&extreme) {
             let insts = instances(&problem, case as u64, &opts).map_err(|e| e.to_string())?;
             for rw in &rewrites(&e, r, &problem) {
@@ -320,7 +323,9 @@ fn check_rule(
         }
         // The same shape with an undefined subterm in place of a number: no rewrite may turn
         // it into something that has a value.
-        if let Some((e, problem)) = try_parse_in_context(&with_undefined(&text, &mut h)) {
+        if let Some((e, problem)) =
+            try_parse_in_context(&with_undefined(&text, &mut |n| h.below(n)))
+        {
             for rw in &rewrites(&e, r, &problem) {
                 t.undefined += 1;
                 check_stays_undefined(rw, &problem, &insts)
@@ -337,71 +342,6 @@ fn try_parse_in_context(text: &str) -> Option<(Expr, Problem)> {
     let problem = parse_problem(&format!("{DECLS}expect {text}\n")).ok()?;
     let (e, _) = problem.expect.clone()?;
     Some((e, problem))
-}
-
-/// Numbers that exact arithmetic must survive: huge and tiny, at and beyond the limits of the
-/// old i128 rationals (2^127 - 1, -2^127, 2^128), and zero.
-const EXTREMES: [&str; 8] = [
-    "10^40",
-    "10^(-40)",
-    "170141183460469231731687303715884105727",
-    "(-170141183460469231731687303715884105727 - 1)",
-    "2^128",
-    "1/(2^127 + 1)",
-    "0",
-    "(3/7)^60",
-];
-
-/// The byte ranges of the number literals of `text` that are not exponents (an exponent scaled
-/// to 10^40 only makes every value overflow) nor parts of names.
-fn number_literals(text: &str) -> Vec<(usize, usize)> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let starts = bytes[i].is_ascii_digit()
-            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'));
-        if !starts {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
-            i += 1;
-        }
-        let before = text[..start].trim_end_matches(['(', '-', ' ']);
-        if !before.ends_with('^') {
-            out.push((start, i));
-        }
-    }
-    out
-}
-
-/// `text` with each number literal (outside exponents) multiplied by an extreme number.
-fn extremize(text: &str, g: &mut Gen) -> String {
-    let mut out = text.to_string();
-    for (start, end) in number_literals(text).into_iter().rev() {
-        let factor = g.pick(&EXTREMES);
-        out.replace_range(start..end, &format!("({}*{factor})", &text[start..end]));
-    }
-    out
-}
-
-/// `text` with one number literal (outside exponents), or else the whole text, plus the
-/// undefined `0*(a - a)^(-1)` (a division by zero that is not a literal one).
-fn with_undefined(text: &str, g: &mut Gen) -> String {
-    const UNDEFINED: &str = "0*(a - a)^(-1)";
-    let literals = number_literals(text);
-    if literals.is_empty() {
-        return format!("({text}) + {UNDEFINED}");
-    }
-    let (start, end) = literals[g.0.below(literals.len())];
-    let mut out = text.to_string();
-    out.replace_range(
-        start..end,
-        &format!("({} + {UNDEFINED})", &text[start..end]),
-    );
-    out
 }
 
 /// A rewrite of an expression that has no value anywhere must have none either.
@@ -795,16 +735,6 @@ fn the_harness_catches_a_wrong_rule() {
 }
 
 // ---- Exponents at the old i128 limits --------------------------------------------------------
-
-/// Exponents at and beyond the limits of the old i128 rationals (2^127 - 1, 2^127, 2^128) and
-/// an ordinary one, as text.
-const BIG_EXPONENTS: [&str; 5] = [
-    "170141183460469231731687303715884105727",
-    "170141183460469231731687303715884105728",
-    "340282366920938463463374607431768211456",
-    "(2^127 + 1)",
-    "3",
-];
 
 /// Checks every rewrite of `r` on `cases` texts exactly: before and after must have the same
 /// normal form (exact arithmetic throughout; the values themselves overflow any float).
