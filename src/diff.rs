@@ -8,7 +8,7 @@
 use crate::expr::{add, deriv, func, mul, pow, recip, sub, sum, Expr, Func, Symbol};
 use crate::index::shift;
 use crate::rational::Rational;
-use crate::rules::facts::depends_on;
+use crate::rules::facts::{depends_on, is_defined};
 use crate::rules::Rule;
 
 fn as_deriv(e: &Expr) -> Option<(&Expr, &Symbol)> {
@@ -42,10 +42,11 @@ pub const D_VARIABLE: Rule = Rule {
 /// The derivative of anything that does not depend on the variable is zero.
 pub const D_CONSTANT: Rule = Rule {
     name: "d-constant",
-    description: "d(c)/d(x) = 0 when c does not depend on x",
+    description: "d(c)/d(x) = 0 when c does not depend on x (and is defined)",
     apply: |e, ctx| {
         let (f, x) = as_deriv(e)?;
-        (!depends_on(f, &x.name, ctx)).then(Expr::zero)
+        // `0` has a value everywhere: only a constant that has one too may become it.
+        (!depends_on(f, &x.name, ctx) && is_defined(f, ctx)).then(Expr::zero)
     },
 };
 
@@ -56,9 +57,11 @@ pub const D_SUM_RULE: Rule = Rule {
     apply: |e, ctx| {
         let (f, x) = as_deriv(e)?;
         let Expr::Add(terms) = f else { return None };
+        // A constant term's derivative is 0 and is left out, unless the term may be
+        // undefined (leaving it out would give the sum a value where it has none).
         Some(add(terms
             .iter()
-            .filter(|t| depends_on(t, &x.name, ctx))
+            .filter(|t| depends_on(t, &x.name, ctx) || !is_defined(t, ctx))
             .map(|t| deriv(t.clone(), x.clone()))
             .collect()))
     },
@@ -90,12 +93,9 @@ fn numerator_and_denominator(factors: &[Expr]) -> (Vec<Expr>, Vec<Expr>) {
     let mut den = Vec::new();
     for f in factors {
         match f {
-            Expr::Pow(b, e) if e.as_num().is_some_and(Rational::is_negative) => {
-                let n = e
-                    .as_num()
-                    .and_then(Rational::checked_neg)
-                    .unwrap_or(Rational::ONE);
-                den.push(pow((**b).clone(), Expr::Num(n)));
+            Expr::Pow(b, e) if e.num().is_some_and(Rational::is_negative) => {
+                let Expr::Num(n) = &**e else { continue };
+                den.push(pow((**b).clone(), Expr::Num(-n)));
             }
             other => num.push(other.clone()),
         }
@@ -167,7 +167,7 @@ pub const D_POWER: Rule = Rule {
             return Some(mul(vec![f.clone(), deriv(inner, x.clone())]));
         }
         let lowered = match n.as_num() {
-            Some(r) => Expr::Num(r.checked_add(Rational::MINUS_ONE)?),
+            Some(r) => Expr::Num(r.checked_add(&Rational::minus_one())?),
             None => add(vec![(**n).clone(), Expr::int(-1)]),
         };
         Some(mul(vec![

@@ -13,7 +13,7 @@
 //! [`Stop`].
 
 use crate::expr::Symbol;
-use crate::expr::{add, deriv, func, mul, pow, sum, Expr, Index};
+use crate::expr::{add, deriv, func, is_total, mul, pow, sum, Expr, Index};
 use crate::index::{close, free_indices, fresh_index_name, open};
 use crate::problem::{Goal, Problem};
 use crate::rules::{definitions, rule, Ctx, Rule};
@@ -517,7 +517,7 @@ struct Stable {
 
 /// A cheap identity of a node: its variant and the addresses of what it owns (its value for a
 /// number). Moving a node keeps it; two live nodes with equal fingerprints are equal.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 enum Fingerprint {
     Num(crate::rational::Rational),
     Node(u8, usize, usize, usize, usize),
@@ -532,7 +532,7 @@ fn fingerprint(e: &Expr) -> Fingerprint {
     }
     let addr = |b: &Expr| b as *const Expr as usize;
     match e {
-        Expr::Num(r) => Fingerprint::Num(*r),
+        Expr::Num(r) => Fingerprint::Num(r.clone()),
         Expr::Sym(s) => Fingerprint::Node(
             1,
             s.name.as_ptr() as usize,
@@ -632,19 +632,20 @@ fn rebuild_owned(e: Expr) -> Expr {
 }
 
 /// True when [`add`] returns `terms` unchanged: at least two terms, none of them a sum or zero,
-/// and every number after the first one too large to be added to it.
+/// and every number after the first one too large to be added to it exactly within
+/// [`crate::rational::MAX_EXACT_BITS`].
 fn add_keeps<'e>(terms: impl Iterator<Item = &'e Expr>) -> bool {
-    let mut first: Option<crate::rational::Rational> = None;
+    let mut first: Option<&crate::rational::Rational> = None;
     let mut count = 0usize;
     let all = terms.inspect(|_| count += 1).all(|t| match t {
         Expr::Add(_) => false,
         Expr::Num(r) if r.is_zero() => false,
         Expr::Num(r) => match first {
             None => {
-                first = Some(*r);
+                first = Some(r);
                 true
             }
-            Some(c) => c.checked_add(*r).is_none(),
+            Some(c) => c.checked_add(r).is_none(),
         },
         _ => true,
     });
@@ -652,24 +653,32 @@ fn add_keeps<'e>(terms: impl Iterator<Item = &'e Expr>) -> bool {
 }
 
 /// True when [`mul`] returns `factors` unchanged: at least two factors, none of them a product,
-/// numbers only as a leading coefficient other than 0 and 1, and any later number too large to
-/// be multiplied into it.
+/// numbers only as a leading coefficient other than 1 and any later number too large to be
+/// multiplied into it, and a coefficient 0 only next to a factor that is not [`is_total`]
+/// (which keeps [`mul`] from folding the product to 0).
 fn mul_keeps<'e>(factors: impl Iterator<Item = &'e Expr>) -> bool {
-    let mut coefficient: Option<crate::rational::Rational> = None;
+    let mut coefficient: Option<&crate::rational::Rational> = None;
+    let mut partial = false;
     let mut count = 0usize;
     let all = factors.enumerate().all(|(at, f)| {
         count += 1;
         match f {
             Expr::Mul(_) => false,
             Expr::Num(r) if at == 0 => {
-                coefficient = Some(*r);
-                !r.is_zero() && !r.is_one()
+                coefficient = Some(r);
+                !r.is_one()
             }
-            Expr::Num(r) => coefficient.is_some_and(|c| c.checked_mul(*r).is_none()),
-            _ => true,
+            Expr::Num(r) => coefficient.is_some_and(|c| c.checked_mul(r).is_none()),
+            other => {
+                if coefficient.is_some_and(|c| c.is_zero()) && !partial {
+                    partial = !is_total(other);
+                }
+                true
+            }
         }
     });
-    all && count >= 2
+    let zero = coefficient.is_some_and(|c| c.is_zero());
+    all && count >= 2 && (!zero || partial)
 }
 
 /// When child `i` of a sum is a sum (of a product, a product) and [`add`] ([`mul`]) would do

@@ -246,20 +246,13 @@ impl LogNum {
         LogNum::make(sign, Dd::from(x.abs().ln()))
     }
 
-    /// The exact rational `r`, rounded.
-    pub fn from_rational(r: Rational) -> LogNum {
-        let (n, d) = (r.numer(), r.denom());
-        let sign = if n > 0 {
-            1
-        } else if n < 0 {
-            -1
-        } else {
-            0
-        };
-        // ln 1 = 0 exactly: skip the calls for the common -1, 1 and integers.
-        let ln_of = |m: u128| if m == 1 { 0.0 } else { (m as f64).ln() };
-        let ln = Dd::from(ln_of(n.unsigned_abs())).add(Dd::from(-ln_of(d as u128)));
-        LogNum::make(sign, ln).unwrap_or(LogNum::ZERO)
+    /// The exact rational `r`, rounded. Any size works: numerator and denominator enter as
+    /// logarithms, so `10^400` and `10^-400` stay in log space instead of becoming infinite or
+    /// zero. [`EvalError::Overflow`] would mean a logarithm that is not finite, which
+    /// [`Rational::ln_abs_parts`] never gives for a non-zero number.
+    pub fn from_rational(r: &Rational) -> Result<LogNum, EvalError> {
+        let (ln_n, ln_d) = r.ln_abs_parts();
+        LogNum::make(r.signum(), Dd::from(ln_n).add(Dd::from(-ln_d)))
     }
 
     /// The nearest `f64` (infinite when the magnitude exceeds `f64::MAX`).
@@ -882,7 +875,7 @@ impl<'a> Evaluator<'a> {
 
     fn node_inner(&mut self, e: &'a Expr, env: &mut Env<'a>) -> Result<Dual, EvalError> {
         match e {
-            Expr::Num(r) => Ok(Dual::constant(LogNum::from_rational(*r))),
+            Expr::Num(r) => Ok(Dual::constant(LogNum::from_rational(r)?)),
             Expr::Sym(s) => match self.resolve_symbol(s, env)? {
                 Resolved::Entry(key) => self.entry(&key, &env.seed),
                 Resolved::Size(n) => Ok(Dual::constant(n)),

@@ -175,12 +175,12 @@ impl Expr {
 
     /// Zero.
     pub fn zero() -> Expr {
-        Expr::Num(Rational::ZERO)
+        Expr::Num(Rational::zero())
     }
 
     /// One.
     pub fn one() -> Expr {
-        Expr::Num(Rational::ONE)
+        Expr::Num(Rational::one())
     }
 
     /// A symbol expression.
@@ -201,7 +201,15 @@ impl Expr {
     /// The number, if this is one.
     pub fn as_num(&self) -> Option<Rational> {
         match self {
-            Expr::Num(r) => Some(*r),
+            Expr::Num(r) => Some(r.clone()),
+            _ => None,
+        }
+    }
+
+    /// The number, borrowed, if this is one.
+    pub fn num(&self) -> Option<&Rational> {
+        match self {
+            Expr::Num(r) => Some(r),
             _ => None,
         }
     }
@@ -275,12 +283,12 @@ impl Expr {
     /// (`-2*x*y` gives `(-2, [x, y])`, `x` gives `(1, [x])`).
     pub fn coefficient_and_rest(&self) -> (Rational, Vec<Expr>) {
         match self {
-            Expr::Num(r) => (*r, Vec::new()),
+            Expr::Num(r) => (r.clone(), Vec::new()),
             Expr::Mul(xs) => match xs.first() {
-                Some(Expr::Num(r)) => (*r, xs[1..].to_vec()),
-                _ => (Rational::ONE, xs.clone()),
+                Some(Expr::Num(r)) => (r.clone(), xs[1..].to_vec()),
+                _ => (Rational::one(), xs.clone()),
             },
-            other => (Rational::ONE, vec![other.clone()]),
+            other => (Rational::one(), vec![other.clone()]),
         }
     }
 
@@ -288,12 +296,12 @@ impl Expr {
     /// else): the first part of [`Expr::coefficient_and_rest`], without copying the rest.
     pub fn coefficient(&self) -> Rational {
         match self {
-            Expr::Num(r) => *r,
+            Expr::Num(r) => r.clone(),
             Expr::Mul(xs) => match xs.first() {
-                Some(Expr::Num(r)) => *r,
-                _ => Rational::ONE,
+                Some(Expr::Num(r)) => r.clone(),
+                _ => Rational::one(),
             },
-            _ => Rational::ONE,
+            _ => Rational::one(),
         }
     }
 
@@ -362,26 +370,25 @@ impl Expr {
     }
 }
 
-/// The sum of `terms`: flattened, numbers folded into one term, zeros dropped.
+/// The sum of `terms`: flattened, numbers folded into one term, zeros dropped. Numbers whose
+/// exact sum could exceed [`crate::rational::MAX_EXACT_BITS`] stay separate terms.
 pub fn add(terms: Vec<Expr>) -> Expr {
     let mut out: Vec<Expr> = Vec::with_capacity(terms.len());
-    let mut constant: Option<(usize, Rational)> = None;
-    let mut push = |t: Expr, out: &mut Vec<Expr>| match t {
-        Expr::Num(r) if r.is_zero() => {}
-        Expr::Num(r) => match constant {
-            Some((at, c)) => match c.checked_add(r) {
-                Some(sum) => {
-                    constant = Some((at, sum));
-                    out[at] = Expr::Num(sum);
-                }
+    let mut constant: Option<usize> = None;
+    let mut push = |t: Expr, out: &mut Vec<Expr>| match (t, constant) {
+        (Expr::Num(r), _) if r.is_zero() => {}
+        (Expr::Num(r), Some(at)) => {
+            let sum = out[at].num().and_then(|c| c.checked_add(&r));
+            match sum {
+                Some(sum) => out[at] = Expr::Num(sum),
                 None => out.push(Expr::Num(r)),
-            },
-            None => {
-                constant = Some((out.len(), r));
-                out.push(Expr::Num(r));
             }
-        },
-        other => out.push(other),
+        }
+        (Expr::Num(r), None) => {
+            constant = Some(out.len());
+            out.push(Expr::Num(r));
+        }
+        (other, _) => out.push(other),
     };
     for t in terms {
         match t {
@@ -389,7 +396,7 @@ pub fn add(terms: Vec<Expr>) -> Expr {
             other => push(other, &mut out),
         }
     }
-    if let Some((at, _)) = constant {
+    if let Some(at) = constant {
         fold_leftovers(&mut out, at, Rational::checked_add);
     }
     out.retain(|t| !t.is_zero());
@@ -400,13 +407,21 @@ pub fn add(terms: Vec<Expr>) -> Expr {
     }
 }
 
-/// The product of `factors`: flattened, numbers folded into one leading coefficient, ones dropped,
-/// and zero when the coefficient is zero.
+/// The product of `factors`: flattened, numbers folded exactly into one leading coefficient,
+/// ones dropped. Numbers whose exact product could exceed [`crate::rational::MAX_EXACT_BITS`]
+/// stay separate factors.
+///
+/// What the constructors may assume: every symbol denotes a defined (finite, differentiable)
+/// value on the declared domain, and nothing else; they know no facts. So a zero coefficient
+/// makes the product `0` only when every other factor is [`is_total`] (defined wherever its
+/// symbols are). `0 * (x - x)^(-1)` or `0 * log(x)` stays a product: folding it to `0` would turn
+/// an undefined value into a number. A rule that knows the factor is defined (from the facts)
+/// may remove it.
 pub fn mul(factors: Vec<Expr>) -> Expr {
-    let mut coeff = Rational::ONE;
+    let mut coeff = Rational::one();
     let mut out: Vec<Expr> = Vec::with_capacity(factors.len() + 1);
     let mut push = |f: Expr, out: &mut Vec<Expr>| match f {
-        Expr::Num(r) => match coeff.checked_mul(r) {
+        Expr::Num(r) => match coeff.checked_mul(&r) {
             Some(c) => coeff = c,
             None => out.push(Expr::Num(r)),
         },
@@ -418,7 +433,7 @@ pub fn mul(factors: Vec<Expr>) -> Expr {
             other => push(other, &mut out),
         }
     }
-    if coeff.is_zero() {
+    if coeff.is_zero() && out.iter().all(is_total) {
         return Expr::zero();
     }
     out.insert(0, Expr::Num(coeff));
@@ -433,13 +448,13 @@ pub fn mul(factors: Vec<Expr>) -> Expr {
 }
 
 /// Folds into the number at `out[at]` every other number of `out` that `op` can combine with it
-/// exactly, until none can. Numbers are left apart only when combining them overflows; doing
-/// this to a fixpoint makes the result independent of how the input was grouped, so that a
-/// printed product or sum parses back to the same tree.
+/// within the size bound, until none can. Numbers are left apart only when combining them would
+/// exceed it; doing this to a fixpoint makes the result independent of how the input was
+/// grouped, so that a printed product or sum parses back to the same tree.
 fn fold_leftovers(
     out: &mut Vec<Expr>,
     mut at: usize,
-    op: fn(Rational, Rational) -> Option<Rational>,
+    op: fn(&Rational, &Rational) -> Option<Rational>,
 ) {
     let Some(mut acc) = out.get(at).and_then(Expr::as_num) else {
         return;
@@ -447,18 +462,18 @@ fn fold_leftovers(
     let mut k = 0;
     while k < out.len() {
         let folded = match &out[k] {
-            Expr::Num(r) if k != at => op(acc, *r),
+            Expr::Num(r) if k != at => op(&acc, r),
             _ => None,
         };
         match folded {
             Some(v) => {
-                acc = v;
+                acc = v.clone();
                 out[at] = Expr::Num(v);
                 out.remove(k);
                 if k < at {
                     at -= 1;
                 }
-                // An earlier leftover may now combine: start over (rare; only after overflow).
+                // An earlier leftover may now combine: start over (rare; only at the bound).
                 k = 0;
             }
             None => k += 1,
@@ -466,27 +481,55 @@ fn fold_leftovers(
     }
 }
 
-/// `base ^ exponent`, with `x^1 = x`, `x^0 = 1` and numeric powers folded when exact.
+/// True when `e` is defined wherever its symbols are: it is built from numbers, symbols, sums,
+/// products, deltas, `exp`, finite sums, derivatives of such, and powers with a non-negative
+/// integer exponent or a positive numeric base. A negative or fractional power, `log` and
+/// `sqrt` may be undefined (at a zero or a negative argument), so they are not total.
+pub fn is_total(e: &Expr) -> bool {
+    match e {
+        Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => true,
+        Expr::Add(xs) | Expr::Mul(xs) => xs.iter().all(is_total),
+        Expr::Pow(b, x) => {
+            let natural = x.num().is_some_and(|n| n.is_integer() && !n.is_negative());
+            let positive_base = b.num().is_some_and(Rational::is_positive);
+            (natural || positive_base) && is_total(b) && is_total(x)
+        }
+        Expr::Func(Func::Exp, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => is_total(a),
+        Expr::Func(Func::Log | Func::Sqrt, _) => false,
+    }
+}
+
+/// `base ^ exponent`, with `x^1 = x`, numeric powers folded when exact and within
+/// [`crate::rational::MAX_EXACT_BITS`], and `x^0 = 1` for a [`is_total`] base (so `0^0 = 1`,
+/// the convention that makes `x^0 = 1` hold for every real `x`; `(1/0)^0` stays as written).
 pub fn pow(base: Expr, exponent: Expr) -> Expr {
     if exponent.is_one() {
         return base;
     }
-    if exponent.is_zero() {
+    if exponent.is_zero() && is_total(&base) {
         return Expr::one();
     }
     if let (Expr::Num(b), Expr::Num(e)) = (&base, &exponent) {
-        if e.is_integer() {
-            if let Some(r) = b.checked_pow(e.numer()) {
-                return Expr::Num(r);
-            }
+        if let Some(r) = b.checked_pow(e) {
+            return Expr::Num(r);
         }
     }
     Expr::Pow(Box::new(base), Box::new(exponent))
 }
 
+/// `base ^ exponent` for a `base` known to be defined wherever the caller's result matters,
+/// such as a factor that stands in a rule's input product (the input is undefined wherever the
+/// factor is): then `base^0` is 1 whatever `base` is. Otherwise as [`pow`].
+pub fn pow_of_defined(base: Expr, exponent: Expr) -> Expr {
+    match exponent.is_zero() {
+        true => Expr::one(),
+        false => pow(base, exponent),
+    }
+}
+
 /// `-x`, folded into a number or a product's coefficient.
 pub fn neg(x: Expr) -> Expr {
-    mul(vec![Expr::Num(Rational::MINUS_ONE), x])
+    mul(vec![Expr::Num(Rational::minus_one()), x])
 }
 
 /// `a - b`.
@@ -502,11 +545,11 @@ pub fn div(a: Expr, b: Expr) -> Expr {
 /// `1 / x`; the reciprocal of a numeric power `b^n` is `b^(-n)`, so `x/y^2` is `x * y^(-2)`.
 pub fn recip(x: Expr) -> Expr {
     if let Expr::Pow(b, n) = &x {
-        if let Some(m) = n.as_num().and_then(Rational::checked_neg) {
-            return pow((**b).clone(), Expr::Num(m));
+        if let Expr::Num(m) = &**n {
+            return pow((**b).clone(), Expr::Num(-m));
         }
     }
-    pow(x, Expr::Num(Rational::MINUS_ONE))
+    pow(x, Expr::Num(Rational::minus_one()))
 }
 
 /// `f(arg)` for an elementary function.
@@ -560,6 +603,33 @@ mod tests {
         let e = mul(vec![x(), Expr::int(2), mul(vec![Expr::int(3), x()])]);
         assert_eq!(e, Expr::Mul(vec![Expr::int(6), x(), x()]));
         assert_eq!(mul(vec![x(), Expr::zero()]), Expr::zero());
+    }
+
+    /// Issue #12 item 3: a zero coefficient or a zero exponent never swallows a factor that may
+    /// be undefined; it does swallow one that is defined wherever its symbols are.
+    #[test]
+    fn undefined_factors_never_fold_to_numbers() {
+        let one_over_zero = pow(Expr::zero(), Expr::int(-1));
+        let zero_over_zero = mul(vec![Expr::zero(), one_over_zero.clone()]);
+        assert!(!zero_over_zero.is_zero(), "{zero_over_zero:?}");
+        assert!(!pow(one_over_zero, Expr::zero()).is_one());
+        let x_minus_x = sub(x(), x());
+        assert!(!mul(vec![Expr::zero(), recip(x_minus_x)]).is_zero());
+        assert!(!mul(vec![Expr::zero(), func(Func::Log, x())]).is_zero());
+        assert!(!mul(vec![
+            Expr::zero(),
+            pow(x(), Expr::Num(Rational::new(1, 2).unwrap()))
+        ])
+        .is_zero());
+        let total = vec![
+            Expr::zero(),
+            x(),
+            func(Func::Exp, x()),
+            pow(x(), Expr::int(3)),
+        ];
+        assert!(mul(total).is_zero());
+        assert!(pow(add(vec![x(), Expr::int(2)]), Expr::zero()).is_one());
+        assert!(pow(Expr::zero(), Expr::zero()).is_one());
     }
 
     #[test]

@@ -23,7 +23,7 @@ type Factors = Vec<(Expr, Expr)>;
 type Poly = BTreeMap<Factors, Rational>;
 
 /// The largest power of a sum that is multiplied out.
-const MAX_EXPANDED_POWER: i128 = 6;
+const MAX_EXPANDED_POWER: i64 = 6;
 
 /// The most monomials a product may multiply out to. A larger product is kept as one opaque
 /// factor (still equal to what it stands for, so the normal form stays sound), so that
@@ -57,19 +57,36 @@ fn constant(r: Rational) -> Poly {
 
 fn atom(e: Expr) -> Poly {
     let mut p = Poly::new();
-    p.insert(vec![(e, Expr::one())], Rational::ONE);
+    p.insert(vec![(e, Expr::one())], Rational::one());
     p
 }
 
+/// Adds the term `c * key` to `acc`. When the coefficients' exact sum would exceed
+/// [`crate::rational::MAX_EXACT_BITS`], the number `c` goes into the monomial as a factor of its
+/// own (coefficient 1): the term is kept exactly, only not merged with its like terms.
 fn add_into(acc: &mut Poly, key: Vec<(Expr, Expr)>, c: Rational) {
-    let entry = acc.entry(key.clone()).or_insert(Rational::ZERO);
-    match entry.checked_add(c) {
+    let entry = acc.entry(key.clone()).or_insert(Rational::zero());
+    match entry.checked_add(&c) {
         Some(sum) => *entry = sum,
-        None => return,
+        None => {
+            // Terminates: the new key's coefficients are sums of ±1, far below the bound.
+            let (apart, sign) = number_apart(&c);
+            return add_into(acc, mono_mul(&key, &apart), sign);
+        }
     }
     if entry.is_zero() {
         acc.remove(&key);
     }
+}
+
+/// A number too large to merge, as a monomial factor `|c|^1`, and its sign as a coefficient
+/// (so that `c*m` and `-c*m` still cancel).
+fn number_apart(c: &Rational) -> (Vec<(Expr, Expr)>, Rational) {
+    let (magnitude, sign) = match c.is_negative() {
+        true => (-c, Rational::minus_one()),
+        false => (c.clone(), Rational::one()),
+    };
+    (vec![(Expr::Num(magnitude), Expr::one())], sign)
 }
 
 fn mono_mul(a: &[(Expr, Expr)], b: &[(Expr, Expr)]) -> Vec<(Expr, Expr)> {
@@ -93,8 +110,23 @@ fn poly_mul(a: &Poly, b: &Poly) -> Poly {
     let mut out = Poly::new();
     for (ka, ca) in a {
         for (kb, cb) in b {
-            if let Some(c) = ca.checked_mul(*cb) {
-                add_into(&mut out, mono_mul(ka, kb), c);
+            match ca.checked_mul(cb) {
+                Some(c) => add_into(&mut out, mono_mul(ka, kb), c),
+                // Too large to multiply out: the larger number stays a factor of the monomial.
+                None => {
+                    let (big, small) = if ca.bits() >= cb.bits() {
+                        (ca, cb)
+                    } else {
+                        (cb, ca)
+                    };
+                    let (apart, sign) = number_apart(big);
+                    let c = if sign.is_negative() {
+                        -small
+                    } else {
+                        small.clone()
+                    };
+                    add_into(&mut out, mono_mul(&mono_mul(ka, kb), &apart), c);
+                }
             }
         }
     }
@@ -105,7 +137,7 @@ fn to_expr(p: &Poly) -> Expr {
     add(p
         .iter()
         .map(|(k, c)| {
-            let mut fs = vec![Expr::Num(*c)];
+            let mut fs = vec![Expr::Num(c.clone())];
             fs.extend(k.iter().map(|(b, e)| pow(b.clone(), e.clone())));
             mul(fs)
         })
@@ -114,7 +146,7 @@ fn to_expr(p: &Poly) -> Expr {
 
 fn nf(e: &Expr, ctx: &Ctx) -> Poly {
     match e {
-        Expr::Num(r) => constant(*r),
+        Expr::Num(r) => constant(r.clone()),
         Expr::Sym(_) => atom(e.clone()),
         Expr::Add(xs) => xs.iter().fold(Poly::new(), |mut acc, x| {
             for (k, c) in nf(x, ctx) {
@@ -127,12 +159,12 @@ fn nf(e: &Expr, ctx: &Ctx) -> Poly {
         Expr::Func(f, a) => {
             let arg = to_expr(&nf(a, ctx));
             match (f, &arg) {
-                (Func::Exp, a) if a.is_zero() => constant(Rational::ONE),
+                (Func::Exp, a) if a.is_zero() => constant(Rational::one()),
                 (Func::Log, a) if a.is_one() => Poly::new(),
                 _ => atom(func(*f, arg)),
             }
         }
-        Expr::Delta(a, b) if a == b => constant(Rational::ONE),
+        Expr::Delta(a, b) if a == b => constant(Rational::one()),
         Expr::Delta(a, b) => {
             let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
             atom(Expr::Delta(lo.clone(), hi.clone()))
@@ -145,7 +177,7 @@ fn nf(e: &Expr, ctx: &Ctx) -> Poly {
 /// A product multiplied out while it stays within [`MAX_MONOMIALS`]; the factors that would take
 /// it over are kept together as one opaque factor, so the result stays linear in the input.
 fn nf_product(xs: &[Expr], ctx: &Ctx) -> Poly {
-    let mut acc = constant(Rational::ONE);
+    let mut acc = constant(Rational::one());
     let mut opaque = Vec::new();
     for x in xs {
         let p = nf(x, ctx);
@@ -164,18 +196,16 @@ fn nf_product(xs: &[Expr], ctx: &Ctx) -> Poly {
 fn nf_pow(b: &Expr, x: &Expr, ctx: &Ctx) -> Poly {
     let exponent = to_expr(&nf(x, ctx));
     let base = nf(b, ctx);
-    let n = exponent
-        .as_num()
-        .filter(|r| r.is_integer())
-        .map(Rational::numer);
-    let small = |n: &i128| {
-        let terms = u32::try_from(*n)
+    let n = exponent.num().filter(|r| r.is_integer());
+    let small = |n: &&Rational| {
+        let Some(n) = n.to_i64() else { return false };
+        let terms = u32::try_from(n)
             .ok()
             .and_then(|n| base.len().checked_pow(n));
-        (1..=MAX_EXPANDED_POWER).contains(n) && terms.is_some_and(|t| t <= MAX_MONOMIALS)
+        (1..=MAX_EXPANDED_POWER).contains(&n) && terms.is_some_and(|t| t <= MAX_MONOMIALS)
     };
-    if let Some(n) = n.filter(small) {
-        return (0..n).fold(constant(Rational::ONE), |acc, _| poly_mul(&acc, &base));
+    if let Some(n) = n.filter(small).and_then(Rational::to_i64) {
+        return (0..n).fold(constant(Rational::one()), |acc, _| poly_mul(&acc, &base));
     }
     // A single monomial: distribute the exponent over its factors (exact for integer powers).
     if let (Some(n), true) = (n, base.len() == 1) {
@@ -186,7 +216,7 @@ fn nf_pow(b: &Expr, x: &Expr, ctx: &Ctx) -> Poly {
                     .map(|(fb, fe)| {
                         (
                             fb.clone(),
-                            to_expr(&nf(&mul(vec![fe.clone(), Expr::int(n)]), ctx)),
+                            to_expr(&nf(&mul(vec![fe.clone(), Expr::Num(n.clone())]), ctx)),
                         )
                     })
                     .collect();
@@ -200,7 +230,7 @@ fn nf_pow(b: &Expr, x: &Expr, ctx: &Ctx) -> Poly {
         return p;
     }
     let mut p = Poly::new();
-    p.insert(vec![(to_expr(&base), exponent)], Rational::ONE);
+    p.insert(vec![(to_expr(&base), exponent)], Rational::one());
     p
 }
 

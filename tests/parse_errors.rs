@@ -97,7 +97,12 @@ fn other_expression_mistakes() {
     insta::assert_snapshot!("decimal_without_digits", expr_err("1. + x"));
     insta::assert_snapshot!(
         "number_too_large",
-        expr_err("x * 123456789012345678901234567890123456789012345")
+        expr_err(&format!("x * {}", "1234567890".repeat(247)))
+    );
+    insta::assert_snapshot!("undefined_division_by_zero", expr_err("2*x + 0/0"));
+    insta::assert_snapshot!(
+        "undefined_zero_to_negative_power",
+        expr_err("x * 0^(1 - 2)")
     );
 }
 

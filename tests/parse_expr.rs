@@ -45,13 +45,23 @@ fn numbers_are_exact() {
 }
 
 #[test]
-fn a_number_too_large_is_an_error() {
-    let err = parse_expr("1000000000000000000000000000000000000000000").unwrap_err();
+fn numbers_beyond_i128_are_exact_and_a_number_too_large_is_an_error() {
+    // 10^42 and 10^-43 are exact (they overflowed the old i128 rationals).
+    let ten = |n: usize| {
+        (0..n).fold(Expr::int(1), |acc, _| {
+            gradproof::expr::mul(vec![acc, Expr::int(10)])
+        })
+    };
+    assert_eq!(p(&format!("1{}", "0".repeat(42))), ten(42));
+    let tiny = p(&format!("0.{}1", "0".repeat(42)));
+    assert_eq!(gradproof::expr::mul(vec![tiny, ten(43)]), Expr::int(1));
+    // A literal that would need more than MAX_EXACT_BITS bits is refused.
+    let err = parse_expr(&"9".repeat(2467)).unwrap_err();
     assert!(
         matches!(err.kind(), ErrorKind::NumberTooLarge { .. }),
         "{err}"
     );
-    let err = parse_expr("0.0000000000000000000000000000000000000000001").unwrap_err();
+    let err = parse_expr(&format!("0.{}1", "0".repeat(2466))).unwrap_err();
     assert!(
         matches!(err.kind(), ErrorKind::NumberTooLarge { .. }),
         "{err}"

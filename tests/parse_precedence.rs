@@ -14,7 +14,7 @@ fn show(e: &Expr, bound: &mut Vec<String>) -> String {
         Expr::Sym(s) => symbol(s, bound),
         Expr::Add(terms) => format!("({})", join(terms, " + ", bound)),
         Expr::Mul(factors) => match factors.split_first() {
-            Some((Expr::Num(c), rest)) if *c == Rational::MINUS_ONE => {
+            Some((Expr::Num(c), rest)) if *c == Rational::minus_one() => {
                 let rest = match rest {
                     [one] => show(one, bound),
                     many => format!("({})", join(many, " * ", bound)),

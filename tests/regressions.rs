@@ -1,6 +1,8 @@
 //! Inputs found by fuzzing (`fuzz/`) and by the limit hunt, kept as ordinary tests: each ran into
 //! a panic, a hang, a blow-up or a broken law before it was fixed.
 
+mod common;
+
 use gradproof::check::{check_derivation, CheckOptions};
 use gradproof::engine::{derive, Limits};
 use gradproof::normal;
@@ -159,4 +161,137 @@ fn expect_with_a_huge_expansion_is_decided_quickly() {
     let other = parse_expr(&factors[1..].join("*")).expect("parses");
     assert!(!normal::equivalent(&other, &expect, &problem));
     assert!(start.elapsed() < Duration::from_secs(5));
+}
+
+/// Issue #12 item 3: `0/0` and friends. A literal undefined expression is a parse error with
+/// its line and column (exit 2); it never simplifies to a number.
+#[test]
+fn literal_undefined_expressions_are_parse_errors() {
+    for (text, column) in [
+        ("2*x + 0/0", 9),
+        ("(1/0)^0", 4),
+        ("x * 0^(1 - 2)", 5),
+        ("0^-1", 1),
+        ("log(1 - 1)", 5),
+        ("sqrt(-4)", 6),
+        ("(-8)^(1/3)", 1),
+        ("x/(2 - 2)", 3),
+    ] {
+        let err = parse_expr(text).expect_err(text);
+        assert!(
+            matches!(err.kind(), ErrorKind::Undefined { .. }),
+            "{text}: {err}"
+        );
+        assert_eq!(
+            (err.pos().line, err.pos().column),
+            (1, column),
+            "{text}: {err}"
+        );
+    }
+    // `0^0` is 1 (the convention that makes `x^0 = 1` for every real x); `0^2` is 0.
+    assert_eq!(parse_expr("0^0").map(|e| e.is_one()), Ok(true));
+    assert_eq!(parse_expr("0^2").map(|e| e.is_zero()), Ok(true));
+}
+
+/// Issue #12 item 3 through the CLI: `print "(1/0)^0"` printed `1`, and `expect 2*x + 0/0`
+/// "held" for the result `2*x`. Both are input errors now: exit 2, with line and column.
+#[test]
+fn undefined_literals_exit_2_from_the_cli() {
+    let o = common::run(&["print", "(1/0)^0"]);
+    assert_eq!(o.status.code(), Some(2), "{}", common::stdout(&o));
+    assert!(common::stderr(&o).contains("1:4"), "{}", common::stderr(&o));
+    let text = "var x real\nlet L = x^2\nderive d(L)/d(x)\nexpect 2*x + 0/0\n";
+    let path = repro_file("zero_over_zero.deriv", text);
+    let o = common::run(&["derive", &path]);
+    assert_eq!(o.status.code(), Some(2), "{}", common::stdout(&o));
+    let err = common::stderr(&o);
+    assert!(err.contains("4:16") && err.contains("undefined"), "{err}");
+}
+
+/// Writes a repro file to a fresh temporary directory and returns its path.
+fn repro_file(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("gradproof-regress-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path.to_string_lossy().into_owned()
+}
+
+/// Issue #12 item 4: exact arithmetic that overflowed. A product whose coefficient overflowed
+/// i128 was dropped by the normal form, so a wrong `expect` held (exit 0, JSON `"holds": true`).
+#[test]
+fn a_coefficient_beyond_i128_is_not_dropped() {
+    for name in ["overflow_expect_x.deriv", "overflow_expect_0.deriv"] {
+        let path = format!("{}/tests/repros/{name}", env!("CARGO_MANIFEST_DIR"));
+        let o = common::run(&["derive", &path]);
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", common::stdout(&o));
+        let o = common::run(&["derive", "--format", "json", &path]);
+        let json: serde_json::Value =
+            serde_json::from_str(&common::stdout(&o)).expect("JSON output");
+        assert_eq!(json["expect"]["holds"], false, "{name}");
+        // The symbolic verdict alone, too.
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let problem = parse_problem(&text).expect("parses");
+        let d = derive(&problem, Limits::default()).expect("derives");
+        let expect = &problem.expect.as_ref().expect("an expect line").0;
+        assert!(!normal::equivalent(d.result(), expect, &problem), "{name}");
+    }
+}
+
+/// Issue #12 item 9: `fold-definition` folded `x^2` into `r^4` for `let r = x^(1/2)` with `x`
+/// real, a step undefined for `x < 0`. The derivation now ends at `x^2` with every step true.
+#[test]
+fn a_fold_that_would_narrow_the_domain_does_not_fire() {
+    let path = format!(
+        "{}/tests/repros/fold_square_root.deriv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let o = common::run(&["derive", &path]);
+    let out = common::stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(!out.contains(": fold-definition"), "{out}");
+    assert!(!out.contains("r^"), "{out}");
+    let text = std::fs::read_to_string(&path).expect("readable");
+    let problem = parse_problem(&text).expect("parses");
+    let d = derive(&problem, Limits::default()).expect("derives");
+    assert!(!d.result().mentions_symbol("r"), "{}", d.result());
+}
+
+/// Issue #12 item 4, the other side of exact arithmetic: it must not hang. A product of 1,000
+/// literals of 2,466 digits folded into one coefficient took minutes (each product grew); every
+/// number now stays within `MAX_EXACT_BITS`, so the numbers that do not fit stay apart.
+#[test]
+fn a_product_of_huge_literals_does_not_hang() {
+    let literal = "9".repeat(2466);
+    let product = vec![literal.as_str(); 1000].join("*");
+    let text = format!("var x real\nlet L = x * {product}\nderive d(L)/d(x)\n");
+    let start = Instant::now();
+    let problem = parse_problem(&text).expect("parses");
+    let d = derive(&problem, Limits::default()).expect("derives");
+    to_input(d.result());
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+}
+
+/// Issue #12 item 4 in the normal form itself: a term whose coefficient is too large to form
+/// exactly is kept (its number as a factor), never dropped, so `expect 0` cannot hold for it.
+#[test]
+fn the_normal_form_keeps_terms_whose_coefficient_is_too_large() {
+    let problem =
+        parse_problem("var x real\nvar y real\nlet L = x\nderive d(L)/d(x)\n").expect("parses");
+    let e = |t: &str| parse_expr(t).unwrap_or_else(|err| panic!("{t}: {err}"));
+    let big = "2^5000 * 3^3000 * x";
+    assert!(!normal::equivalent(&e(big), &e("0"), &problem));
+    assert!(!normal::equivalent(
+        &e(&format!("{big} + x")),
+        &e("x"),
+        &problem
+    ));
+    // The same term written twice still cancels. (Beyond the bound the normal form is
+    // incomplete: `big + big` and `2*big` may keep their numbers apart differently.)
+    assert!(normal::equivalent(
+        &e(&format!("{big} - {big}")),
+        &e("0"),
+        &problem
+    ));
 }

@@ -347,3 +347,76 @@ fn every_rule_is_tested_here() {
         );
     }
 }
+
+/// −2^127, the smallest i128, written so that the old i128 parser could read it.
+const MIN_I128: &str = "(-170141183460469231731687303715884105727 - 1)";
+
+/// Issue #12 item 4: at the exponent −2^127 the quotient rule negated the exponent with
+/// `checked_neg().unwrap_or(1)` and divided by `w^1`. It must do there what it does at −7.
+#[test]
+fn d_quotient_at_the_old_i128_limit() {
+    let small = apply("d-quotient", "d(w*w^(-7))/d(w)").expect("fires at -7");
+    let big = apply("d-quotient", &format!("d(w*w^{MIN_I128})/d(w)")).expect("fires at -2^127");
+    let two_127 = "170141183460469231731687303715884105728";
+    let (_, want) = with_expect(&gradproof::render::to_input(&small).replace('7', two_127));
+    assert_eq!(big, want, "{big}");
+}
+
+/// Issue #12 item 4: folding a definition whose exponent is −2^127 consumed nothing of the
+/// target's exponent (`checked_neg().unwrap_or(0)`), leaving `w^(-2^127)` next to `g`.
+#[test]
+fn fold_definition_at_the_old_i128_limit() {
+    let decls = format!("{DECLS}var y positive\nlet g = y*w^{MIN_I128}\n");
+    let got = apply_in(&decls, "fold-definition", &format!("x*y*w^{MIN_I128}"));
+    let (_, want) = with_expect_in(&decls, "x*g");
+    assert_eq!(got, Some(want));
+}
+
+/// Issue #12 item 9: a fold fires only where both sides are defined on the declared domain.
+/// With `let r = x^(1/2)` and `x` real, folding `x^2` would give `r*x^(3/2)` (and in the end
+/// `r^4`), undefined for `x < 0`; with `x` positive, or where the input already needs `x >= 0`,
+/// the fold is sound and fires.
+#[test]
+fn fold_definition_only_where_both_sides_are_defined() {
+    let real = "var x real\nvar y real\nlet r = x^(1/2)\nlet E = r*y\nderive d(E)/d(y)\n";
+    assert_eq!(apply_in(real, "fold-definition", "y*x^2"), None);
+    assert_eq!(apply_in(real, "fold-definition", "x^2"), None);
+    // The input itself needs x >= 0: folding keeps the domain.
+    let (_, want) = with_expect_in(real, "y*r");
+    assert_eq!(apply_in(real, "fold-definition", "y*x^(1/2)"), Some(want));
+    let positive = real.replace("var x real", "var x positive");
+    let (_, want) = with_expect_in(&positive, "y*r*x^(3/2)");
+    assert_eq!(apply_in(&positive, "fold-definition", "y*x^2"), Some(want));
+    // A denominator the input already has may be folded.
+    let quotient = "var x real\nvar y real\nlet g = y/x\nlet E = g\nderive d(E)/d(y)\n";
+    let (_, want) = with_expect_in(quotient, "g*x^2");
+    assert_eq!(
+        apply_in(quotient, "fold-definition", "y*x^(-1)*x^2"),
+        Some(want)
+    );
+}
+
+/// Issue #12 item 3 at the rule level: a constant that may be undefined does not become 0.
+#[test]
+fn d_constant_and_d_sum_rule_keep_an_undefined_constant() {
+    blocked("d-constant", "d(0*(x - x)^(-1))/d(w)");
+    blocked("d-constant", "d(log(x))/d(w)");
+    fires("d-constant", "d(log(w))/d(x)", "0");
+    fires(
+        "d-sum-rule",
+        "d(w + log(x) + 3)/d(w)",
+        "d(w)/d(w) + d(log(x))/d(w)",
+    );
+}
+
+/// Issue #12 items 3 and 9 for the power rules: merging or distributing powers with a
+/// fractional exponent must not give a value where the input has none (`x^(1/2)*x^(1/2)` is
+/// undefined for `x < 0`, `x` is not), unless the base is known positive.
+#[test]
+fn power_rules_keep_the_domain_of_fractional_powers() {
+    blocked("merge-powers", "x^(1/2)*x^(1/2)");
+    blocked("power-of-product", "(x^(1/2)*w)^2");
+    fires("merge-powers", "w^(1/2)*w^(1/2)", "w");
+    fires("merge-powers", "x^(1/3)*x^(1/3)", "x^(2/3)");
+    fires("power-of-product", "(w^(1/2)*x)^2", "w*x^2");
+}

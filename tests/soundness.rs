@@ -11,8 +11,18 @@
 //! where a side condition forbids it (x/x for a `real` x, the sum of a `real` family, a delta
 //! across ranges) it must not fire. The last test shows that the harness catches a wrong rule.
 //!
+//! Every generated case is checked twice more, on the extreme paths of exact arithmetic: once
+//! with each number literal (outside exponents) multiplied by an extreme number (10^40,
+//! 10^-40, 2^127 - 1, -2^127, 2^128, 1/(2^127 + 1), (3/7)^60 or 0: huge and tiny rationals,
+//! the old i128 limits, zero coefficients), compared as above; once with a literal replaced by
+//! `(n + 0*(a - a)^(-1))`, an undefined subterm: wherever the expression before has no value, the
+//! expression after must have none either. A last test runs the number-handling rules with
+//! exponents at and beyond the old i128 limits and compares exactly (normal forms).
+//!
 //! The generators are seeded ([`SplitMix64`]): every run checks the same cases, and a failure
 //! prints the expression and the instance.
+
+mod soundness_support;
 
 use gradproof::engine::replace_at;
 use gradproof::eval::{eval, eval_lognum, Assignment};
@@ -22,6 +32,7 @@ use gradproof::parse::parse_problem;
 use gradproof::problem::Problem;
 use gradproof::rules::{registry, rule, Ctx, Rule};
 use gradproof::sample::{instances, Instance, SampleOptions, SplitMix64};
+use soundness_support::{extremize, with_undefined, BIG_EXPONENTS};
 
 /// The declarations: every kind, two ranges, a softmax and a logistic definition.
 const DECLS: &str = "index j, k, m, n in 1..K
@@ -224,6 +235,9 @@ struct Tally {
     cases: usize,
     fired: usize,
     compared: usize,
+    /// Rewrites checked on the extreme-number and undefined-subterm variants.
+    extreme: usize,
+    undefined: usize,
 }
 
 /// Checks `rewrite` at random instances; the first disagreement as an error.
@@ -295,8 +309,66 @@ fn check_rule(
         for rw in &found {
             check_rewrite(rw, &problem, &insts, &mut t).map_err(|m| format!("{}: {m}", r.name))?;
         }
+        // The same shape with extreme numbers: huge, tiny, at and beyond the old i128 limits,
+        // and zero coefficients. Exact arithmetic must keep every rewrite sound there too.
+        let mut h = SplitMix64::new(case as u64 * 31 + 7);
+        let extreme = extremize(&text, &mut |n| h.below(n));
+        if let Some((e, problem)) = try_parse_in_context(&extreme) {
+            let insts = instances(&problem, case as u64, &opts).map_err(|e| e.to_string())?;
+            for rw in &rewrites(&e, r, &problem) {
+                t.extreme += 1;
+                check_rewrite(rw, &problem, &insts, &mut t)
+                    .map_err(|m| format!("{} (extreme numbers): {m}", r.name))?;
+            }
+        }
+        // The same shape with an undefined subterm in place of a number: no rewrite may turn
+        // it into something that has a value.
+        if let Some((e, problem)) =
+            try_parse_in_context(&with_undefined(&text, &mut |n| h.below(n)))
+        {
+            for rw in &rewrites(&e, r, &problem) {
+                t.undefined += 1;
+                check_stays_undefined(rw, &problem, &insts)
+                    .map_err(|m| format!("{} (undefined subterm): {m}", r.name))?;
+            }
+        }
     }
     Ok(t)
+}
+
+/// Like [`parse_in_context`], `None` when the text does not parse (an extreme number can make a
+/// literal undefined, such as a division by zero, which is a parse error).
+fn try_parse_in_context(text: &str) -> Option<(Expr, Problem)> {
+    let problem = parse_problem(&format!("{DECLS}expect {text}\n")).ok()?;
+    let (e, _) = problem.expect.clone()?;
+    Some((e, problem))
+}
+
+/// A rewrite of an expression that has no value anywhere must have none either.
+fn check_stays_undefined(
+    rw: &Rewrite,
+    problem: &Problem,
+    insts: &[Instance],
+) -> Result<(), String> {
+    let mut names: Vec<String> = free_indices(&rw.before).into_iter().collect();
+    names.extend(free_indices(&rw.after));
+    names.sort();
+    names.dedup();
+    for inst in insts {
+        let n = inst.sizes.values().copied().min().unwrap_or(2);
+        for free in assignments(&names, n) {
+            if eval(&rw.before, problem, inst, &free).is_ok() {
+                continue;
+            }
+            if let Ok(y) = eval(&rw.after, problem, inst, &free) {
+                return Err(format!(
+                    "{} has no value but {} = {y} at {free:?}, seed {}",
+                    rw.before, rw.after, inst.seed
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Checks the rule named `name` and asserts it fired on at least `min_rate` of the cases.
@@ -304,6 +376,10 @@ fn sound(name: &str, min_rate: f64, generate: impl Fn(&mut Gen) -> String) {
     let r = rule(name).unwrap_or_else(|| panic!("no rule {name}"));
     let t = check_rule(r, 60, generate).unwrap_or_else(|m| panic!("{m}"));
     let rate = t.fired as f64 / t.cases as f64;
+    assert!(
+        (t.extreme + t.undefined) * 5 >= t.cases,
+        "{name}: too few extreme or undefined variants checked: {t:?}"
+    );
     assert!(
         rate >= min_rate,
         "{name} fired on {rate:.2} of the cases: {t:?}"
@@ -656,4 +732,67 @@ fn the_harness_catches_a_wrong_rule() {
     });
     let message = outcome.expect_err("the wrong rule must be caught");
     assert!(message.starts_with("drop-a-term: "), "{message}");
+}
+
+// ---- Exponents at the old i128 limits --------------------------------------------------------
+
+/// Checks every rewrite of `r` on `cases` texts exactly: before and after must have the same
+/// normal form (exact arithmetic throughout; the values themselves overflow any float).
+fn exactly_sound(name: &str, cases: usize, generate: impl Fn(&mut Gen) -> String) {
+    let r = rule(name).unwrap_or_else(|| panic!("no rule {name}"));
+    let mut g = Gen(SplitMix64::new(name.len() as u64 * 104_729 + 3));
+    let mut fired = 0;
+    for _ in 0..cases {
+        let text = generate(&mut g);
+        let (e, problem) = parse_in_context(&text);
+        for rw in rewrites(&e, r, &problem) {
+            fired += 1;
+            assert!(
+                gradproof::normal::equivalent(&rw.before, &rw.after, &problem),
+                "{name}: {} ≠ {}",
+                rw.before,
+                rw.after
+            );
+        }
+    }
+    assert!(
+        fired * 2 >= cases,
+        "{name} fired {fired} times in {cases} cases"
+    );
+}
+
+#[test]
+fn exponents_at_the_old_i128_limits() {
+    let exponent = |g: &mut Gen| g.pick(&BIG_EXPONENTS).to_string();
+    exactly_sound("merge-powers", 40, |g| {
+        let (b, x, y) = (g.sym("k"), exponent(g), exponent(g));
+        let sign = g.pick(&["", "-"]);
+        format!("{} * {b}^({sign}{x}) * {b}^({sign}{y})", g.sym("n"))
+    });
+    exactly_sound("cancel", 40, |g| {
+        let (b, x, y) = (g.nonzero("k"), exponent(g), exponent(g));
+        format!("{} * ({b})^({x}) * ({b})^(-{y})", g.sym("n"))
+    });
+    exactly_sound("power-of-product", 40, |g| {
+        let (x, y) = (exponent(g), exponent(g));
+        let sign = g.pick(&["", "-"]);
+        format!("({}^({x}) * {})^({sign}{y})", g.sym("k"), g.sym("n"))
+    });
+    exactly_sound("factor-common", 40, |g| {
+        let (b, x, y) = (g.sym("k"), exponent(g), exponent(g));
+        format!("{b}^({x}) * {} + {b}^({y}) * {}", g.sym("n"), g.sym("n"))
+    });
+    exactly_sound("collect-like-terms", 40, |g| {
+        let s = g.sym("k");
+        let (c, d) = (exponent(g), exponent(g));
+        format!("{c} * {s} + {} - {d} * {s}", g.sym("n"))
+    });
+    exactly_sound("fold-definition", 40, |g| {
+        let i = g.pick(&["k", "n"]);
+        let x = exponent(g);
+        format!(
+            "{} * exp(s_{i})^({x}) * (sum_m exp(s_m))^(-{x})",
+            g.sym("k")
+        )
+    });
 }

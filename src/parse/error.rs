@@ -64,7 +64,16 @@ pub enum ErrorKind {
         /// The name used as a function.
         name: String,
     },
-    /// A number literal that does not fit an exact rational.
+    /// A literal whose exact value is undefined: a division by zero, `0` to a negative power,
+    /// a negative number to a fractional power, `log` of a number `<= 0`, `sqrt` of a negative
+    /// number. (`0^0` is 1, the convention that makes `x^0 = 1` hold for every real `x`.)
+    #[error("undefined: {what}")]
+    Undefined {
+        /// What is undefined (`division by zero`).
+        what: &'static str,
+    },
+    /// A number literal with more digits than an exact rational may have
+    /// ([`crate::rational::MAX_EXACT_BITS`] bits).
     #[error("number `{text}` is too large to represent exactly")]
     NumberTooLarge {
         /// The literal (shortened when very long).

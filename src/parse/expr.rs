@@ -166,6 +166,9 @@ impl<'a> Grammar<'a> {
         let mut divide = false;
         loop {
             let (rest, (f, ends_term)) = self.factor(i)?;
+            if divide && f.is_zero() {
+                return undefined(i, "division by zero");
+            }
             factors.push(if divide { recip(f) } else { f });
             let at = ws(rest);
             divide = match at.as_bytes().first() {
@@ -223,7 +226,7 @@ impl<'a> Grammar<'a> {
     /// `power := atom ('^' '-'* atom)*`, folded from the right; each `^` is a nesting level.
     fn power(&self, i: &'a str) -> Res<'a, Expr> {
         let (mut rest, base) = self.atom(i)?;
-        let mut chain = vec![(0, base)];
+        let mut chain = vec![(0, base, i)];
         let mut levels = Vec::new();
         while let Some(after) = ws(rest).strip_prefix('^') {
             levels.push(self.enter(ws(rest))?);
@@ -233,12 +236,15 @@ impl<'a> Grammar<'a> {
             }
             let at = operand_start(at, "an exponent after '^'")?;
             let (r, e) = self.atom(at)?;
-            chain.push((minuses, e));
+            chain.push((minuses, e, at));
             rest = r;
         }
-        let (minuses, mut acc) = chain.pop().unwrap_or((0, Expr::zero()));
+        let (minuses, mut acc, _) = chain.pop().unwrap_or((0, Expr::zero(), i));
         acc = negate_times(minuses, acc);
-        while let Some((minuses, b)) = chain.pop() {
+        while let Some((minuses, b, at)) = chain.pop() {
+            if let Some(what) = undefined_power(&b, &acc) {
+                return undefined(at, what);
+            }
             acc = negate_times(minuses, pow(b, acc));
         }
         Ok((rest, acc))
@@ -299,6 +305,14 @@ impl<'a> Grammar<'a> {
         };
         let _level = self.enter(open)?;
         let (rest, arg) = self.expression(inner, &format!("an argument for {name}"))?;
+        let undefined_at = match (f, arg.num()) {
+            (Func::Log, Some(r)) if !r.is_positive() => Some("log of a number <= 0"),
+            (Func::Sqrt, Some(r)) if r.is_negative() => Some("sqrt of a negative number"),
+            _ => None,
+        };
+        if let Some(what) = undefined_at {
+            return undefined(ws(inner), what);
+        }
         let rest = ws(rest);
         match rest.strip_prefix(')') {
             Some(rest) => Ok((rest, func(f, arg))),
@@ -437,6 +451,24 @@ impl<'a> Grammar<'a> {
             };
             at = ws(rest);
         }
+    }
+}
+
+/// A committed error: the literal at `at` is undefined.
+fn undefined<'a, T>(at: &'a str, what: &'static str) -> Result<T, nom::Err<PErr<'a>>> {
+    PErr::kind(at, ErrorKind::Undefined { what }).fail()
+}
+
+/// Why the literal power `b ^ x` is undefined, if it is: `0` to a negative power, or a negative
+/// number to a fractional power.
+fn undefined_power(b: &Expr, x: &Expr) -> Option<&'static str> {
+    let (b, x) = (b.num()?, x.num()?);
+    if b.is_zero() && x.is_negative() {
+        Some("0 to a negative power")
+    } else if b.is_negative() && !x.is_integer() {
+        Some("a negative number to a fractional power")
+    } else {
+        None
     }
 }
 

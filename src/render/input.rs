@@ -146,13 +146,13 @@ impl Printer<'_> {
         for (i, item) in items.iter().enumerate() {
             let t = tail && i == last;
             let (under, out) = match item {
-                Item::Coeff(c) => (false, number(*c)),
-                Item::CoeffDenom(c) => (true, number(*c)),
+                Item::Coeff(c) => (false, number(c.clone())),
+                Item::CoeffDenom(c) => (true, number(c.clone())),
                 Item::Factor(Factor::Over(f)) => {
                     let out = self.expr(f, t);
                     (false, out.wrap_if(|p| p < Prec::Prefix))
                 }
-                Item::Factor(Factor::Under(b, n)) => (true, self.denominator(b, *n, t)),
+                Item::Factor(Factor::Under(b, n)) => (true, self.denominator(b, n.clone(), t)),
             };
             match (i, under) {
                 (0, true) => text.push_str("1/"),
@@ -199,8 +199,8 @@ impl Printer<'_> {
 /// product already has a denominator (`3/2*x/y`), else its denominator comes last (`3*x/2`).
 fn items<'a>(p: &Product<'a>) -> Vec<Item<'a>> {
     let mut items = Vec::with_capacity(p.factors.len() + 2);
-    let c = p.coeff;
-    // A product whose numbers overflowed when folded keeps several; then the coefficient must
+    let c = &p.coeff;
+    // A product whose numbers were too large to fold keeps several; then the coefficient must
     // stay one `p/q` in front, so that the printed product folds back to the same numbers.
     let other_numbers = p
         .factors
@@ -208,15 +208,15 @@ fn items<'a>(p: &Product<'a>) -> Vec<Item<'a>> {
         .any(|f| matches!(f, Factor::Over(Expr::Num(_))));
     let split = !c.is_integer() && !p.has_under() && !p.factors.is_empty() && !other_numbers;
     if split {
-        if c.numer() != 1 {
-            items.push(Item::Coeff(Rational::int(c.numer())));
+        if !c.numer().is_one() {
+            items.push(Item::Coeff(c.numer()));
         }
     } else if !c.is_one() || p.factors.is_empty() {
-        items.push(Item::Coeff(c));
+        items.push(Item::Coeff(c.clone()));
     }
-    items.extend(p.factors.iter().copied().map(Item::Factor));
+    items.extend(p.factors.iter().cloned().map(Item::Factor));
     if split {
-        items.push(Item::CoeffDenom(Rational::int(c.denom())));
+        items.push(Item::CoeffDenom(c.denom()));
     }
     items
 }

@@ -136,7 +136,7 @@ impl Printer<'_> {
     }
 
     fn unsigned_product(&mut self, p: &Product, cx: Ctx) -> Part {
-        let c = p.coeff;
+        let c = p.coeff.clone();
         if p.factors.is_empty() {
             return self.number(c, cx);
         }
@@ -146,7 +146,7 @@ impl Printer<'_> {
             if !c.is_one() {
                 items.push(Item::Number(c));
             }
-            items.extend(p.factors.iter().copied().map(Item::Factor));
+            items.extend(p.factors.iter().cloned().map(Item::Factor));
             return self.sequence(&items, cx, false);
         }
         let (num, den) = p.fraction_items();
@@ -175,7 +175,7 @@ impl Printer<'_> {
     fn item(&mut self, item: &Item, cx: Ctx) -> Part {
         match item {
             Item::Number(r) => {
-                let part = self.number(*r, cx);
+                let part = self.number(r.clone(), cx);
                 // A fractional coefficient in front joins the next factor by juxtaposition.
                 match part.kind {
                     Kind::Frac => Part::new(part.doc, part.prec, Kind::Other),
@@ -185,7 +185,7 @@ impl Printer<'_> {
             Item::Factor(Factor::Over(f)) => self.expr(f, cx),
             Item::Factor(Factor::Under(b, n)) if n.is_one() => self.expr(b, cx),
             Item::Factor(Factor::Under(b, n)) => {
-                let exponent = self.number(*n, cx.script());
+                let exponent = self.number(n.clone(), cx.script());
                 self.power(b, exponent, cx)
             }
         }
@@ -277,9 +277,9 @@ impl Printer<'_> {
 
     /// A number: `3`, `\dfrac{1}{2}`, `-3`.
     fn number(&self, r: Rational, cx: Ctx) -> Part {
-        let (negative, magnitude) = match r.checked_neg() {
-            Some(m) if r.is_negative() => (true, m),
-            _ => (false, r),
+        let (negative, magnitude) = match r.is_negative() {
+            true => (true, -r),
+            false => (false, r),
         };
         let part = if magnitude.is_integer() {
             Part::text(magnitude.to_string(), Prec::Atom, Kind::Number)

@@ -28,7 +28,7 @@ pub(crate) enum Prec {
 }
 
 /// One factor of a product as it reads.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) enum Factor<'a> {
     /// A factor of the numerator.
     Over(&'a Expr),
@@ -69,17 +69,17 @@ impl<'a> Product<'a> {
     /// [`Factor::Under`] factors.
     pub fn fraction_items(&self) -> (Vec<Item<'a>>, Vec<Item<'a>>) {
         let (mut num, mut den) = (Vec::new(), Vec::new());
-        let c = self.coeff;
-        if c.numer() != 1 || self.factors.is_empty() {
-            num.push(Item::Number(Rational::int(c.numer())));
+        let c = &self.coeff;
+        if !c.numer().is_one() || self.factors.is_empty() {
+            num.push(Item::Number(c.numer()));
         }
         if !c.is_integer() {
-            den.push(Item::Number(Rational::int(c.denom())));
+            den.push(Item::Number(c.denom()));
         }
         for f in &self.factors {
             match f {
-                Factor::Over(_) => num.push(Item::Factor(*f)),
-                Factor::Under(..) => den.push(Item::Factor(*f)),
+                Factor::Over(_) => num.push(Item::Factor(f.clone())),
+                Factor::Under(..) => den.push(Item::Factor(f.clone())),
             }
         }
         (num, den)
@@ -103,16 +103,16 @@ pub(crate) fn is_negative(e: &Expr) -> bool {
 /// Reads a number, a product or `x^(-n)` as a [`Product`]; anything else is a single factor.
 pub(crate) fn product(e: &Expr) -> Product<'_> {
     let (coeff, rest): (Rational, &[Expr]) = match e {
-        Expr::Num(r) => (*r, &[]),
+        Expr::Num(r) => (r.clone(), &[]),
         Expr::Mul(xs) => match xs.split_first() {
-            Some((Expr::Num(r), rest)) => (*r, rest),
-            _ => (Rational::ONE, xs.as_slice()),
+            Some((Expr::Num(r), rest)) => (r.clone(), rest),
+            _ => (Rational::one(), xs.as_slice()),
         },
-        other => (Rational::ONE, std::slice::from_ref(other)),
+        other => (Rational::one(), std::slice::from_ref(other)),
     };
-    let (negative, coeff) = match coeff.checked_neg() {
-        Some(m) if coeff.is_negative() => (true, m),
-        _ => (false, coeff),
+    let (negative, coeff) = match coeff.is_negative() {
+        true => (true, -coeff),
+        false => (false, coeff),
     };
     Product {
         negative,
@@ -135,7 +135,7 @@ fn factor(e: &Expr) -> Factor<'_> {
 /// `n` when the exponent is the number `-n < 0`.
 fn negated_exponent(x: &Expr) -> Option<Rational> {
     match x {
-        Expr::Num(r) if r.is_negative() => r.checked_neg(),
+        Expr::Num(r) if r.is_negative() => Some(-r),
         _ => None,
     }
 }

@@ -84,7 +84,7 @@ impl Printer<'_> {
     /// `a + b − c`, breaking before the operators when too wide.
     fn add(&mut self, terms: &[Expr]) -> Part {
         let Some((first, rest)) = terms.split_first() else {
-            return number(Rational::ZERO);
+            return number(Rational::zero());
         };
         let first = wrap_if(self.expr(first, true), |p| p == Prec::Add);
         let rest = rest
@@ -121,7 +121,7 @@ impl Printer<'_> {
     /// `num/den`: a numerator or denominator of several factors is parenthesised.
     fn fraction(&mut self, num: &[Item], den: &[Item], tail: bool) -> Part {
         let top = match num {
-            [] => number(Rational::ONE),
+            [] => number(Rational::one()),
             [one] => wrap_if(self.item(one, false), |p| p < Prec::Pow),
             many => paren(self.sequence(many, true).doc),
         };
@@ -150,10 +150,10 @@ impl Printer<'_> {
     /// One factor; a denominator factor `b^n` prints as `b` or `b^n`.
     fn item(&mut self, item: &Item, tail: bool) -> Part {
         match item {
-            Item::Number(r) => number(*r),
+            Item::Number(r) => number(r.clone()),
             Item::Factor(Factor::Over(f)) => self.expr(f, tail),
             Item::Factor(Factor::Under(b, n)) if n.is_one() => self.expr(b, tail),
-            Item::Factor(Factor::Under(b, n)) => self.power(b, number(*n), n.is_integer()),
+            Item::Factor(Factor::Under(b, n)) => self.power(b, number(n.clone()), n.is_integer()),
         }
     }
 

@@ -3,9 +3,9 @@
 //! Flattening and folding of numbers happen in the smart constructors of [`crate::expr`], so
 //! every rule's output is already flat.
 
-use super::facts::is_nonzero;
-use super::Rule;
-use crate::expr::{add, mul, pow, Expr};
+use super::facts::{is_nonzero, same_domain};
+use super::{Ctx, Rule};
+use crate::expr::{add, mul, pow, pow_of_defined, Expr};
 use crate::rational::Rational;
 use std::collections::hash_map::{Entry, HashMap};
 
@@ -26,27 +26,40 @@ pub fn distribute_over(factors: &[Expr], at: usize) -> Expr {
 fn numeric_power(f: &Expr) -> Option<(&Expr, Rational)> {
     match f {
         Expr::Pow(b, e) => Some((b, e.as_num()?)),
-        other => Some((other, Rational::ONE)),
+        other => Some((other, Rational::one())),
     }
 }
 
 /// Finds two factors with equal bases whose numeric exponents satisfy `pair_ok`, and merges them.
+/// With a fractional exponent the merged power must be defined exactly where the pair is
+/// (`x^(1/2) * x^(1/2) = x` holds only for `x >= 0`: it would give a value where there is none).
 fn merge_pair(
     factors: &[Expr],
-    pair_ok: &dyn Fn(&Expr, Rational, Rational) -> bool,
+    ctx: &Ctx,
+    pair_ok: &dyn Fn(&Expr, &Rational, &Rational) -> bool,
 ) -> Option<Expr> {
     let powers: Vec<Option<(&Expr, Rational)>> = factors.iter().map(numeric_power).collect();
     for (i, pi) in powers.iter().enumerate() {
-        let Some((bi, ei)) = *pi else {
+        let Some((bi, ei)) = pi else {
             continue;
         };
         for (j, pj) in powers.iter().enumerate().skip(i + 1) {
-            let Some((bj, ej)) = *pj else {
+            let Some((bj, ej)) = pj else {
                 continue;
             };
             if bi == bj && pair_ok(bi, ei, ej) {
+                let Some(sum) = ei.checked_add(ej) else {
+                    continue;
+                };
+                // Both factors stood in the input product: `x^0` there is 1.
+                let merged = pow_of_defined((*bi).clone(), Expr::Num(sum));
+                let fractional = !ei.is_integer() || !ej.is_integer();
+                let pair = || Expr::Mul(vec![factors[i].clone(), factors[j].clone()]);
+                if fractional && !same_domain(&pair(), &merged, ctx) {
+                    continue;
+                }
                 let mut fs = factors.to_vec();
-                fs[i] = pow(bi.clone(), Expr::Num(ei.checked_add(ej)?));
+                fs[i] = merged;
                 fs.remove(j);
                 return Some(mul(fs));
             }
@@ -61,7 +74,7 @@ pub const CANCEL: Rule = Rule {
     description: "x^a * x^(-b) = x^(a-b) when x is known to be non-zero (so x/x = 1)",
     apply: |e, ctx| {
         let Expr::Mul(factors) = e else { return None };
-        merge_pair(factors, &|base: &Expr, a: Rational, b: Rational| {
+        merge_pair(factors, ctx, &|base: &Expr, a: &Rational, b: &Rational| {
             a.is_negative() != b.is_negative() && is_nonzero(base, ctx)
         })
     },
@@ -71,9 +84,9 @@ pub const CANCEL: Rule = Rule {
 pub const MERGE_POWERS: Rule = Rule {
     name: "merge-powers",
     description: "x^a * x^b = x^(a+b) when a and b have the same sign",
-    apply: |e, _| {
+    apply: |e, ctx| {
         let Expr::Mul(factors) = e else { return None };
-        merge_pair(factors, &|_: &Expr, a: Rational, b: Rational| {
+        merge_pair(factors, ctx, &|_: &Expr, a: &Rational, b: &Rational| {
             a.is_negative() == b.is_negative()
         })
     },
@@ -142,9 +155,10 @@ pub const COLLECT: Rule = Rule {
         let Expr::Add(terms) = e else { return None };
         let (i, j) = first_like_pair(terms)?;
         let mut ts = terms.clone();
-        let mut combined = vec![Expr::Num(
-            terms[i].coefficient().checked_add(terms[j].coefficient())?,
-        )];
+        let sum = terms[i]
+            .coefficient()
+            .checked_add(&terms[j].coefficient())?;
+        let mut combined = vec![Expr::Num(sum)];
         combined.extend(terms[i].rest_factors().iter().cloned());
         ts[i] = mul(combined);
         ts.remove(j);
@@ -162,7 +176,7 @@ fn powers(term: &Expr) -> Vec<(Expr, Expr)> {
 }
 
 /// The exponent `base` has in `powers` if it has the same sign as `like`, else `None`.
-fn same_sign_power(powers: &[(Expr, Expr)], base: &Expr, like: Rational) -> Option<Rational> {
+fn same_sign_power(powers: &[(Expr, Expr)], base: &Expr, like: &Rational) -> Option<Rational> {
     powers
         .iter()
         .find(|(b, _)| b == base)
@@ -184,13 +198,13 @@ pub const FACTOR_COMMON: Rule = Rule {
                 continue;
             }
             let Some(first) = exp.as_num() else { continue };
-            let mut smallest = first;
+            let mut smallest = first.clone();
             for other in &all[1..] {
-                match same_sign_power(other, base, first) {
+                match same_sign_power(other, base, &first) {
                     Some(x) if x.is_negative() => smallest = smallest.max(x),
                     Some(x) => smallest = smallest.min(x),
                     None => {
-                        smallest = Rational::ZERO;
+                        smallest = Rational::zero();
                         break;
                     }
                 }
@@ -213,8 +227,8 @@ pub const FACTOR_COMMON: Rule = Rule {
                         continue;
                     };
                     let (b, x) = fs[at].base_and_exponent();
-                    let left = x.as_num()?.checked_add(n.checked_neg()?)?;
-                    fs[at] = pow(b, Expr::Num(left));
+                    let left = x.as_num()?.checked_sub(n)?;
+                    fs[at] = pow_of_defined(b, Expr::Num(left));
                 }
                 Some(mul(fs))
             })
@@ -250,21 +264,30 @@ pub const ORDER_TERMS: Rule = Rule {
 pub const POWER_OF_PRODUCT: Rule = Rule {
     name: "power-of-product",
     description: "(a*b)^n = a^n * b^n for an integer n",
-    apply: |e, _| {
+    apply: |e, ctx| {
         let Expr::Pow(base, n) = e else { return None };
         let Expr::Mul(factors) = &**base else {
             return None;
         };
         let n = n.as_num().filter(|r| r.is_integer())?;
-        Some(mul(factors
+        let out = mul(factors
             .iter()
             .map(|f| {
                 let (b, x) = f.base_and_exponent();
-                match x.as_num().and_then(|x| x.checked_mul(n)) {
+                match x.num().and_then(|x| x.checked_mul(&n)) {
                     Some(m) => pow(b, Expr::Num(m)),
-                    None => pow(f.clone(), Expr::Num(n)),
+                    None => pow(f.clone(), Expr::Num(n.clone())),
                 }
             })
-            .collect()))
+            .collect());
+        // An inner fractional power may turn into an integer one (`(x^(1/2)*y)^2 = x*y^2`,
+        // only for `x >= 0`): then the result must be defined exactly where the input is.
+        let fractional = factors.iter().any(|f| {
+            f.base_and_exponent()
+                .1
+                .num()
+                .is_some_and(|x| !x.is_integer())
+        });
+        (!fractional || same_domain(e, &out, ctx)).then_some(out)
     },
 };

@@ -1,8 +1,8 @@
 //! Rules that go through definitions: the chain rule, unfolding and folding back.
 
-use super::facts::depends_on;
+use super::facts::{self, depends_on};
 use super::{Ctx, Fact, Rule};
-use crate::expr::{deriv, mul, pow, sum, Binder, Expr, Index, Symbol};
+use crate::expr::{deriv, mul, pow_of_defined, sum, Binder, Expr, Index, Symbol};
 use crate::index::{rename_free, shift, shift_index};
 use crate::problem::Definition;
 use crate::rational::Rational;
@@ -114,8 +114,10 @@ pub const CHAIN_RULE: Rule = Rule {
         }
         let n = via.indices.len();
         let depth = i64::try_from(n).ok()?;
-        let bound: Vec<Index> = (0..n)
-            .map(|i| Index::Bound(u32::try_from(n - 1 - i).unwrap_or(0)))
+        // The via symbol's slots, outermost first: Bound(n - 1), ..., Bound(0).
+        let bound: Vec<Index> = (0..u32::try_from(n).ok()?)
+            .rev()
+            .map(Index::Bound)
             .collect();
         let through = Symbol {
             name: via.name.clone(),
@@ -232,7 +234,7 @@ fn match_factors(
         return true;
     };
     for (i, (tb, _)) in targets.iter().enumerate() {
-        let left = remaining[i];
+        let left = remaining[i].clone();
         let fits = left.is_negative() == pe.is_negative()
             && !left.is_zero()
             && (if pe.is_negative() {
@@ -245,7 +247,8 @@ fn match_factors(
         }
         let saved = bindings.len();
         if unify(pb, tb, params, bindings, 0) {
-            let Some(after) = left.checked_add(pe.checked_neg().unwrap_or(Rational::ZERO)) else {
+            let Some(after) = left.checked_sub(pe) else {
+                bindings.truncate(saved);
                 continue;
             };
             remaining[i] = after;
@@ -280,7 +283,7 @@ fn fold_product(def: &Definition, factors: &[Expr]) -> Option<Expr> {
             Index::Bound(_) => None,
         })
         .collect();
-    let mut remaining: Vec<Rational> = targets.iter().map(|(_, e)| *e).collect();
+    let mut remaining: Vec<Rational> = targets.iter().map(|(_, e)| e.clone()).collect();
     let mut bindings = Vec::new();
     let mut first = None;
     if !match_factors(
@@ -312,7 +315,8 @@ fn fold_product(def: &Definition, factors: &[Expr]) -> Option<Expr> {
         if i == first {
             out.push(folded.clone());
         }
-        out.push(pow(base, Expr::Num(remaining[i])));
+        // The factor stood in the input product, so it is defined wherever the input is.
+        out.push(pow_of_defined(base, Expr::Num(remaining[i].clone())));
     }
     Some(mul(out))
 }
@@ -330,10 +334,13 @@ pub const FOLD: Rule = Rule {
             Expr::Pow(..) => vec![e.clone()],
             _ => return None,
         };
+        // A fold may only fire where both sides are defined: a definition such as
+        // `r = x^(1/2)` must not be folded into `x^2` when `x` may be negative.
         ctx.problem
             .defs
             .iter()
-            .find_map(|def| fold_product(def, &factors))
+            .filter_map(|def| fold_product(def, &factors))
+            .find(|folded| facts::defined_where(e, folded, ctx))
     },
 };
 
@@ -342,7 +349,7 @@ fn logistic_part(def: &Definition) -> Option<&Expr> {
     let Expr::Pow(b, n) = &def.body else {
         return None;
     };
-    if n.as_num() != Some(Rational::MINUS_ONE) {
+    if n.num() != Some(&Rational::minus_one()) {
         return None;
     }
     match &**b {
@@ -373,11 +380,12 @@ pub const FOLD_COMPLEMENT: Rule = Rule {
                 let at_u = factors.iter().position(|f| f == u)?;
                 let at_den = factors.iter().position(|f| {
                     let (b, n) = f.base_and_exponent();
-                    b == **one_plus_u && n.as_num().is_some_and(|r| r <= Rational::MINUS_ONE)
+                    b == **one_plus_u && n.num().is_some_and(|r| *r <= Rational::minus_one())
                 })?;
                 let mut out = factors.clone();
                 let (b, n) = out[at_den].base_and_exponent();
-                out[at_den] = pow(b, Expr::Num(n.as_num()?.checked_add(Rational::ONE)?));
+                out[at_den] =
+                    pow_of_defined(b, Expr::Num(n.as_num()?.checked_add(&Rational::one())?));
                 out[at_u] = crate::expr::sub(Expr::one(), Expr::Sym(def.symbol.clone()));
                 Some(mul(out))
             })

@@ -20,7 +20,7 @@ pub fn depends_on(e: &Expr, x: &str, ctx: &Ctx) -> bool {
 /// positives)?
 pub fn is_positive(e: &Expr, ctx: &Ctx) -> bool {
     match e {
-        Expr::Num(r) => r.numer() > 0,
+        Expr::Num(r) => r.is_positive(),
         Expr::Sym(s) => {
             ctx.var(&s.name).is_some_and(|v| v.kind.is_positive())
                 || is_range_end(s, ctx)
@@ -78,7 +78,11 @@ pub fn range_of(i: &Index, ctx: &Ctx) -> Option<String> {
 fn complement_of(terms: &[Expr]) -> Option<&Expr> {
     match terms {
         [one, Expr::Mul(fs)] if one.is_one() => match fs.as_slice() {
-            [minus_one, v] if minus_one.as_num() == Some(crate::rational::Rational::MINUS_ONE) => {
+            [minus_one, v]
+                if minus_one
+                    .num()
+                    .is_some_and(|m| *m == crate::rational::Rational::minus_one()) =>
+            {
                 Some(v)
             }
             _ => None,
@@ -105,4 +109,85 @@ pub fn is_in_unit_interval(e: &Expr, ctx: &Ctx) -> bool {
         }
         _ => false,
     }
+}
+
+/// What an expression needs of a subexpression to be defined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Need {
+    /// `b != 0` (a negative integer power of `b`).
+    Nonzero,
+    /// `b >= 0` (a positive fractional power or the square root of `b`).
+    NonNegative,
+    /// `b > 0` (the logarithm, a negative fractional power or a symbolic power of `b`).
+    Positive,
+}
+
+impl Need {
+    /// True when meeting `self` also meets `other`.
+    fn implies(self, other: Need) -> bool {
+        self == other || self == Need::Positive
+    }
+}
+
+/// The conditions, in the context of `ctx` (so bound indices mean the same on both sides of a
+/// rewrite at one position), under which `e` is defined and that the facts do not prove.
+fn conditions(e: &Expr, ctx: &Ctx, out: &mut Vec<(Expr, Need)>) {
+    let mut need = |b: &Expr, n: Need| {
+        let proved = match n {
+            Need::Nonzero => is_nonzero(b, ctx),
+            Need::NonNegative | Need::Positive => is_positive(b, ctx),
+        };
+        if !proved {
+            out.push((b.clone(), n));
+        }
+    };
+    match e {
+        Expr::Pow(b, x) => match x.num() {
+            Some(n) if n.is_integer() && !n.is_negative() => {}
+            Some(n) if n.is_integer() => need(b, Need::Nonzero),
+            Some(n) if n.is_positive() => need(b, Need::NonNegative),
+            _ => need(b, Need::Positive),
+        },
+        Expr::Func(Func::Log, a) => need(a, Need::Positive),
+        Expr::Func(Func::Sqrt, a) => need(a, Need::NonNegative),
+        _ => {}
+    }
+    let inner = ctx.enter(e);
+    e.iter_children().for_each(|c| conditions(c, &inner, out));
+}
+
+/// Is `e` provably defined everywhere on the declared domain (definitions looked through)? Its
+/// every denominator provably non-zero, every radicand, logarithm argument and base of a
+/// fractional or symbolic power provably positive.
+pub fn is_defined(e: &Expr, ctx: &Ctx) -> bool {
+    let mut needs = Vec::new();
+    conditions(
+        &super::definitions::unfold_all(e, ctx.problem),
+        ctx,
+        &mut needs,
+    );
+    needs.is_empty()
+}
+
+/// Are `before` and `after` (a rewrite at the position of `ctx`) defined at the same points of
+/// the declared domain? [`defined_where`] both ways: the rewrite neither loses a value nor gives
+/// one where there was none.
+pub fn same_domain(before: &Expr, after: &Expr, ctx: &Ctx) -> bool {
+    defined_where(before, after, ctx) && defined_where(after, before, ctx)
+}
+
+/// Is `after` (the result of rewriting `before` at the position of `ctx`) defined wherever
+/// `before` is, on the declared domain? Definitions are looked through on both sides; every
+/// condition `after` needs (a non-zero denominator, a non-negative radicand, a positive
+/// logarithm argument) must be proved by the facts or already needed by `before`. So folding
+/// `x^2` into `r^4` with `let r = x^(1/2)` and `x` real is refused (it needs `x >= 0`), while
+/// folding `exp(s_j)/sum_m exp(s_m)` into `p_j` is allowed.
+pub fn defined_where(before: &Expr, after: &Expr, ctx: &Ctx) -> bool {
+    let unfold = |e: &Expr| super::definitions::unfold_all(e, ctx.problem);
+    let (mut had, mut needs) = (Vec::new(), Vec::new());
+    conditions(&unfold(before), ctx, &mut had);
+    conditions(&unfold(after), ctx, &mut needs);
+    needs
+        .iter()
+        .all(|(b, n)| had.iter().any(|(a, m)| a == b && m.implies(*n)))
 }

@@ -62,7 +62,7 @@ pub fn sqrt(a: Expr) -> Expr {
 
 /// The rational `n/d`.
 pub fn rat(n: i128, d: i128) -> Expr {
-    Expr::Num(Rational::new(n, d).unwrap_or(Rational::ONE))
+    Expr::Num(Rational::new(n, d).expect("a non-zero denominator"))
 }
 
 /// `d(f)/d(x)`.
@@ -261,4 +261,22 @@ pub fn stdout(o: &std::process::Output) -> String {
 /// A run's standard error as text.
 pub fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// True when `e` has a subterm whose value is undefined on its own, numbers only: `0` to a
+/// negative power, a negative number to a fractional power, `log` of a number `<= 0`, `sqrt` of
+/// a negative number. The parser refuses such literals.
+pub fn has_literal_undefined(e: &Expr) -> bool {
+    let here = match e {
+        Expr::Pow(b, x) => match (b.num(), x.num()) {
+            (Some(b), Some(x)) => {
+                (b.is_zero() && x.is_negative()) || (b.is_negative() && !x.is_integer())
+            }
+            _ => false,
+        },
+        Expr::Func(Func::Log, a) => a.num().is_some_and(|r| !r.is_positive()),
+        Expr::Func(Func::Sqrt, a) => a.num().is_some_and(|r| r.is_negative()),
+        _ => false,
+    };
+    here || e.iter_children().any(has_literal_undefined)
 }
