@@ -1,0 +1,398 @@
+//! One differential case end to end: parse → derive → check with gradproof's defaults (as
+//! `gradproof check` runs it), then the oracle at its own points; and false claims made from the
+//! true result (sign flipped, factor of 2, an index swapped), which gradproof must reject.
+
+use super::gen::{oracle_sizes, Case};
+use super::oracle::{
+    at_precision, big, close, derivative, magnitude, Big, Derivative, Evaluator, NoDerivative,
+    Point, PRECISIONS,
+};
+use super::rng::Rng;
+use gradproof::check::{check_derivation, check_expect, check_show, CheckOptions};
+use gradproof::engine::{derive, Limits};
+use gradproof::expr::{mul, neg};
+use gradproof::parse::parse_problem;
+use gradproof::problem::{Pos, Show, ShowLine};
+use gradproof::render::input::to_input;
+use gradproof::{Expr, Index, Kind, Problem};
+use std::collections::HashMap;
+
+/// Oracle points per case.
+const POINTS: usize = 3;
+
+/// What happened to one case.
+#[derive(Debug)]
+pub enum Outcome {
+    /// gradproof rejected the file (a generator gap or a parse-time check).
+    Invalid(String),
+    /// No derivation.
+    NoDerivation,
+    /// gradproof's check said a step is false or undefined: nothing claimed.
+    Rejected {
+        /// The oracle agrees with the rejected result at every point it could evaluate (at
+        /// least one): a false alarm (issue #12, items 10 to 13), counted, not failed.
+        false_alarm: bool,
+    },
+    /// gradproof accepted, but the oracle could evaluate neither side at any of its points.
+    Unverifiable,
+    /// gradproof accepted and the oracle agrees at every point it could evaluate.
+    Agreed {
+        /// Points where both sides had a value.
+        points: usize,
+        /// False claims made from the result and rejected by gradproof.
+        false_claims_rejected: usize,
+    },
+    /// A bug: described for the report.
+    Bug(String),
+}
+
+/// Options of the check gradproof runs: the CLI's defaults on one thread (the test harness
+/// runs several tests at once).
+pub fn check_options() -> CheckOptions {
+    CheckOptions {
+        threads: 1,
+        ..CheckOptions::default()
+    }
+}
+
+/// One point where the oracle has settled the goal's derivative.
+pub struct Settled {
+    point: Point,
+    truth: Derivative,
+    /// The working precision that settled it.
+    bits: usize,
+}
+
+/// The oracle at its own points: the claimed result against central differences of the goal,
+/// in 192 bits, and in more where that does not settle it (the derivative does not converge, or
+/// it disagrees with the result). `Err` with the outcome when the result is false at every
+/// precision.
+fn compare_with_oracle(
+    case: &Case,
+    problem: &Problem,
+    result: &Expr,
+) -> Result<Vec<Settled>, Outcome> {
+    let goal = problem.goal.as_ref().expect("a goal");
+    let mut rng = Rng::new(case.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0xD1FF);
+    let mut settled = Vec::new();
+    for i in 0..POINTS {
+        let point = at_precision(*PRECISIONS.last().expect("a precision"), || {
+            draw_point(problem, &mut rng, i)
+        });
+        let Some(at) = goal
+            .wrt
+            .indices
+            .iter()
+            .map(|ix| match ix {
+                Index::Free(n) => point.free.get(n).copied(),
+                Index::Bound(_) => None,
+            })
+            .collect::<Option<Vec<usize>>>()
+        else {
+            return Err(Outcome::Bug(format!(
+                "the goal's variable {:?} has no value",
+                goal.wrt
+            )));
+        };
+        let mut disagreement = None;
+        for bits in PRECISIONS {
+            let attempt = at_precision(bits, || {
+                let truth = match derivative(problem, &point, &goal.of, &goal.wrt.name, &at) {
+                    Ok(truth) => truth,
+                    Err(NoDerivative::Undefined) => return None,
+                    Err(NoDerivative::Unsettled) => return Some(Err(None)),
+                };
+                let claimed = Evaluator::new(problem, &point).eval(result)?;
+                Some(if close(&claimed, &truth.value, 1e-12, &truth.noise) {
+                    Ok(truth)
+                } else {
+                    Err(Some((claimed, truth.value)))
+                })
+            });
+            match attempt {
+                None => break,
+                Some(Ok(truth)) => {
+                    disagreement = None;
+                    settled.push(Settled {
+                        point: point.clone(),
+                        truth,
+                        bits,
+                    });
+                    break;
+                }
+                Some(Err(why)) => disagreement = why,
+            }
+        }
+        if let Some((claimed, truth)) = disagreement {
+            return Err(Outcome::Bug(format!(
+                "gradproof accepts the result {} but it is false:\n  at {}\n  result {:e}, \
+                 oracle {:e} (in {} bits)",
+                to_input(result),
+                describe(&point),
+                claimed.to_f64().value(),
+                truth.to_f64().value(),
+                PRECISIONS.last().expect("a precision"),
+            )));
+        }
+    }
+    Ok(settled)
+}
+
+/// Runs `case`.
+pub fn run(case: &Case) -> Outcome {
+    let problem = match parse_problem(&case.text) {
+        Ok(p) => p,
+        Err(e) => return Outcome::Invalid(format!("{e:#}")),
+    };
+    let Some(goal) = problem.goal.clone() else {
+        return Outcome::Invalid("no goal".into());
+    };
+    let Some(d) = derive(&problem, Limits::default()) else {
+        return Outcome::NoDerivation;
+    };
+    let opts = check_options();
+    let report = check_derivation(&problem, &d, &opts);
+    let result = d.result().clone();
+    let evaluated = match compare_with_oracle(case, &problem, &result) {
+        Ok(evaluated) => evaluated,
+        Err(_) if !report.ok() => return Outcome::Rejected { false_alarm: false },
+        Err(why) => return why,
+    };
+    if !report.ok() {
+        return Outcome::Rejected {
+            false_alarm: !evaluated.is_empty(),
+        };
+    }
+    if evaluated.is_empty() {
+        return Outcome::Unverifiable;
+    }
+
+    // False claims: each must differ from the truth at one of the oracle's points, and then
+    // gradproof must reject it as `expect` and as a `show` line.
+    let mut rejected = 0;
+    for (what, claim) in perturbations(&problem, &result) {
+        let differs = evaluated.iter().any(|s| {
+            at_precision(s.bits, || {
+                let floor = s.truth.noise.clone() * big(1e6);
+                Evaluator::new(&problem, &s.point)
+                    .eval(&claim)
+                    .is_some_and(|v| !close(&v, &s.truth.value, 1e-3, &floor))
+            })
+        });
+        if !differs {
+            continue;
+        }
+        let as_expect = check_expect(&problem, &result, &claim, &opts);
+        let show = Show {
+            start: gradproof::expr::deriv(goal.of.clone(), goal.wrt.clone()),
+            pos: Pos::default(),
+            lines: vec![ShowLine {
+                expr: claim.clone(),
+                pos: Pos::default(),
+            }],
+        };
+        let as_show = check_show(&problem, &show, &opts);
+        if as_expect.ok() || as_show.ok() {
+            let which = match (as_expect.ok(), as_show.ok()) {
+                (true, true) => "as `expect` and as a `show` line",
+                (true, false) => "as `expect`",
+                _ => "as a `show` line",
+            };
+            return Outcome::Bug(format!(
+                "gradproof's check accepts a false claim ({what}) {which}:\nexpect {}",
+                to_input(&claim)
+            ));
+        }
+        rejected += 1;
+    }
+    Outcome::Agreed {
+        points: evaluated.len(),
+        false_claims_rejected: rejected,
+    }
+}
+
+/// The true result made false: a sign flipped, a factor of 2, and a free index swapped for
+/// another free letter of the same range.
+fn perturbations(problem: &Problem, result: &Expr) -> Vec<(String, Expr)> {
+    let mut out = vec![
+        ("sign flipped".to_string(), neg(result.clone())),
+        (
+            "factor of 2".to_string(),
+            mul(vec![Expr::int(2), result.clone()]),
+        ),
+    ];
+    let mut free = Vec::new();
+    free_letters(result, &mut free);
+    for from in &free {
+        let Some(range) = problem.upper_of(from) else {
+            continue;
+        };
+        // Another letter of the same range that the result does not use as a free index
+        // would have no value; a letter it does use (a fixed class) swaps two real indices.
+        for to in &free {
+            if to != from && problem.upper_of(to) == Some(range) {
+                let mut swapped = result.clone();
+                swap_first(&mut swapped, from, to);
+                out.push((format!("index {from} swapped for {to} once"), swapped));
+            }
+        }
+    }
+    out
+}
+
+fn free_letters(e: &Expr, out: &mut Vec<String>) {
+    let mut note = |i: &Index| {
+        if let Index::Free(n) = i {
+            if !out.contains(n) {
+                out.push(n.clone());
+            }
+        }
+    };
+    match e {
+        Expr::Sym(s) => s.indices.iter().for_each(&mut note),
+        Expr::Delta(a, b) => {
+            note(a);
+            note(b);
+        }
+        Expr::Deriv(f, x) => {
+            x.indices.iter().for_each(&mut note);
+            free_letters(f, out);
+        }
+        _ => e.iter_children().for_each(|c| free_letters(c, out)),
+    }
+}
+
+/// Renames the first free occurrence of `from` to `to`; true when it did.
+fn swap_first(e: &mut Expr, from: &str, to: &str) -> bool {
+    let hit = |i: &mut Index| {
+        if *i == Index::free(from) {
+            *i = Index::free(to);
+            true
+        } else {
+            false
+        }
+    };
+    match e {
+        Expr::Sym(s) => s.indices.iter_mut().any(hit),
+        Expr::Delta(a, b) => hit(a) || hit(b),
+        _ => e
+            .children_mut()
+            .into_iter()
+            .any(|c| swap_first(c, from, to)),
+    }
+}
+
+/// One oracle point: every range a size from [`oracle_sizes`], every index letter a value, every
+/// variable entry a value of its kind. Point `i` cycles through ordinary, wide and peaked values.
+fn draw_point(problem: &Problem, rng: &mut Rng, i: usize) -> Point {
+    let sizes_allowed = oracle_sizes();
+    let mut sizes = HashMap::new();
+    for decl in &problem.indices {
+        if !sizes.contains_key(&decl.upper) {
+            sizes.insert(decl.upper.clone(), *rng.pick(&sizes_allowed));
+        }
+    }
+    let mut free = HashMap::new();
+    for decl in &problem.indices {
+        free.insert(decl.name.clone(), 1 + rng.below(sizes[&decl.upper]));
+    }
+    let spread = [3.0, 12.0, 3.0][i % 3];
+    let peaked = i % 3 == 2;
+    let mut vars = HashMap::new();
+    for v in &problem.vars {
+        let dims: Vec<usize> = v
+            .symbol
+            .indices
+            .iter()
+            .map(|ix| match ix {
+                Index::Free(n) => problem.upper_of(n).and_then(|u| sizes.get(u)).copied(),
+                Index::Bound(_) => None,
+            })
+            .collect::<Option<Vec<usize>>>()
+            .unwrap_or_default();
+        let tuples = tuples(&dims);
+        let mut values: HashMap<Vec<usize>, Big> = HashMap::new();
+        match v.kind {
+            Kind::Distribution | Kind::Onehot => {
+                let weights: Vec<Big> = tuples
+                    .iter()
+                    .map(|_| big(rng.range(-3.0, 3.0).exp()))
+                    .collect();
+                let hot = rng.below(tuples.len().max(1));
+                let total = weights.iter().fold(big(0.0), |a, b| a + b.clone());
+                for (n, t) in tuples.iter().enumerate() {
+                    let value = if v.kind == Kind::Onehot {
+                        big(if n == hot { 1.0 } else { 0.0 })
+                    } else {
+                        weights[n].clone() / total.clone()
+                    };
+                    values.insert(t.clone(), value);
+                }
+            }
+            kind => {
+                let hot = rng.below(tuples.len().max(1));
+                for (n, t) in tuples.iter().enumerate() {
+                    let x = match kind {
+                        Kind::Real if peaked && n == hot => rng.range(8.0, 15.0),
+                        Kind::Real => rng.range(-spread, spread),
+                        Kind::Positive => rng.range(-spread / 2.0, spread / 2.0).exp(),
+                        _ => rng.range(0.01, 0.99),
+                    };
+                    values.insert(t.clone(), big(x));
+                }
+            }
+        }
+        vars.insert(v.symbol.name.clone(), values);
+    }
+    Point { sizes, free, vars }
+}
+
+/// Every 1-based tuple below `dims`.
+fn tuples(dims: &[usize]) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new()];
+    for &n in dims {
+        out = out
+            .into_iter()
+            .flat_map(|t| {
+                (1..=n).map(move |v| {
+                    let mut t = t.clone();
+                    t.push(v);
+                    t
+                })
+            })
+            .collect();
+    }
+    out
+}
+
+/// The point in words, for a failure message.
+fn describe(p: &Point) -> String {
+    let mut sizes: Vec<_> = p.sizes.iter().collect();
+    sizes.sort();
+    let mut free: Vec<_> = p.free.iter().collect();
+    free.sort();
+    let mut vars: Vec<String> = p
+        .vars
+        .iter()
+        .map(|(name, values)| {
+            let mut entries: Vec<_> = values.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            let shown: Vec<String> = entries
+                .iter()
+                .map(|(at, v)| format!("{at:?}={:.6e}", magnitude_signed(v)))
+                .collect();
+            format!("{name}: {}", shown.join(" "))
+        })
+        .collect();
+    vars.sort();
+    format!("sizes {sizes:?}, indices {free:?}, {}", vars.join("; "))
+}
+
+fn magnitude_signed(v: &Big) -> f64 {
+    let m = magnitude(v);
+    if *v < big(0.0) {
+        -m
+    } else {
+        m
+    }
+}
