@@ -57,12 +57,6 @@ pub fn abs(x: &Big) -> Big {
     }
 }
 
-/// A sum smaller than `2^-(precision - 52)` times its largest term is rounding noise: values
-/// carry about 2^-precision relative error, and 52 bits are left for a long chain of operations.
-fn cancelled(largest: &Big) -> Big {
-    largest.clone() * two_to(52 - precision() as isize)
-}
-
 /// A big float from an `f64` (exact: every `f64` is a dyadic rational).
 pub fn big(x: f64) -> Big {
     working(Big::try_from(x).expect("a finite f64"))
@@ -88,16 +82,84 @@ pub struct Point {
 pub struct Evaluator<'p> {
     problem: &'p Problem,
     point: &'p Point,
-    memo: HashMap<(String, Vec<usize>), Option<Big>>,
+    memo: HashMap<(String, Vec<usize>), Option<V>>,
     /// Sums by node address and the values of the indices they use (`sum_m exp(s_m)` in a
     /// softmax is evaluated once per point, not once per entry).
-    sums: HashMap<(usize, Vec<usize>), Option<Big>>,
+    sums: HashMap<(usize, Vec<usize>), Option<V>>,
     /// The free index letters each sum node mentions, by node address.
     sum_letters: HashMap<usize, Vec<String>>,
 }
 
-/// Why an expression has no oracle value.
-pub type Value = Option<Big>;
+/// An oracle value with a bound on its rounding error, kept as `log2` of the absolute error
+/// (minus infinity when exact): running error analysis, so that a value made of rounding noise
+/// (`1 - p` where `p` is 1 in exact arithmetic, or a softmax entry absorbed below the precision)
+/// is known as such.
+#[derive(Clone, Debug)]
+pub struct V {
+    /// The value.
+    pub v: Big,
+    /// `log2` of a bound on the absolute error of `v`.
+    pub lg: f64,
+}
+
+impl V {
+    fn exact(v: Big) -> V {
+        V {
+            v,
+            lg: f64::NEG_INFINITY,
+        }
+    }
+
+    /// `v` with the error of one rounding at the working precision on top of `err_lg`.
+    fn rounded(v: Big, err_lg: f64) -> V {
+        let lg = lse(err_lg, lg2(&v) - precision() as f64);
+        V { v, lg }
+    }
+
+    /// The error bound as a big float (0 when exact).
+    pub fn error(&self) -> Big {
+        pow2(self.lg)
+    }
+
+    /// Indistinguishable from 0: the error bound reaches the value.
+    fn unresolved(&self) -> bool {
+        self.lg.is_finite() && lg2(&self.v) <= self.lg + 1.0
+    }
+}
+
+/// `log2 |x|` (minus infinity for 0).
+fn lg2(x: &Big) -> f64 {
+    use dashu_float::ops::EstimatedLog2;
+    if *x == Big::ZERO {
+        f64::NEG_INFINITY
+    } else {
+        x.log2_est() as f64
+    }
+}
+
+/// `log2(2^a + 2^b)`.
+fn lse(a: f64, b: f64) -> f64 {
+    let (hi, lo) = if a >= b { (a, b) } else { (b, a) };
+    if lo == f64::NEG_INFINITY {
+        hi
+    } else {
+        hi + (1.0 + (lo - hi).exp2()).log2()
+    }
+}
+
+/// `2^lg` rounded up to a power of two, as a big float (0 for minus infinity).
+pub fn pow2(lg: f64) -> Big {
+    if lg == f64::NEG_INFINITY {
+        big_int(0)
+    } else {
+        two_to(lg.ceil() as isize)
+    }
+}
+
+/// `None` where an expression is undefined (the log of a non-positive number, a division by
+/// zero), not supported (an unevaluated `d(..)/d(..)`), or too close to such a point for the
+/// working precision to tell.
+pub type Value = Option<V>;
 
 impl<'p> Evaluator<'p> {
     /// An evaluator of `problem`'s expressions at `point`.
@@ -111,8 +173,7 @@ impl<'p> Evaluator<'p> {
         }
     }
 
-    /// The value of `e` with no bound indices; `None` where it is undefined (log of a
-    /// non-positive number, division by zero, ...) or not supported (an unevaluated `d(..)/d(..)`).
+    /// The value of `e` with no bound indices, with its error bound.
     pub fn eval(&mut self, e: &'p Expr) -> Value {
         let free = self.point.free.clone();
         self.eval_in(e, &free, &mut Vec::new())
@@ -141,57 +202,73 @@ impl<'p> Evaluator<'p> {
             Expr::Sym(s) => self.symbol(s, free, bound)?,
             Expr::Add(terms) => {
                 let mut acc = big_int(0);
-                let mut largest = big_int(0);
+                let mut lg = f64::NEG_INFINITY;
                 for t in terms {
                     let t = self.eval_in(t, free, bound)?;
-                    largest = largest.max(abs(&t));
-                    acc += t;
+                    lg = lse(lg, t.lg);
+                    acc += t.v;
                 }
-                // A sum that cancels to within rounding (`1 - p` where p is 1 in exact
-                // arithmetic) is taken as the exact 0 it stands for, so that `log` or a division
-                // of it is undefined rather than a number made of rounding noise.
-                if abs(&acc) <= cancelled(&largest) {
-                    big_int(0)
-                } else {
-                    acc
-                }
+                V::rounded(acc, lg)
             }
             Expr::Mul(factors) => {
+                let values = factors
+                    .iter()
+                    .map(|f| self.eval_in(f, free, bound))
+                    .collect::<Option<Vec<V>>>()?;
                 let mut acc = big_int(1);
-                for f in factors {
-                    acc *= self.eval_in(f, free, bound)?;
+                for f in &values {
+                    acc *= f.v.clone();
                 }
-                acc
+                // d(prod) = sum_i err_i * prod_{j != i} |v_j|.
+                let mut lg = f64::NEG_INFINITY;
+                for (i, f) in values.iter().enumerate() {
+                    let others: f64 = values
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| *j != i)
+                        .map(|(_, g)| lg2(&g.v))
+                        .sum();
+                    lg = lse(lg, f.lg + others);
+                }
+                V::rounded(acc, lg)
             }
             Expr::Pow(b, x) => {
-                let base = self
-                    .eval_in(b, free, bound)?
-                    .with_precision(precision())
-                    .value();
-                power(base, x, || self.eval_in(x, free, bound))?
+                let base = self.eval_in(b, free, bound)?;
+                let base = V {
+                    v: working(base.v),
+                    lg: base.lg,
+                };
+                self.power(base, x, free, bound)?
             }
             Expr::Func(f, a) => {
+                let a = self.eval_in(a, free, bound)?;
                 // Exact operands (a product with 0) may come back with unlimited precision,
                 // which the transcendental functions refuse: pin it.
-                let a = self
-                    .eval_in(a, free, bound)?
-                    .with_precision(precision())
-                    .value();
+                let x = working(a.v.clone());
                 match f {
                     // Far beyond any loss the generator writes: the oracle declines.
-                    Func::Exp if magnitude(&a) > 1e5 => return None,
-                    Func::Exp => a.exp(),
-                    Func::Log if a > Big::ZERO => a.ln(),
-                    Func::Sqrt if a >= Big::ZERO => {
+                    Func::Exp if magnitude(&x) > 1e5 => return None,
+                    Func::Exp => {
+                        let v = x.exp();
+                        let lg = lg2(&v) + a.lg;
+                        V::rounded(v, lg)
+                    }
+                    Func::Log if x > Big::ZERO && !a.unresolved() => {
+                        let lg = a.lg - lg2(&x);
+                        V::rounded(x.ln(), lg)
+                    }
+                    Func::Sqrt if x >= Big::ZERO && !a.unresolved() => {
                         use dashu_float::ops::SquareRoot;
-                        a.sqrt()
+                        let v = x.sqrt();
+                        let lg = a.lg - lg2(&v) - 1.0;
+                        V::rounded(v, lg)
                     }
                     _ => return None,
                 }
             }
             Expr::Delta(a, b) => {
                 let same = self.index_value(a, free, bound)? == self.index_value(b, free, bound)?;
-                big_int(same as i64)
+                V::exact(big_int(same as i64))
             }
             Expr::Sum(..) => {
                 let address = e as *const Expr as usize;
@@ -223,23 +300,22 @@ impl<'p> Evaluator<'p> {
         let Expr::Sum(binder, body) = e else {
             return None;
         };
-        Some({
-            {
-                let upper = match &binder.upper {
-                    Some(u) => u.clone(),
-                    None => self.problem.upper_of(&binder.hint.0)?.to_string(),
-                };
-                let n = *self.point.sizes.get(&upper)?;
-                let mut acc = big_int(0);
-                for v in 1..=n {
-                    bound.push(v);
-                    let t = self.eval_in(body, free, bound);
-                    bound.pop();
-                    acc += t?;
-                }
-                acc
-            }
-        })
+        let upper = match &binder.upper {
+            Some(u) => u.clone(),
+            None => self.problem.upper_of(&binder.hint.0)?.to_string(),
+        };
+        let n = *self.point.sizes.get(&upper)?;
+        let mut acc = big_int(0);
+        let mut lg = f64::NEG_INFINITY;
+        for v in 1..=n {
+            bound.push(v);
+            let t = self.eval_in(body, free, bound);
+            bound.pop();
+            let t = t?;
+            lg = lse(lg, t.lg);
+            acc += t.v;
+        }
+        Some(V::rounded(acc, lg))
     }
 
     fn symbol(&mut self, s: &Symbol, free: &HashMap<String, usize>, bound: &[usize]) -> Value {
@@ -249,11 +325,12 @@ impl<'p> Evaluator<'p> {
             .map(|i| self.index_value(i, free, bound))
             .collect::<Option<Vec<usize>>>()?;
         if let Some(values) = self.point.vars.get(&s.name) {
-            return values.get(&at).cloned().map(working);
+            let v = working(values.get(&at)?.clone());
+            return Some(V::rounded(v, f64::NEG_INFINITY));
         }
         if at.is_empty() {
             if let Some(n) = self.point.sizes.get(&s.name) {
-                return Some(big_int(*n as i64));
+                return Some(V::exact(big_int(*n as i64)));
             }
         }
         let key = (s.name.clone(), at.clone());
@@ -272,6 +349,56 @@ impl<'p> Evaluator<'p> {
         let v = self.eval_in(&def.body, &inner, &mut Vec::new());
         self.memo.insert(key, v.clone());
         v
+    }
+
+    /// `base ^ x`: an integer exponent by repeated multiplication (any sign of base), any other
+    /// exponent through `exp(x·ln base)` for a positive base only.
+    fn power(
+        &mut self,
+        base: V,
+        x: &'p Expr,
+        free: &HashMap<String, usize>,
+        bound: &mut Vec<usize>,
+    ) -> Value {
+        if let Expr::Num(r) = x {
+            let text = r.to_string();
+            if !text.contains('/') {
+                let n = IBig::from_str(&text).ok()?;
+                if n == IBig::ZERO {
+                    return Some(V::exact(big_int(1)));
+                }
+                if base.v == Big::ZERO || base.unresolved() {
+                    // 0^n for n > 0 is 0 within the error of the base; 0^-n is undefined.
+                    return (n > IBig::ZERO && base.v == Big::ZERO && base.lg.is_infinite())
+                        .then(|| V::exact(big_int(0)));
+                }
+                // powi with a negative exponent would divide at unlimited precision: invert
+                // here.
+                let magnitude_power = base.v.powi(if n < IBig::ZERO {
+                    -n.clone()
+                } else {
+                    n.clone()
+                });
+                let v = working(if n < IBig::ZERO {
+                    big_int(1) / magnitude_power
+                } else {
+                    magnitude_power
+                });
+                // Relative error |n| times the base's.
+                let n_lg = lg2(&working(Big::from(n)));
+                let lg = lg2(&v) + n_lg + base.lg - lg2(&base.v);
+                return Some(V::rounded(v, lg));
+            }
+        }
+        let x = self.eval_in(x, free, bound)?;
+        if base.v > Big::ZERO && !base.unresolved() {
+            let ln = base.v.ln();
+            let v = (x.v.clone() * ln.clone()).exp();
+            let lg = lg2(&v) + lse(lg2(&x.v) + base.lg - lg2(&base.v), lg2(&ln) + x.lg);
+            Some(V::rounded(v, lg))
+        } else {
+            None
+        }
     }
 }
 
@@ -295,42 +422,6 @@ fn free_letters(e: &Expr, out: &mut Vec<String>) {
     }
 }
 
-/// `base ^ x`: an integer exponent by repeated multiplication (any sign of base), any other
-/// exponent through `exp(x·ln base)` for a positive base only.
-fn power(base: Big, x: &Expr, exponent: impl FnOnce() -> Value) -> Value {
-    if let Expr::Num(r) = x {
-        let text = r.to_string();
-        if !text.contains('/') {
-            let n = IBig::from_str(&text).ok()?;
-            if base == Big::ZERO {
-                return (n > IBig::ZERO)
-                    .then(|| big_int(0))
-                    .or_else(|| (n == IBig::ZERO).then(|| big_int(1)));
-            }
-            // powi with a negative exponent would divide at unlimited precision: invert here.
-            let magnitude_power = base.powi(if n < IBig::ZERO {
-                -n.clone()
-            } else {
-                n.clone()
-            });
-            let value = if n < IBig::ZERO {
-                big_int(1) / magnitude_power
-            } else {
-                magnitude_power
-            };
-            return Some(value.with_precision(precision()).value());
-        }
-    }
-    let x = exponent()?;
-    if base > Big::ZERO {
-        Some((x * base.ln()).exp())
-    } else if base == Big::ZERO && x > Big::ZERO {
-        Some(big_int(0))
-    } else {
-        None
-    }
-}
-
 /// A big float from a printed rational `n` or `n/d`.
 fn rational(text: &str) -> Value {
     let (n, d) = match text.split_once('/') {
@@ -343,7 +434,14 @@ fn rational(text: &str) -> Value {
     let d = Big::from(IBig::from_str(d.trim()).ok()?)
         .with_precision(precision())
         .value();
-    (d != Big::ZERO).then(|| n / d)
+    if d == Big::ZERO {
+        return None;
+    }
+    Some(if d == big_int(1) {
+        V::exact(n)
+    } else {
+        V::rounded(n / d, f64::NEG_INFINITY)
+    })
 }
 
 /// `|a - b| <= rel · max(|a|, |b|) + floor`.
@@ -364,8 +462,8 @@ pub struct Derivative {
     /// The value.
     pub value: Big,
     /// Below this magnitude the value is indistinguishable from rounding noise: the loss's
-    /// values carry about 2^-(precision - 42) relative error, divided by the step `h`.
-    /// Comparisons use it as their absolute floor.
+    /// error bounds (running error analysis) over the step `h`. Comparisons use it as their
+    /// absolute floor.
     pub noise: Big,
 }
 
@@ -400,7 +498,7 @@ pub fn derivative(
     // h relative to the entry's size, never reaching a domain boundary such as 0 for a
     // positive entry: 2^-40 of max(|x|, 2^-20).
     let h = abs(&x0).max(two_to(-20)) * two_to(-40);
-    let at_offset = |k: i64| -> Result<Big, NoDerivative> {
+    let at_offset = |k: i64| -> Result<V, NoDerivative> {
         let mut p = point.clone();
         let entry = p
             .vars
@@ -411,11 +509,14 @@ pub fn derivative(
         Evaluator::new(problem, &p).eval(of).ok_or(Undefined)
     };
     let (f2, f1, fm1, fm2) = (at_offset(2)?, at_offset(1)?, at_offset(-1)?, at_offset(-2)?);
-    let largest = [&f2, &f1, &fm1, &fm2]
+    // The difference quotients' error: the values' error bounds over the step (4 covers the
+    // Richardson combination's weights).
+    let lg = [&f2, &f1, &fm1, &fm2]
         .into_iter()
-        .map(abs)
-        .fold(big_int(0), Big::max);
-    let noise = largest * two_to(42 - precision() as isize) / h.clone();
+        .map(|f| f.lg)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let noise = pow2(lg + 2.0) / h.clone();
+    let (f2, f1, fm1, fm2) = (f2.v, f1.v, fm1.v, fm2.v);
     let d_h = (f1 - fm1) / (big_int(2) * h.clone());
     let d_2h = (f2 - fm2) / (big_int(4) * h);
     let richardson = (big_int(4) * d_h.clone() - d_2h.clone()) / big_int(3);

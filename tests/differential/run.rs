@@ -4,14 +4,14 @@
 
 use super::gen::{oracle_sizes, Case};
 use super::oracle::{
-    at_precision, big, close, derivative, magnitude, Big, Derivative, Evaluator, NoDerivative,
-    Point, PRECISIONS,
+    at_precision, big, close, derivative, magnitude, Big, Derivative, Evaluator, Point, PRECISIONS,
 };
 use super::rng::Rng;
 use gradproof::check::{check_derivation, check_expect, check_show, CheckOptions};
 use gradproof::engine::{derive, Limits};
 use gradproof::expr::{mul, neg};
-use gradproof::parse::parse_problem;
+use gradproof::normal;
+use gradproof::parse::{parse_expr, parse_problem};
 use gradproof::problem::{Pos, Show, ShowLine};
 use gradproof::render::input::to_input;
 use gradproof::{Expr, Index, Kind, Problem};
@@ -97,21 +97,22 @@ fn compare_with_oracle(
         let mut disagreement = None;
         for bits in PRECISIONS {
             let attempt = at_precision(bits, || {
-                let truth = match derivative(problem, &point, &goal.of, &goal.wrt.name, &at) {
-                    Ok(truth) => truth,
-                    Err(NoDerivative::Undefined) => return None,
-                    Err(NoDerivative::Unsettled) => return Some(Err(None)),
+                // Undefined here, or not settled: perhaps only for want of precision.
+                let Ok(truth) = derivative(problem, &point, &goal.of, &goal.wrt.name, &at) else {
+                    return Err(None);
                 };
-                let claimed = Evaluator::new(problem, &point).eval(result)?;
-                Some(if close(&claimed, &truth.value, 1e-12, &truth.noise) {
+                let Some(claimed) = Evaluator::new(problem, &point).eval(result) else {
+                    return Err(None);
+                };
+                let floor = truth.noise.clone() + claimed.error() * big(4.0);
+                if close(&claimed.v, &truth.value, 1e-12, &floor) {
                     Ok(truth)
                 } else {
-                    Err(Some((claimed, truth.value)))
-                })
+                    Err(Some((claimed.v, truth.value)))
+                }
             });
             match attempt {
-                None => break,
-                Some(Ok(truth)) => {
+                Ok(truth) => {
                     disagreement = None;
                     settled.push(Settled {
                         point: point.clone(),
@@ -120,7 +121,7 @@ fn compare_with_oracle(
                     });
                     break;
                 }
-                Some(Err(why)) => disagreement = why,
+                Err(why) => disagreement = why,
             }
         }
         if let Some((claimed, truth)) = disagreement {
@@ -167,19 +168,41 @@ pub fn run(case: &Case) -> Outcome {
         return Outcome::Unverifiable;
     }
 
-    // False claims: each must differ from the truth at one of the oracle's points, and then
-    // gradproof must reject it as `expect` and as a `show` line.
+    // False claims: each must differ from the truth at one of the oracle's points, and then the
+    // normal form must not equate it with the result, and the numeric check must reject it as
+    // `expect` and as a `show` line.
     let mut rejected = 0;
     for (what, claim) in perturbations(&problem, &result) {
+        // Within the numeric tolerance only the normal form can tell a relative 2e-9 apart.
+        let near = what == NEAR_ONE;
         let differs = evaluated.iter().any(|s| {
             at_precision(s.bits, || {
-                let floor = s.truth.noise.clone() * big(1e6);
                 Evaluator::new(&problem, &s.point)
                     .eval(&claim)
-                    .is_some_and(|v| !close(&v, &s.truth.value, 1e-3, &floor))
+                    .is_some_and(|v| {
+                        let floor = (s.truth.noise.clone() + v.error()) * big(1e6);
+                        !close(
+                            &v.v,
+                            &s.truth.value,
+                            if near { 1e-11 } else { 1e-3 },
+                            &floor,
+                        )
+                    })
             })
         });
         if !differs {
+            continue;
+        }
+        if normal::equivalent(&result, &claim, &problem) {
+            return Outcome::Bug(format!(
+                "the normal form equates the result with a false claim ({what}):\n\
+                 result {}\nexpect {}",
+                to_input(&result),
+                to_input(&claim)
+            ));
+        }
+        if near {
+            rejected += 1;
             continue;
         }
         let as_expect = check_expect(&problem, &result, &claim, &opts);
@@ -211,15 +234,21 @@ pub fn run(case: &Case) -> Outcome {
     }
 }
 
-/// The true result made false: a sign flipped, a factor of 2, and a free index swapped for
-/// another free letter of the same range.
+/// The name of the perturbation that multiplies by 1.000000002: checked against the normal form
+/// only (the numeric check's relative tolerance is wider than 2e-9).
+const NEAR_ONE: &str = "factor of 1.000000002";
+
+/// The true result made false: a sign flipped, a factor of 2, a factor of 1.000000002, and a free
+/// index swapped for another free letter of the same range.
 fn perturbations(problem: &Problem, result: &Expr) -> Vec<(String, Expr)> {
+    let near_one = parse_expr("1.000000002").expect("a number");
     let mut out = vec![
         ("sign flipped".to_string(), neg(result.clone())),
         (
             "factor of 2".to_string(),
             mul(vec![Expr::int(2), result.clone()]),
         ),
+        (NEAR_ONE.to_string(), mul(vec![near_one, result.clone()])),
     ];
     let mut free = Vec::new();
     free_letters(result, &mut free);
