@@ -2,7 +2,7 @@
 //! `gradproof check` runs it), then the oracle at its own points; and false claims made from the
 //! true result (sign flipped, factor of 2, an index swapped), which gradproof must reject.
 
-use super::gen::{oracle_sizes, Case};
+use super::gen::{avoided, oracle_sizes, Case, Construct};
 use super::oracle::{
     at_precision, big, close, derivative, magnitude, Big, Derivative, Evaluator, Point, PRECISIONS,
 };
@@ -227,6 +227,21 @@ pub fn run(case: &Case) -> Outcome {
             ));
         }
         rejected += 1;
+    }
+    // A claim with an undefined term is rejected at parse time or never holds.
+    if !avoided(Construct::UndefinedTerm) {
+        if let Ok(claim) = parse_expr(&format!("{} + 0/0", to_input(&result))) {
+            let symbolic = normal::equivalent(&result, &claim, &problem);
+            let numeric = check_expect(&problem, &result, &claim, &opts).ok();
+            if symbolic || numeric {
+                return Outcome::Bug(format!(
+                    "a claim with an undefined term holds (normal form: {symbolic}, numeric \
+                     check: {numeric}):\nexpect {} + 0/0",
+                    to_input(&result)
+                ));
+            }
+            rejected += 1;
+        }
     }
     Outcome::Agreed {
         points: evaluated.len(),
