@@ -1,7 +1,7 @@
 //! The random differential test as a fuzz target: the input's first 8 bytes seed the same
 //! generator as `tests/differential` (random losses, definitions, `via` and goals); whenever
-//! gradproof's check passes, the result must agree with the 192-bit oracle, and false claims made
-//! from it must be rejected. A failing case panics with its `.deriv` text.
+//! gradproof's check passes, the result must agree with the arbitrary-precision oracle, and false
+//! claims made from it must be rejected. A failing case panics with its `.deriv` text.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

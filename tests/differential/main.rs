@@ -1,7 +1,8 @@
 //! The random differential test (issue #12, "Make it stay true"): random derivation files run
 //! through the whole pipeline; whenever gradproof's check passes, the claimed result must agree
-//! with an independent 192-bit evaluation of the goal (central differences with Richardson
-//! extrapolation, see `oracle.rs`), and false claims made from the true result must be rejected.
+//! with an independent arbitrary-precision evaluation of the goal (central differences with
+//! Richardson extrapolation, see `oracle.rs`), and false claims made from the true result must
+//! be rejected.
 //!
 //! `cargo test --test differential` runs 300 seeded cases; the `--ignored` test runs
 //! 10,000 (`DIFFTEST_CASES` and `DIFFTEST_SEED` change the count and the first seed). A failing
