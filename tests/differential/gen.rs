@@ -15,10 +15,13 @@ use super::rng::Rng;
 pub enum Construct {
     /// A range of size 1 drawn by the oracle.
     SizeOne,
-    /// Tiny scales and constants (`exp(-30)*(..)`, `1/1000000007`, `1/(99999999977/3)`): a
+    /// Tiny scales and constants (`exp(-30)*(..)`, `1/1000000007`, `(99999999977/3)^(-1)`): a
     /// result whose values are below 1e-10 passes the checker's absolute tolerance even with
     /// its sign flipped (item 1; repro `tests/findings/absolute_tolerance_sign.deriv`).
     TinyValues,
+    /// The constant `99999999977/3`, whose powers overflow i128 in exact work: the normal form
+    /// equates `c^3` with `-c^3` (item 4; repro `tests/findings/normal_form_overflow.deriv`).
+    HugeRationals,
     /// A claim with an undefined term: the true result plus `0/0` (checked in `run.rs`). Today
     /// `mul` folds `0·0^(-1)` to 0 and the claim "holds" (item 3; repro
     /// `tests/findings/undefined_term_accepted.deriv`).
@@ -27,8 +30,11 @@ pub enum Construct {
 
 /// Constructs that trigger a known bug reported against issue #12, with the item number. The
 /// generator avoids exactly these; empty this list once the fixes are merged.
-pub const KNOWN_BUGS: &[(Construct, u32)] =
-    &[(Construct::TinyValues, 1), (Construct::UndefinedTerm, 3)];
+pub const KNOWN_BUGS: &[(Construct, u32)] = &[
+    (Construct::TinyValues, 1),
+    (Construct::UndefinedTerm, 3),
+    (Construct::HugeRationals, 4),
+];
 
 /// True when the generator (or the runner) must avoid `c`.
 pub fn avoided(c: Construct) -> bool {
@@ -119,7 +125,7 @@ fn constant(rng: &mut Rng, upper: &str) -> Term {
     let text = match rng.below(10) {
         0 => upper.to_string(),
         1 => format!("1/{upper}"),
-        2 if avoided(Construct::TinyValues) => rng
+        2 if avoided(Construct::TinyValues) || avoided(Construct::HugeRationals) => rng
             .pick(&["1.000000002", "123456789/1000000007"])
             .to_string(),
         2 => rng
