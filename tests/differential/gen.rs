@@ -19,8 +19,9 @@ pub enum Construct {
     /// result whose values are below 1e-10 passes the checker's absolute tolerance even with
     /// its sign flipped (item 1; repro `tests/findings/absolute_tolerance_sign.deriv`).
     TinyValues,
-    /// The constant `99999999977/3`, whose powers overflow i128 in exact work: the normal form
-    /// equates `c^3` with `-c^3` (item 4; repro `tests/findings/normal_form_overflow.deriv`).
+    /// Constants with long expansions (`1.000000002`, `123456789/1000000007`, `99999999977/3`),
+    /// whose powers overflow i128 in exact work: the normal form equates `c^3` with `-c^3`
+    /// (item 4; repro `tests/findings/normal_form_overflow.deriv`).
     HugeRationals,
     /// A claim with an undefined term: the true result plus `0/0` (checked in `run.rs`). Today
     /// `mul` folds `0·0^(-1)` to 0 and the claim "holds" (item 3; repro
@@ -125,7 +126,9 @@ fn constant(rng: &mut Rng, upper: &str) -> Term {
     let text = match rng.below(10) {
         0 => upper.to_string(),
         1 => format!("1/{upper}"),
-        2 if avoided(Construct::TinyValues) || avoided(Construct::HugeRationals) => rng
+        // Long expansions: their powers overflow i128; the last one is huge (tiny inverted).
+        2 if avoided(Construct::HugeRationals) => "5/4".to_string(),
+        2 if avoided(Construct::TinyValues) => rng
             .pick(&["1.000000002", "123456789/1000000007"])
             .to_string(),
         2 => rng
