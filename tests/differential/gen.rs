@@ -49,6 +49,9 @@ pub struct Case {
     pub text: String,
     /// The seed the case was generated from.
     pub seed: u64,
+    /// The names the case uses (symbols, index letters, range ends), in the order they were
+    /// drawn: the same case with other names draws the same number, in the same roles.
+    pub names: Vec<&'static str>,
 }
 
 /// Sizes the oracle may give a range (per range, independently).
@@ -71,6 +74,8 @@ struct Names {
     symbols: Vec<&'static str>,
     letters: Vec<&'static str>,
     uppers: Vec<&'static str>,
+    /// Every name handed out, in order.
+    drawn: Vec<&'static str>,
 }
 
 impl Names {
@@ -85,16 +90,23 @@ impl Names {
             symbols,
             letters,
             uppers,
+            drawn: Vec::new(),
         }
     }
     fn symbol(&mut self) -> &'static str {
-        self.symbols.pop().expect("enough symbol names")
+        let name = self.symbols.pop().expect("enough symbol names");
+        self.drawn.push(name);
+        name
     }
     fn letter(&mut self) -> &'static str {
-        self.letters.pop().expect("enough index letters")
+        let name = self.letters.pop().expect("enough index letters");
+        self.drawn.push(name);
+        name
     }
     fn upper(&mut self) -> &'static str {
-        self.uppers.pop().expect("enough range names")
+        let name = self.uppers.pop().expect("enough range names");
+        self.drawn.push(name);
+        name
     }
 }
 
@@ -306,8 +318,17 @@ fn tree(rng: &mut Rng, ctx: &Ctx, depth: usize, letter: Option<&str>) -> Term {
 
 /// One random derivation file from `seed`.
 pub fn generate(seed: u64) -> Case {
+    generate_named(seed, None)
+}
+
+/// The case of `seed` with its names drawn from `names_seed` instead (the same derivation under
+/// other names), or its own names for `None`.
+pub fn generate_named(seed: u64, names_seed: Option<u64>) -> Case {
     let mut rng = Rng::new(seed);
     let mut n = Names::draw(&mut rng);
+    if let Some(other) = names_seed {
+        n = Names::draw(&mut Rng::new(other));
+    }
     let mut lines: Vec<String> = vec![format!("title \"differential case {seed}\"")];
     let mut vars: Vec<String> = Vec::new();
     let mut defs: Vec<String> = Vec::new();
@@ -576,5 +597,9 @@ pub fn generate(seed: u64) -> Case {
     lines.push(format!("derive d({l})/d({wrt}){via}"));
     let mut text = lines.join("\n");
     text.push('\n');
-    Case { text, seed }
+    Case {
+        text,
+        seed,
+        names: n.drawn,
+    }
 }

@@ -2,7 +2,7 @@
 //! `gradproof check` runs it), then the oracle at its own points; and false claims made from the
 //! true result (sign flipped, factor of 2, an index swapped), which gradproof must reject.
 
-use super::gen::{avoided, oracle_sizes, Case, Construct};
+use super::gen::{avoided, generate_named, oracle_sizes, Case, Construct};
 use super::oracle::{
     at_precision, big, close, derivative, magnitude, Big, Derivative, Evaluator, Point, PRECISIONS,
 };
@@ -13,8 +13,9 @@ use gradproof::expr::{mul, neg};
 use gradproof::normal;
 use gradproof::parse::{parse_expr, parse_problem};
 use gradproof::problem::{Pos, Show, ShowLine};
-use gradproof::render::input::to_input;
-use gradproof::{Expr, Index, Kind, Problem};
+use gradproof::render::input::{to_input, to_input_with};
+use gradproof::render::proof::options_for;
+use gradproof::{Derivation, Expr, Index, Kind, Problem};
 use std::collections::HashMap;
 
 /// Oracle points per case.
@@ -151,6 +152,9 @@ pub fn run(case: &Case) -> Outcome {
     let Some(d) = derive(&problem, Limits::default()) else {
         return Outcome::NoDerivation;
     };
+    if let Some(why) = renaming_law(case, &d) {
+        return Outcome::Bug(why);
+    }
     let opts = check_options();
     let report = check_derivation(&problem, &d, &opts);
     let result = d.result().clone();
@@ -252,6 +256,134 @@ pub fn run(case: &Case) -> Outcome {
 /// The name of the perturbation that multiplies by 1.000000002: checked against the normal form
 /// only (the numeric check's relative tolerance is wider than 2e-9).
 const NEAR_ONE: &str = "factor of 1.000000002";
+
+/// The same case under other names must give the same derivation under those names: the same
+/// steps with the same titles and rules, every line the renamed line. `Some` with what differs.
+fn renaming_law(case: &Case, d: &Derivation) -> Option<String> {
+    let other = generate_named(case.seed, Some(case.seed ^ 0x05EE_D0F0_A3E5));
+    let map: HashMap<&str, &str> = case
+        .names
+        .iter()
+        .copied()
+        .zip(other.names.iter().copied())
+        .collect();
+    let differs = |what: String| {
+        Some(format!(
+            "renaming every name changes the derivation: {what}\n--- the same case under other \
+             names ---\n{}",
+            other.text
+        ))
+    };
+    let Ok(problem) = parse_problem(&other.text) else {
+        return differs("the renamed file does not parse".into());
+    };
+    let Some(renamed) = derive(&problem, Limits::default()) else {
+        return differs("the renamed file has no derivation".into());
+    };
+    if d.steps.len() != renamed.steps.len() {
+        return differs(format!(
+            "{} steps against {}",
+            d.steps.len(),
+            renamed.steps.len()
+        ));
+    }
+    // The printer as the CLI sets it up for each file (fresh letters from the declared ones).
+    let print_a = options_for(&parse_problem(&case.text).ok()?);
+    let print_b = options_for(&problem);
+    for (n, (a, b)) in d.steps.iter().zip(&renamed.steps).enumerate() {
+        let (line_a, line_b) = (
+            rename(&to_input_with(&a.expr, &print_a), &map),
+            to_input_with(&b.expr, &print_b),
+        );
+        // The trees up to renaming (bound letters are printing hints, not part of equality),
+        // and the printed lines.
+        let same_tree = rename_expr(&a.expr, &map) == b.expr;
+        let same_print = line_a == line_b;
+        if a.title != b.title || a.rules != b.rules || !same_tree || !same_print {
+            return differs(format!(
+                "step {}: `{}` {:?} {line_a}\n  renamed: `{}` {:?} {line_b}",
+                n + 1,
+                a.title,
+                a.rules,
+                b.title,
+                b.rules
+            ));
+        }
+    }
+    None
+}
+
+/// `e` with every symbol name, free index and range end found in `map` replaced.
+fn rename_expr(e: &Expr, map: &HashMap<&str, &str>) -> Expr {
+    let name = |n: &mut String| {
+        if let Some(new) = map.get(n.as_str()) {
+            *n = new.to_string();
+        }
+    };
+    let index = |i: &mut Index| {
+        if let Index::Free(n) = i {
+            name(n);
+        }
+    };
+    let mut e = e.clone();
+    fn walk(e: &mut Expr, name: &dyn Fn(&mut String), index: &dyn Fn(&mut Index)) {
+        match e {
+            Expr::Sym(s) => {
+                name(&mut s.name);
+                s.indices.iter_mut().for_each(index);
+            }
+            Expr::Delta(a, b) => {
+                index(a);
+                index(b);
+            }
+            Expr::Sum(binder, body) => {
+                if let Some(u) = &mut binder.upper {
+                    name(u);
+                }
+                walk(body, name, index);
+            }
+            Expr::Deriv(f, x) => {
+                name(&mut x.name);
+                x.indices.iter_mut().for_each(index);
+                walk(f, name, index);
+            }
+            _ => e
+                .children_mut()
+                .into_iter()
+                .for_each(|c| walk(c, name, index)),
+        }
+    }
+    walk(&mut e, &name, &index);
+    e
+}
+
+/// `text` with every identifier found in `map` replaced, all at once; a name with a numeric
+/// suffix (`j1`, a printer's fresh letter) keeps its suffix.
+fn rename(text: &str, map: &HashMap<&str, &str>) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let stem = word.trim_end_matches(|c: char| c.is_ascii_digit());
+        match map.get(stem) {
+            Some(new) => {
+                out.push_str(new);
+                out.push_str(&word[stem.len()..]);
+            }
+            None => out.push_str(word),
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() && (!word.is_empty() || c.is_ascii_alphabetic()) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
 
 /// The true result made false: a sign flipped, a factor of 2, a factor of 1.000000002, and a free
 /// index swapped for another free letter of the same range.
