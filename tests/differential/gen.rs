@@ -33,8 +33,6 @@ pub enum Construct {
 /// generator avoids exactly these; empty this list once the fixes are merged.
 pub const KNOWN_BUGS: &[(Construct, u32)] = &[
     (Construct::TinyValues, 1),
-    (Construct::UndefinedTerm, 3),
-    (Construct::HugeRationals, 4),
 ];
 
 /// True when the generator (or the runner) must avoid `c`.
