@@ -31,57 +31,78 @@ use crate::trace::Derivation;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Absolute and relative tolerances for `approx::relative_eq!`: two values agree when they
-/// differ by at most `abs`, or by at most `rel` times the larger magnitude.
+/// The tolerances of the checker, all in one place.
+///
+/// Two values `a` (a line) and `b` (what it should equal) agree at a sample when
+///
+/// - `|a - b| <= rel * max(|a|, |b|)`: **relative** agreement, the rule everywhere. No absolute
+///   tolerance applies to values of any size: `exp(-30) * x` and `2 * exp(-30) * x` differ.
+/// - or `|a - b| <= cancellation * S`, where `S` is the larger **scale** of the two
+///   ([`LogNum::scale_ln`]): the magnitude of the terms they were computed from before those
+///   terms cancelled. This floor only matters where the exact value is 0 (or is smaller than
+///   `cancellation` times the terms that cancelled to give it), so that `e^100 · (Σ_j p_j - 1)`,
+///   whose evaluation leaves rounding noise of `1e-17 · e^100`, equals the exact 0 of a later
+///   line. Without cancellation `S = max(|a|, |b|)` and the floor is far below the relative
+///   tolerance.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Tolerance {
-    /// The absolute tolerance (for values near zero, where cancellation leaves rounding noise).
-    pub abs: f64,
     /// The relative tolerance.
     pub rel: f64,
+    /// The floor, relative to the magnitude of the terms that cancelled.
+    pub cancellation: f64,
 }
 
 impl Tolerance {
     /// The tolerance between lines of a derivation. Evaluation is in log space, so the relative
     /// error of a line is about `|log of its largest term| * 1e-16`; `1e-8` leaves a wide margin
     /// while any mathematically wrong step (differing at some instance by more than a part in
-    /// 10^8) is caught.
+    /// 10^8) is caught. The cancellation floor of `1e-12` is about 5000 units in the last place
+    /// of the cancelled terms.
     pub const STEP: Tolerance = Tolerance {
-        abs: 1e-10,
         rel: 1e-8,
+        cancellation: 1e-12,
     };
 
-    /// The tolerance between forward-mode and central-difference derivatives (a diagnostic).
+    /// The tolerance between forward-mode and central-difference derivatives (a diagnostic:
+    /// central differences lose about half the digits). The scale of a difference quotient is
+    /// `|f| / h`, so the floor is about `1e-4 |f|` at the relative step `h = 1e-5`.
     pub const CROSS_CHECK: Tolerance = Tolerance {
-        abs: 1e-5,
         rel: 1e-4,
+        cancellation: 1e-9,
     };
 
     /// Compares `value` with `expected`.
     pub fn compare(self, value: LogNum, expected: LogNum) -> Comparison {
-        let diff = value.checked_sub(expected).map(LogNum::abs).ok();
+        let diff = value.checked_sub(expected).ok();
         let scale = if value.ln_abs() >= expected.ln_abs() {
             value.abs()
         } else {
             expected.abs()
         };
-        let abs_error = diff.map_or(f64::INFINITY, LogNum::to_f64);
-        let rel_error = match diff {
-            Some(_) if scale.is_zero() => 0.0,
-            Some(d) => d.checked_div(scale).map_or(f64::INFINITY, LogNum::to_f64),
+        let abs_error = diff.map_or(f64::INFINITY, |d| d.abs().to_f64());
+        // Ratios of log-space numbers: exact for any magnitudes (an `f64` division would
+        // overflow or underflow at `e^±800`).
+        let ratio_to = |ln_den: f64| match diff {
+            Some(d) if d.is_zero() => 0.0,
+            Some(d) => (d.ln_abs() - ln_den).exp(),
             None => f64::INFINITY,
         };
-        let (a, b) = (value.to_f64(), expected.to_f64());
-        let equal = if a.is_finite() && b.is_finite() {
-            approx::relative_eq!(a, b, epsilon = self.abs, max_relative = self.rel)
+        let rel_error = if scale.is_zero() {
+            0.0
         } else {
-            rel_error <= self.rel
+            ratio_to(scale.ln_abs())
         };
+        let magnitude = value.scale_ln().max(expected.scale_ln());
+        let cancel_error = ratio_to(magnitude);
+        let by_rel = rel_error <= self.rel;
+        let by_floor = !by_rel && cancel_error <= self.cancellation;
         Comparison {
             abs_error,
             rel_error,
-            ratio: (abs_error / self.abs).min(rel_error / self.rel),
-            equal,
+            cancel_error,
+            ratio: (rel_error / self.rel).min(cancel_error / self.cancellation),
+            equal: by_rel || by_floor,
+            by_floor,
         }
     }
 }
@@ -91,13 +112,17 @@ impl Tolerance {
 pub struct Comparison {
     /// `|value - expected|` (infinite when beyond `f64`).
     pub abs_error: f64,
-    /// `|value - expected| / max(|value|, |expected|)` (0 when both are 0). Near zero, where
-    /// the absolute tolerance decides, this is large by nature.
+    /// `|value - expected| / max(|value|, |expected|)` (0 when both are 0).
     pub rel_error: f64,
-    /// How close to failing: `min(abs_error / tol.abs, rel_error / tol.rel)`; above 1 fails.
+    /// `|value - expected|` over the larger scale (the magnitude of the terms that cancelled).
+    pub cancel_error: f64,
+    /// How close to failing: `min(rel_error / tol.rel, cancel_error / tol.cancellation)`;
+    /// above 1 fails.
     pub ratio: f64,
     /// Whether they agree within the tolerance.
     pub equal: bool,
+    /// Whether they agree only by the cancellation floor (the relative error is too large).
+    pub by_floor: bool,
 }
 
 /// How the checker samples and compares.
@@ -263,8 +288,14 @@ pub struct StepReport {
     pub samples: usize,
     /// The largest absolute error against the reference (or previous line) over all samples.
     pub max_abs_error: f64,
-    /// The largest relative error against the reference (or previous line) over all samples.
+    /// The largest relative error against the reference (or previous line) over the samples
+    /// that the relative tolerance decided (all but `floor_samples`).
     pub max_rel_error: f64,
+    /// Samples that agreed only by the cancellation floor: the exact value is 0 (or tiny next
+    /// to the terms that cancelled), see [`Tolerance`].
+    pub floor_samples: usize,
+    /// The largest [`Comparison::cancel_error`] over those samples.
+    pub max_cancel_error: f64,
     /// The largest [`Comparison::ratio`]: how close the line came to failing (1 is the limit).
     pub max_error_ratio: f64,
     /// Samples at which the line disagrees with the previous line (nonzero after a false line).
@@ -286,7 +317,7 @@ pub struct CrossCheck {
     pub disagreements: usize,
     /// The largest absolute difference.
     pub max_abs_error: f64,
-    /// The largest relative difference.
+    /// The largest relative difference (over the samples not decided by the cancellation floor).
     pub max_rel_error: f64,
     /// The largest [`Comparison::ratio`] against [`Tolerance::CROSS_CHECK`].
     pub max_error_ratio: f64,
@@ -409,6 +440,68 @@ pub fn check_expect(
     check_chain(problem, result, vec![line], opts)
 }
 
+/// The numeric verdict on a derivation's `expect` ([`check_expect_against_goal`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExpectCheck {
+    /// The check of the chain goal → result → expect: the goal is the reference gradient,
+    /// `steps[0]` the derivation's result, `steps[1]` the `expect` (compared with the reference;
+    /// its [`StepReport::disagreements_with_previous`] counts samples where it differs from the
+    /// result).
+    pub report: CheckReport,
+}
+
+impl ExpectCheck {
+    /// The `expect` line's check against the reference gradient.
+    pub fn expect_line(&self) -> &StepReport {
+        &self.report.steps[1]
+    }
+
+    /// The result line's check against the reference gradient.
+    pub fn result_line(&self) -> &StepReport {
+        &self.report.steps[0]
+    }
+
+    /// True when `expect` equals the reference gradient at every sample.
+    pub fn equals_reference(&self) -> bool {
+        self.report.goal.status.is_pass() && self.expect_line().status.is_pass()
+    }
+
+    /// True when the derivation's result has a value wherever the reference has one and equals
+    /// `expect` at every sample.
+    pub fn equals_result(&self) -> bool {
+        matches!(self.result_line().status, Status::Pass | Status::Fail(_))
+            && self.expect_line().disagreements_with_previous == 0
+    }
+
+    /// Both: `expect` is the goal's value, and the derivation reached it.
+    pub fn ok(&self) -> bool {
+        self.equals_reference() && self.equals_result()
+    }
+}
+
+/// Checks a derivation's `expect` numerically against the goal's reference gradient **and**
+/// against the derivation's result: after a false step the result may equal `expect` while
+/// both are wrong, and this says so.
+pub fn check_expect_against_goal(
+    problem: &Problem,
+    goal: &Expr,
+    result: &Expr,
+    expect: &Expr,
+    opts: &CheckOptions,
+) -> ExpectCheck {
+    let line = |number: usize, title: &str, expr| Line {
+        number,
+        title: title.to_string(),
+        rules: Vec::new(),
+        expr,
+        lemmas: Vec::new(),
+    };
+    let lines = vec![line(1, "result", result), line(2, "expect", expect)];
+    ExpectCheck {
+        report: check_chain(problem, goal, lines, opts),
+    }
+}
+
 /// One line to check, with what the report says about it.
 struct Line<'a> {
     number: usize,
@@ -423,6 +516,8 @@ struct Acc {
     samples: usize,
     max_abs: f64,
     max_rel: f64,
+    floor_samples: usize,
+    max_cancel: f64,
     max_ratio: f64,
     disagreements: usize,
     status: Status,
@@ -434,6 +529,8 @@ impl Acc {
             samples: 0,
             max_abs: 0.0,
             max_rel: 0.0,
+            floor_samples: 0,
+            max_cancel: 0.0,
             max_ratio: 0.0,
             disagreements: 0,
             status: Status::Pass,
@@ -477,7 +574,12 @@ impl Acc {
         let c = tol.compare(value, expected);
         self.samples += 1;
         self.max_abs = self.max_abs.max(c.abs_error);
-        self.max_rel = self.max_rel.max(c.rel_error);
+        if c.by_floor {
+            self.floor_samples += 1;
+            self.max_cancel = self.max_cancel.max(c.cancel_error);
+        } else {
+            self.max_rel = self.max_rel.max(c.rel_error);
+        }
         self.max_ratio = self.max_ratio.max(c.ratio);
         if !c.equal {
             let fail = || {
@@ -499,6 +601,8 @@ impl Acc {
         self.samples += later.samples;
         self.max_abs = self.max_abs.max(later.max_abs);
         self.max_rel = self.max_rel.max(later.max_rel);
+        self.floor_samples += later.floor_samples;
+        self.max_cancel = self.max_cancel.max(later.max_cancel);
         self.max_ratio = self.max_ratio.max(later.max_ratio);
         self.disagreements += later.disagreements;
         let rank = later.status.rank();
@@ -520,6 +624,8 @@ impl Acc {
             samples: self.samples,
             max_abs_error: self.max_abs,
             max_rel_error: self.max_rel,
+            floor_samples: self.floor_samples,
+            max_cancel_error: self.max_cancel,
             max_error_ratio: self.max_ratio,
             disagreements_with_previous: self.disagreements,
             status,
@@ -604,10 +710,11 @@ fn check_chain(
     lines: Vec<Line<'_>>,
     opts: &CheckOptions,
 ) -> CheckReport {
-    let names: BTreeSet<String> = std::iter::once(start)
+    let exprs: Vec<&Expr> = std::iter::once(start)
         .chain(lines.iter().map(|l| l.expr))
-        .flat_map(free_indices)
         .collect();
+    let mut names: BTreeSet<String> = exprs.iter().flat_map(|e| free_indices(e)).collect();
+    names.extend(fixed_indices(problem, &exprs));
     let mut goal = Acc::new();
     let mut accs: Vec<Acc> = lines.iter().map(|_| Acc::new()).collect();
     let cross_check = opts.cross_check && matches!(start, Expr::Deriv(..));
@@ -680,6 +787,40 @@ fn check_chain(
         sizes: opts.sizes.clone(),
         tolerance: opts.tolerance,
     }
+}
+
+/// The indices that definitions used by `exprs` mention without binding them: fixed classes such
+/// as the `y` of `let L = -log(p_y)`. They are free in every line that uses the definition, even
+/// when the line does not show them, so the checker gives them every value as well.
+fn fixed_indices(problem: &Problem, exprs: &[&Expr]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut names: Vec<&str> = Vec::new();
+    exprs.iter().for_each(|e| e.symbol_names(&mut names));
+    while let Some(name) = names.pop() {
+        if !seen.insert(name) {
+            continue;
+        }
+        let Some(def) = problem.def(name) else {
+            continue;
+        };
+        let params: BTreeSet<&str> = def
+            .symbol
+            .indices
+            .iter()
+            .filter_map(|i| match i {
+                crate::expr::Index::Free(n) => Some(n.as_str()),
+                crate::expr::Index::Bound(_) => None,
+            })
+            .collect();
+        out.extend(
+            free_indices(&def.body)
+                .into_iter()
+                .filter(|i| !params.contains(i.as_str())),
+        );
+        def.body.symbol_names(&mut names);
+    }
+    out
 }
 
 /// The range upper end of each free index, or why one is missing.
@@ -758,7 +899,7 @@ impl CrossAcc {
         free: &Assignment,
     ) {
         let Expr::Deriv(f, x) = goal else { return };
-        let cd = differences.at(f, x, free).and_then(LogNum::from_f64);
+        let cd = differences.at_lognum(f, x, free);
         let Ok(cd) = cd else {
             self.0.errors += 1;
             return;
@@ -767,7 +908,9 @@ impl CrossAcc {
         self.0.samples += 1;
         self.0.disagreements += usize::from(!c.equal);
         self.0.max_abs_error = self.0.max_abs_error.max(c.abs_error);
-        self.0.max_rel_error = self.0.max_rel_error.max(c.rel_error);
+        if !c.by_floor {
+            self.0.max_rel_error = self.0.max_rel_error.max(c.rel_error);
+        }
         self.0.max_error_ratio = self.0.max_error_ratio.max(c.ratio);
     }
 
