@@ -21,12 +21,14 @@
 //! their results merged in sampling order, so the report does not depend on the number of
 //! threads.
 
+use crate::assignments::{assignments, fixed_indices, ranges};
 use crate::eval::{Assignment, CentralDifferences, EvalError, Evaluator, LogNum};
 use crate::expr::Expr;
 use crate::index::free_indices;
 use crate::parallel;
 use crate::problem::{Problem, Show};
-use crate::sample::{self, Instance, Regime, SampleOptions, SplitMix64, VarValues};
+use crate::sample::{self, Instance, Regime, SampleOptions, VarValues};
+use crate::sample_fit;
 use crate::trace::Derivation;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -132,11 +134,17 @@ pub struct CheckOptions {
     pub seed: u64,
     /// Instances per range size; they cycle through the regimes ordinary, extreme, peaked.
     pub samples: usize,
-    /// The range sizes (`K`) to check at.
+    /// The fixed range sizes (`K`) to check at.
     pub sizes: Vec<usize>,
+    /// Groups of instances at seeded random sizes, each range its own (see
+    /// [`SampleOptions::random_sizes`]).
+    pub random_sizes: usize,
+    /// The largest random size.
+    pub max_size: usize,
     /// The magnitude of extreme values (logits up to `±extreme`).
     pub extreme: f64,
-    /// At most this many free-index assignments per instance; beyond it they are drawn at random.
+    /// At most this many free-index assignments per instance; beyond it (at large sizes) the
+    /// first and last value of every free index are always checked, and the rest drawn at random.
     pub max_assignments: usize,
     /// The tolerance between lines.
     pub tolerance: Tolerance,
@@ -149,17 +157,20 @@ pub struct CheckOptions {
 }
 
 impl Default for CheckOptions {
-    /// Seed 0; sizes 2, 3, 5, 12; three instances per size (one per regime); extremes of ±50;
-    /// every assignment up to 4096 per instance; [`Tolerance::STEP`]; cross-check on; one thread
-    /// per core.
+    /// Seed 0; sizes 2, 3, 5 and two groups of random sizes up to 40 (see [`SampleOptions`]);
+    /// three instances per group (one per regime); extremes of ±50; every assignment up to 64
+    /// per instance, beyond it the first, the last and 62 random ones; [`Tolerance::STEP`];
+    /// cross-check on; one thread per core.
     fn default() -> Self {
         let s = SampleOptions::default();
         CheckOptions {
             seed: 0,
             samples: s.per_size,
             sizes: s.sizes,
+            random_sizes: s.random_sizes,
+            max_size: s.max_size,
             extreme: s.extreme,
-            max_assignments: 4096,
+            max_assignments: 25,
             tolerance: Tolerance::STEP,
             cross_check: true,
             threads: 0,
@@ -178,7 +189,8 @@ pub enum Against {
 }
 
 /// One sample: the instance and the free-index values. Enough to reproduce it with
-/// [`sample::draw`]`(problem, &sizes, seed, regime, extreme)`.
+/// [`sample::draw`]`(problem, &sizes, seed, regime, extreme)` followed by
+/// [`sample_fit::fit`]; `inputs` holds the values themselves.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SamplePoint {
     /// The size of each range (`K`).
@@ -296,6 +308,8 @@ pub struct StepReport {
     pub floor_samples: usize,
     /// The largest [`Comparison::cancel_error`] over those samples.
     pub max_cancel_error: f64,
+    /// For the goal: samples at which it has no value (a domain error), skipped for every line.
+    pub undefined_samples: usize,
     /// The largest [`Comparison::ratio`]: how close the line came to failing (1 is the limit).
     pub max_error_ratio: f64,
     /// Samples at which the line disagrees with the previous line (nonzero after a false line).
@@ -339,7 +353,7 @@ pub struct CheckReport {
     pub instances: usize,
     /// The seed.
     pub seed: u64,
-    /// The range sizes.
+    /// The range sizes the instances had (every range's, sorted, without repeats).
     pub sizes: Vec<usize>,
     /// The tolerance used.
     pub tolerance: Tolerance,
@@ -518,6 +532,7 @@ struct Acc {
     max_rel: f64,
     floor_samples: usize,
     max_cancel: f64,
+    undefined: usize,
     max_ratio: f64,
     disagreements: usize,
     status: Status,
@@ -531,6 +546,7 @@ impl Acc {
             max_rel: 0.0,
             floor_samples: 0,
             max_cancel: 0.0,
+            undefined: 0,
             max_ratio: 0.0,
             disagreements: 0,
             status: Status::Pass,
@@ -602,6 +618,7 @@ impl Acc {
         self.max_abs = self.max_abs.max(later.max_abs);
         self.max_rel = self.max_rel.max(later.max_rel);
         self.floor_samples += later.floor_samples;
+        self.undefined += later.undefined;
         self.max_cancel = self.max_cancel.max(later.max_cancel);
         self.max_ratio = self.max_ratio.max(later.max_ratio);
         self.disagreements += later.disagreements;
@@ -626,6 +643,7 @@ impl Acc {
             max_rel_error: self.max_rel,
             floor_samples: self.floor_samples,
             max_cancel_error: self.max_cancel,
+            undefined_samples: self.undefined,
             max_error_ratio: self.max_ratio,
             disagreements_with_previous: self.disagreements,
             status,
@@ -666,15 +684,26 @@ impl Chain<'_> {
         let mut cross = cross_check.then(CrossAcc::new);
         let mut ev = Evaluator::new(problem, inst, &Assignment::new());
         let mut differences = CentralDifferences::new(problem, inst);
-        for free in assignments(ranges, inst, opts.max_assignments) {
+        for (n, free) in assignments(ranges, inst, opts.max_assignments)
+            .into_iter()
+            .enumerate()
+        {
             ev.set_free(&free);
             let reference = ev.eval(start);
             match &reference {
                 Ok(_) => goal.samples += 1,
+                // Where the goal itself has no value (a loss undefined at `K = 1`, a derivative
+                // of a fractional power at 0) there is nothing to derive: skip the sample.
+                Err(e) if e.is_domain() => {
+                    goal.undefined += 1;
+                    continue;
+                }
                 Err(e) => goal.error(e, inst, &free),
             }
             if let (Some(cc), Ok(r)) = (cross.as_mut(), &reference) {
-                cc.record(&mut differences, start, *r, &free);
+                if n < CROSS_CHECKED_ASSIGNMENTS {
+                    cc.record(&mut differences, start, *r, &free);
+                }
             }
             let mut sample = Sample {
                 instance: inst,
@@ -722,15 +751,23 @@ fn check_chain(
     let setup = ranges(problem, &names).and_then(|ranges| {
         let sample_opts = SampleOptions {
             sizes: opts.sizes.clone(),
+            random_sizes: opts.random_sizes,
+            max_size: opts.max_size,
             per_size: opts.samples,
             extreme: opts.extreme,
         };
-        let instances =
+        let mut instances =
             sample::instances(problem, opts.seed, &sample_opts).map_err(|e| e.to_string())?;
+        // The scores the loss sees, not only the entries, in the regime's range.
+        instances
+            .iter_mut()
+            .for_each(|inst| sample_fit::fit(problem, inst));
         Ok((ranges, instances))
     });
+    let mut sizes_seen: BTreeSet<usize> = BTreeSet::new();
     let instances = match setup {
         Ok((ranges, instances)) => {
+            sizes_seen.extend(instances.iter().flat_map(|i| i.sizes.values().copied()));
             // Instances are independent: check them on every core, and gather the results in
             // instance order, so the report is the same as one thread's.
             let cost = |inst: &Instance| {
@@ -784,97 +821,14 @@ fn check_chain(
         free_indices: names.into_iter().collect(),
         instances,
         seed: opts.seed,
-        sizes: opts.sizes.clone(),
+        sizes: sizes_seen.into_iter().collect(),
         tolerance: opts.tolerance,
     }
 }
 
-/// The indices that definitions used by `exprs` mention without binding them: fixed classes such
-/// as the `y` of `let L = -log(p_y)`. They are free in every line that uses the definition, even
-/// when the line does not show them, so the checker gives them every value as well.
-fn fixed_indices(problem: &Problem, exprs: &[&Expr]) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let mut seen: BTreeSet<&str> = BTreeSet::new();
-    let mut names: Vec<&str> = Vec::new();
-    exprs.iter().for_each(|e| e.symbol_names(&mut names));
-    while let Some(name) = names.pop() {
-        if !seen.insert(name) {
-            continue;
-        }
-        let Some(def) = problem.def(name) else {
-            continue;
-        };
-        let params: BTreeSet<&str> = def
-            .symbol
-            .indices
-            .iter()
-            .filter_map(|i| match i {
-                crate::expr::Index::Free(n) => Some(n.as_str()),
-                crate::expr::Index::Bound(_) => None,
-            })
-            .collect();
-        out.extend(
-            free_indices(&def.body)
-                .into_iter()
-                .filter(|i| !params.contains(i.as_str())),
-        );
-        def.body.symbol_names(&mut names);
-    }
-    out
-}
-
-/// The range upper end of each free index, or why one is missing.
-fn ranges(problem: &Problem, names: &BTreeSet<String>) -> Result<Vec<(String, String)>, String> {
-    names
-        .iter()
-        .map(|n| match problem.upper_of(n) {
-            Some(u) => Ok((n.clone(), u.to_string())),
-            None => Err(format!("free index `{n}` has no `index` declaration")),
-        })
-        .collect()
-}
-
-/// Every assignment of the free indices at `instance`, or `max` random ones if there are more.
-fn assignments(ranges: &[(String, String)], instance: &Instance, max: usize) -> Vec<Assignment> {
-    let sizes: Vec<usize> = ranges
-        .iter()
-        .map(|(_, u)| instance.size(u).unwrap_or(0))
-        .collect();
-    let total = sizes.iter().try_fold(1usize, |acc, &n| acc.checked_mul(n));
-    let make = |values: &[usize]| -> Assignment {
-        ranges
-            .iter()
-            .map(|(n, _)| n.clone())
-            .zip(values.iter().copied())
-            .collect()
-    };
-    match total {
-        Some(t) if t <= max => {
-            let mut out = Vec::with_capacity(t);
-            let mut values = vec![1usize; sizes.len()];
-            for _ in 0..t {
-                out.push(make(&values));
-                for (v, &n) in values.iter_mut().zip(&sizes).rev() {
-                    if *v < n {
-                        *v += 1;
-                        break;
-                    }
-                    *v = 1;
-                }
-            }
-            out
-        }
-        _ => {
-            let mut rng = SplitMix64::new(instance.seed ^ 0xA55A_A55A_A55A_A55A);
-            (0..max)
-                .map(|_| {
-                    let values: Vec<usize> = sizes.iter().map(|&n| rng.below(n) + 1).collect();
-                    make(&values)
-                })
-                .collect()
-        }
-    }
-}
+/// The central-difference cross-check (a diagnostic) runs at the first this many free-index
+/// assignments of each instance: it re-evaluates the goal's function twice per sample.
+const CROSS_CHECKED_ASSIGNMENTS: usize = 8;
 
 /// Gathers the central-difference cross-check of the reference.
 struct CrossAcc(CrossCheck);

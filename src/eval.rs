@@ -796,6 +796,9 @@ pub struct Evaluator<'a> {
     /// for a definition that mentions a free index other than its parameters, or a symbol for
     /// which it is true.
     per_free: Vec<bool>,
+    /// The largest magnitude of an argument of `exp` evaluated so far (memoised values count
+    /// once): how extreme the scores and logits the loss sees are.
+    largest_exp_argument: LogNum,
 }
 
 impl<'a> Evaluator<'a> {
@@ -827,6 +830,7 @@ impl<'a> Evaluator<'a> {
             active: Vec::new(),
             depth: 0,
             per_free: Vec::new(),
+            largest_exp_argument: LogNum::ZERO,
         };
         ev.per_free = ev.symbols_per_free();
         ev
@@ -938,6 +942,12 @@ impl<'a> Evaluator<'a> {
         Ok(self.node(e, &mut Env::top())?.v)
     }
 
+    /// The largest magnitude of an argument of `exp` met by this evaluator so far (each
+    /// memoised value once).
+    pub fn largest_exp_argument(&self) -> LogNum {
+        self.largest_exp_argument
+    }
+
     /// Evaluates one node, guarding the recursion depth.
     fn node(&mut self, e: &'a Expr, env: &mut Env<'a>) -> Result<Dual, EvalError> {
         if self.depth >= MAX_DEPTH {
@@ -971,7 +981,13 @@ impl<'a> Evaluator<'a> {
                 Ok(product)
             }
             Expr::Pow(b, x) => self.power(b, x, env),
-            Expr::Func(f, a) => self.node(a, env)?.func(*f),
+            Expr::Func(f, a) => {
+                let arg = self.node(a, env)?;
+                if *f == Func::Exp && arg.v.ln_abs() > self.largest_exp_argument.ln_abs() {
+                    self.largest_exp_argument = arg.v.abs();
+                }
+                arg.func(*f)
+            }
             Expr::Delta(a, b) => {
                 let same = self.resolve(a, env)? == self.resolve(b, env)?;
                 Ok(Dual::constant(if same {

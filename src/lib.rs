@@ -56,6 +56,8 @@ pub mod normal;
 // Checking.
 pub mod eval;
 pub mod sample;
+pub mod sample_fit;
+pub mod assignments;
 pub mod check;
 pub mod parallel;
 pub mod handwritten;

@@ -155,3 +155,114 @@ fn the_mark_prints_the_relative_error() {
         assert!(value < 1e-12, "{m}");
     }
 }
+
+/// Item 2: a claim true only at the sizes of a fixed set is caught by the random sizes.
+#[test]
+fn random_range_sizes_catch_a_claim_true_at_fixed_sizes() {
+    let (code, out) = check_file("range_sizes");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("✗ false"), "{out}");
+}
+
+/// Item 2: every range draws its own random sizes, up to 40, and different seeds draw different
+/// ones.
+#[test]
+fn two_ranges_get_independent_random_sizes() {
+    use gradproof::sample::{instances, SampleOptions};
+    let problem = parse_problem("index j in 1..K\nindex d in 1..D\nvar w_d real\nvar s_j real\n")
+        .expect("parses");
+    let opts = SampleOptions {
+        random_sizes: 40,
+        ..SampleOptions::default()
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    let mut differ = 0;
+    for seed in 0..4 {
+        for inst in instances(&problem, seed, &opts).expect("draws") {
+            let (k, d) = (inst.size("K").expect("K"), inst.size("D").expect("D"));
+            assert!((2..=opts.max_size).contains(&k) && (2..=opts.max_size).contains(&d));
+            differ += usize::from(k != d);
+            seen.insert(k);
+        }
+    }
+    assert!(seen.iter().any(|&k| k > 30), "{seen:?}");
+    assert!(seen.len() > 15, "{seen:?}");
+    assert!(differ > 100, "{differ}");
+}
+
+/// `tests/trust/NAME.deriv` derived and checked in the library: every line of the derivation
+/// passes, and `expect` equals the reference gradient numerically (whether the rules reach its
+/// form is the engine's business, not the checker's).
+fn assert_checks_numerically(name: &str) {
+    use gradproof::check::check_derivation;
+    use gradproof::engine::{derive, Limits};
+    let path = format!("{}/tests/trust/{name}.deriv", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("reads");
+    let problem = parse_problem(&text).expect("parses");
+    let d = derive(&problem, Limits::default()).expect("derives");
+    let opts = CheckOptions::default();
+    let report = check_derivation(&problem, &d, &opts);
+    assert!(report.ok(), "{name}: {:#?}", report.first_failure());
+    let (expect, _) = problem.expect.as_ref().expect("an expect line");
+    let e = check_expect_against_goal(&problem, &d.goal, d.result(), expect, &opts);
+    assert!(
+        e.equals_reference(),
+        "{name}: {:#?}",
+        e.expect_line().status
+    );
+    assert!(e.equals_result(), "{name}");
+}
+
+/// Item 10: the sigmoid of a dot product, `-log(1 - σ(w·x))`.
+#[test]
+fn the_sigmoid_of_a_dot_product_checks() {
+    assert_checks_numerically("sigmoid_of_a_dot_product");
+}
+
+/// Item 10: logistic regression with binary cross-entropy.
+#[test]
+fn logistic_regression_checks() {
+    assert_checks_numerically("logistic_regression");
+}
+
+/// Item 10: skip-gram with negative sampling.
+#[test]
+fn skip_gram_with_negative_sampling_checks() {
+    assert_checks_numerically("skip_gram_negative_sampling");
+}
+
+/// Item 10: after fitting, the scores the loss sees (arguments of `exp`) are within the regime's
+/// bound, and the extreme regime still reaches its extreme.
+#[test]
+fn fitted_scores_cover_the_regimes() {
+    use gradproof::eval::{Assignment, Evaluator};
+    use gradproof::sample::{instances, Regime, SampleOptions};
+    use gradproof::sample_fit::{fit, ORDINARY_SCORE};
+    let path = format!(
+        "{}/tests/trust/logistic_regression.deriv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let problem = parse_problem(&std::fs::read_to_string(path).expect("reads")).expect("parses");
+    let z = parse_expr("z").expect("parses");
+    let opts = SampleOptions::default();
+    for mut inst in instances(&problem, 7, &opts).expect("draws") {
+        fit(&problem, &mut inst);
+        let score = Evaluator::new(&problem, &inst, &Assignment::new())
+            .eval(&z)
+            .expect("finite")
+            .abs()
+            .to_f64();
+        let bound = match inst.regime {
+            Regime::Ordinary => ORDINARY_SCORE,
+            _ => inst.extreme,
+        };
+        assert!(
+            score <= bound * (1.0 + 1e-9),
+            "{:?}: |z| = {score}",
+            inst.regime
+        );
+        if inst.regime == Regime::Extreme {
+            assert!(score >= bound / 2.0, "extreme regime, |z| = {score}");
+        }
+    }
+}

@@ -37,7 +37,11 @@ fn figures(line: &StepReport) -> String {
         "0 up to {:.1e} of the cancelled terms",
         line.max_cancel_error.max(0.0)
     );
-    match (by_rel, line.floor_samples) {
+    let undefined = match line.undefined_samples {
+        0 => String::new(),
+        n => format!("; undefined at {n} samples, skipped"),
+    };
+    let decided = match (by_rel, line.floor_samples) {
         (_, 0) => format!(
             "max rel error {:.1e} ({} samples)",
             line.max_rel_error.max(0.0),
@@ -48,7 +52,8 @@ fn figures(line: &StepReport) -> String {
             "max rel error {:.1e} ({m} samples); {floor} ({n} samples)",
             line.max_rel_error.max(0.0)
         ),
-    }
+    };
+    decided + &undefined
 }
 
 /// A short description of a sample: the sizes, the free-index values, the seed and regime.
