@@ -157,7 +157,7 @@ pub struct CheckOptions {
 }
 
 impl Default for CheckOptions {
-    /// Seed 0; sizes 2, 3, 5 and two groups of random sizes up to 40 (see [`SampleOptions`]);
+    /// Seed 0; sizes 1, 2, 3, 5 and two groups of random sizes up to 40 (see [`SampleOptions`]);
     /// three instances per group (one per regime); extremes of ±50; every assignment up to 64
     /// per instance, beyond it the first, the last and 62 random ones; [`Tolerance::STEP`];
     /// cross-check on; one thread per core.
@@ -308,7 +308,9 @@ pub struct StepReport {
     pub floor_samples: usize,
     /// The largest [`Comparison::cancel_error`] over those samples.
     pub max_cancel_error: f64,
-    /// For the goal: samples at which it has no value (a domain error), skipped for every line.
+    /// Samples skipped because the line has no value where that is not its own doing: for the
+    /// goal, where the goal is undefined (skipped for every line); for a step, where the line
+    /// before it is undefined too, or a derivative in it does not exist (an infinite slope).
     pub undefined_samples: usize,
     /// The largest [`Comparison::ratio`]: how close the line came to failing (1 is the limit).
     pub max_error_ratio: f64,
@@ -480,11 +482,14 @@ impl ExpectCheck {
         self.report.goal.status.is_pass() && self.expect_line().status.is_pass()
     }
 
-    /// True when the derivation's result has a value wherever the reference has one and equals
-    /// `expect` at every sample.
+    /// True when the derivation's result equals `expect` at every sample where both have a
+    /// value. (Where the result is undefined, the derivation's own check has said so, and
+    /// `expect` is compared with the reference only where the result has a value.)
     pub fn equals_result(&self) -> bool {
-        matches!(self.result_line().status, Status::Pass | Status::Fail(_))
-            && self.expect_line().disagreements_with_previous == 0
+        matches!(
+            self.result_line().status,
+            Status::Pass | Status::Fail(_) | Status::DomainError(_)
+        ) && self.expect_line().disagreements_with_previous == 0
     }
 
     /// Both: `expect` is the goal's value, and the derivation reached it.
@@ -718,7 +723,17 @@ impl Chain<'_> {
                         sample.previous = Some(v);
                     }
                     Err(e) => {
-                        acc.error(&e, inst, &free);
+                        // Undefined because the line before it is, or because a derivative in
+                        // it does not exist here (a chain rule through a piece with an infinite
+                        // slope): not this step's doing, so the sample is skipped for it. A step
+                        // that makes a defined line undefined is still reported.
+                        let inherited =
+                            sample.previous.is_none() || matches!(e, EvalError::InfiniteSlope);
+                        if e.is_domain() && inherited {
+                            acc.undefined += 1;
+                        } else {
+                            acc.error(&e, inst, &free);
+                        }
                         sample.previous = None;
                     }
                 }

@@ -200,13 +200,11 @@ pub struct SampleOptions {
 }
 
 impl Default for SampleOptions {
-    /// Sizes 2, 3 and 5, then two groups of seeded random sizes in `2..=40`, each range its own;
-    /// three instances per group (one per regime); extremes of ±50. Size 1 is left out by
-    /// default: a softmax over one class is the constant 1, and a chain rule through it is
-    /// `∞ · 0` for losses such as the focal loss (ask for it in `sizes`).
+    /// Sizes 1, 2, 3 and 5, then two groups of seeded random sizes in `2..=40`, each range its
+    /// own; three instances per group (one per regime); extremes of ±50.
     fn default() -> Self {
         SampleOptions {
-            sizes: vec![2, 3, 5],
+            sizes: vec![1, 2, 3, 5],
             random_sizes: 2,
             max_size: 40,
             per_size: 3,

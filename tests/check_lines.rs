@@ -50,9 +50,9 @@ fn show_lines_report_the_first_false_line_with_a_reproducible_counterexample() {
         panic!("line 6 should be false")
     };
     // The smallest size is tried first.
-    assert_eq!(cx.at.sizes["K"], 2);
-    // The counterexample is reproduced from what it reports.
-    let again = draw(
+    assert_eq!(Some(&cx.at.sizes["K"]), opts.sizes.iter().min());
+    // The counterexample is reproduced from what it reports: drawn, then fitted to its regime.
+    let mut again = draw(
         &problem,
         &cx.at.sizes,
         cx.at.seed,
@@ -60,6 +60,7 @@ fn show_lines_report_the_first_false_line_with_a_reproducible_counterexample() {
         cx.at.extreme,
     )
     .expect("draws");
+    gradproof::sample_fit::fit(&problem, &mut again);
     assert_eq!(again.values, cx.at.inputs);
     let v = gradproof::eval::eval(&lines[5], &problem, &again, &cx.at.free).expect("finite");
     assert_eq!(v, cx.value);

@@ -180,7 +180,7 @@ fn two_ranges_get_independent_random_sizes() {
     for seed in 0..4 {
         for inst in instances(&problem, seed, &opts).expect("draws") {
             let (k, d) = (inst.size("K").expect("K"), inst.size("D").expect("D"));
-            assert!((2..=opts.max_size).contains(&k) && (2..=opts.max_size).contains(&d));
+            assert!((1..=opts.max_size).contains(&k) && (1..=opts.max_size).contains(&d));
             differ += usize::from(k != d);
             seen.insert(k);
         }
@@ -265,4 +265,25 @@ fn fitted_scores_cover_the_regimes() {
             assert!(score >= bound / 2.0, "extreme regime, |z| = {score}");
         }
     }
+}
+
+/// Item 2: the default sizes include 1 for every range, and a derivation whose intermediate
+/// lines have no value at `K = 1` (a chain rule through a constant softmax, an infinite slope)
+/// still checks where it is defined.
+#[test]
+fn size_one_is_drawn_for_every_range() {
+    use gradproof::sample::{instances, SampleOptions};
+    let problem = parse_problem("index j in 1..K\nindex d in 1..D\nvar w_d real\nvar s_j real\n")
+        .expect("parses");
+    let drawn = instances(&problem, 0, &SampleOptions::default()).expect("draws");
+    for upper in ["K", "D"] {
+        assert!(drawn.iter().any(|i| i.size(upper) == Some(1)), "{upper}");
+    }
+    let (code, out) = {
+        let path = format!("{}/derivations/focal.deriv", env!("CARGO_MANIFEST_DIR"));
+        let o = run(&["check", &path]);
+        (o.status.code(), stdout(&o))
+    };
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("K=1") || out.contains("skipped"), "{out}");
 }
