@@ -23,6 +23,7 @@
 
 use crate::assignments::{assignments, fixed_indices, ranges};
 use crate::eval::{Assignment, CentralDifferences, EvalError, Evaluator, LogNum};
+use crate::eval_precise::agree_precisely;
 use crate::expr::Expr;
 use crate::index::free_indices;
 use crate::parallel;
@@ -52,6 +53,14 @@ pub struct Tolerance {
     pub rel: f64,
     /// The floor, relative to the magnitude of the terms that cancelled.
     pub cancellation: f64,
+}
+
+impl Comparison {
+    /// Unequal, but by less than [`UNDECIDED`] of the cancelled terms: a difference the fast
+    /// evaluation cannot tell from rounding noise.
+    pub fn undecided(&self) -> bool {
+        !self.equal && self.cancel_error <= UNDECIDED
+    }
 }
 
 impl Tolerance {
@@ -108,6 +117,13 @@ impl Tolerance {
         }
     }
 }
+
+/// Above the cancellation floor but below this fraction of the cancelled terms, a difference
+/// may still be rounding noise that the scale estimate missed: the fast evaluation cannot decide,
+/// and the sample is re-evaluated in arbitrary precision ([`crate::eval_precise`]) before the
+/// line is called false. A difference above it (a factor of 2 in a line without cancellation is
+/// about 0.5) is false at once.
+pub const UNDECIDED: f64 = 1e-4;
 
 /// The outcome of one comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -308,6 +324,9 @@ pub struct StepReport {
     pub floor_samples: usize,
     /// The largest [`Comparison::cancel_error`] over those samples.
     pub max_cancel_error: f64,
+    /// Samples that the fast comparison found different and the arbitrary-precision
+    /// re-evaluation ([`crate::eval_precise`]) found equal.
+    pub precise_samples: usize,
     /// Samples skipped because the line has no value where that is not its own doing: for the
     /// goal, where the goal is undefined (skipped for every line); for a step, where the line
     /// before it is undefined too, or a derivative in it does not exist (an infinite slope).
@@ -538,6 +557,7 @@ struct Acc {
     floor_samples: usize,
     max_cancel: f64,
     undefined: usize,
+    precise_samples: usize,
     max_ratio: f64,
     disagreements: usize,
     status: Status,
@@ -552,6 +572,7 @@ impl Acc {
             floor_samples: 0,
             max_cancel: 0.0,
             undefined: 0,
+            precise_samples: 0,
             max_ratio: 0.0,
             disagreements: 0,
             status: Status::Pass,
@@ -581,9 +602,21 @@ impl Acc {
     }
 
     /// Compares a line's value with the reference (or the previous line) at a sample.
-    fn record(&mut self, value: LogNum, sample: &Sample, tol: Tolerance) {
+    ///
+    /// Where the fast comparison says "different", `precise` re-evaluates the sample in
+    /// arbitrary precision ([`crate::eval_precise`]) against the reference or the previous line;
+    /// `Some(true)` there overrules it.
+    fn record(
+        &mut self,
+        value: LogNum,
+        sample: &Sample,
+        tol: Tolerance,
+        precise: &mut dyn FnMut(Against) -> Option<bool>,
+    ) {
         if let Some(p) = sample.previous {
-            if !tol.compare(value, p).equal {
+            let c = tol.compare(value, p);
+            let settled = c.undecided() && precise(Against::Previous) == Some(true);
+            if !c.equal && !settled {
                 self.disagreements += 1;
             }
         }
@@ -598,11 +631,15 @@ impl Acc {
         if c.by_floor {
             self.floor_samples += 1;
             self.max_cancel = self.max_cancel.max(c.cancel_error);
+            self.max_ratio = self.max_ratio.max(c.ratio);
+        } else if c.equal {
+            self.max_rel = self.max_rel.max(c.rel_error);
+            self.max_ratio = self.max_ratio.max(c.ratio);
+        } else if c.undecided() && precise(against) == Some(true) {
+            self.precise_samples += 1;
         } else {
             self.max_rel = self.max_rel.max(c.rel_error);
-        }
-        self.max_ratio = self.max_ratio.max(c.ratio);
-        if !c.equal {
+            self.max_ratio = self.max_ratio.max(c.ratio);
             let fail = || {
                 Status::Fail(Box::new(Counterexample {
                     against,
@@ -623,6 +660,7 @@ impl Acc {
         self.max_abs = self.max_abs.max(later.max_abs);
         self.max_rel = self.max_rel.max(later.max_rel);
         self.floor_samples += later.floor_samples;
+        self.precise_samples += later.precise_samples;
         self.undefined += later.undefined;
         self.max_cancel = self.max_cancel.max(later.max_cancel);
         self.max_ratio = self.max_ratio.max(later.max_ratio);
@@ -647,6 +685,7 @@ impl Acc {
             max_abs_error: self.max_abs,
             max_rel_error: self.max_rel,
             floor_samples: self.floor_samples,
+            precise_samples: self.precise_samples,
             max_cancel_error: self.max_cancel,
             undefined_samples: self.undefined,
             max_error_ratio: self.max_ratio,
@@ -689,6 +728,8 @@ impl Chain<'_> {
         let mut cross = cross_check.then(CrossAcc::new);
         let mut ev = Evaluator::new(problem, inst, &Assignment::new());
         let mut differences = CentralDifferences::new(problem, inst);
+        // Arbitrary-precision re-evaluations left per line at this instance.
+        let mut budgets = vec![PRECISE_PER_INSTANCE; self.lines.len()];
         for (n, free) in assignments(ranges, inst, opts.max_assignments)
             .into_iter()
             .enumerate()
@@ -716,11 +757,25 @@ impl Chain<'_> {
                 reference: reference.as_ref().ok().copied(),
                 previous: reference.as_ref().ok().copied(),
             };
-            for (line, acc) in self.lines.iter().zip(accs.iter_mut()) {
+            let mut previous_expr = start;
+            for ((line, acc), budget) in self.lines.iter().zip(accs.iter_mut()).zip(&mut budgets) {
                 match ev.eval(line.expr) {
                     Ok(v) => {
-                        acc.record(v, &sample, opts.tolerance);
+                        let mut precise = |against: Against| {
+                            if *budget == 0 {
+                                return None;
+                            }
+                            *budget -= 1;
+                            let other = match against {
+                                Against::Reference => start,
+                                Against::Previous => previous_expr,
+                            };
+                            let rel = opts.tolerance.rel;
+                            agree_precisely(problem, inst, &free, line.expr, other, rel)
+                        };
+                        acc.record(v, &sample, opts.tolerance, &mut precise);
                         sample.previous = Some(v);
+                        previous_expr = line.expr;
                     }
                     Err(e) => {
                         // Undefined because the line before it is, or because a derivative in
@@ -735,6 +790,7 @@ impl Chain<'_> {
                             acc.error(&e, inst, &free);
                         }
                         sample.previous = None;
+                        previous_expr = line.expr;
                     }
                 }
             }
@@ -840,6 +896,10 @@ fn check_chain(
         tolerance: opts.tolerance,
     }
 }
+
+/// At most this many arbitrary-precision re-evaluations per line and instance: enough to settle
+/// the few samples where rounding noise decides, and bounded for a line that is plainly false.
+const PRECISE_PER_INSTANCE: usize = 16;
 
 /// The central-difference cross-check (a diagnostic) runs at the first this many free-index
 /// assignments of each instance: it re-evaluates the goal's function twice per sample.

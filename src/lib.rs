@@ -55,6 +55,7 @@ pub mod normal;
 
 // Checking.
 pub mod eval;
+pub mod eval_precise;
 pub mod sample;
 pub mod sample_fit;
 pub mod assignments;

@@ -287,3 +287,69 @@ fn size_one_is_drawn_for_every_range() {
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("K=1") || out.contains("skipped"), "{out}");
 }
+
+/// Item 11: with no cancellation floor at all, the arbitrary-precision re-evaluation alone
+/// finds the exact 0 of the extreme-logit steps equal to the noisy reference, and still finds a
+/// false line false.
+#[test]
+fn the_precise_re_evaluation_decides_where_f64_cannot() {
+    use gradproof::check::check_derivation;
+    use gradproof::engine::{derive, Limits};
+    let path = format!(
+        "{}/tests/trust/exact_zero_at_extreme_logits.deriv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let problem = parse_problem(&std::fs::read_to_string(path).expect("reads")).expect("parses");
+    let d = derive(&problem, Limits::default()).expect("derives");
+    let opts = CheckOptions {
+        tolerance: Tolerance {
+            rel: 1e-8,
+            cancellation: 0.0,
+        },
+        cross_check: false,
+        sizes: vec![2, 3],
+        random_sizes: 0,
+        ..CheckOptions::default()
+    };
+    let report = check_derivation(&problem, &d, &opts);
+    assert!(report.ok(), "{:#?}", report.first_failure());
+    assert!(
+        report.steps.iter().any(|s| s.precise_samples > 0),
+        "no sample needed the precise re-evaluation"
+    );
+    // The same chain with the last line doubled is false.
+    let last = d.result().clone();
+    let doubled = gradproof::expr::mul(vec![gradproof::Expr::int(2), last.clone()]);
+    let lines = gradproof::check::check_lines(&problem, &d.goal, &[last, doubled], &opts);
+    assert_eq!(lines.first_false(), Some(2), "{:#?}", lines.steps[1].status);
+}
+
+/// Item 11: the arbitrary-precision evaluator agrees with every line of the reference
+/// derivation, and tells a factor of 2 apart.
+#[test]
+fn the_precise_evaluator_agrees_with_the_reference_derivation() {
+    use gradproof::engine::{derive, Limits};
+    use gradproof::eval_precise::agree_precisely;
+    use gradproof::sample::{instances, SampleOptions};
+    let text = include_str!("../derivations/softmax_cross_entropy.deriv");
+    let problem = parse_problem(text).expect("parses");
+    let d = derive(&problem, Limits::default()).expect("derives");
+    let opts = SampleOptions {
+        sizes: vec![1, 3],
+        random_sizes: 0,
+        ..SampleOptions::default()
+    };
+    let twice = gradproof::expr::mul(vec![gradproof::Expr::int(2), d.goal.clone()]);
+    for inst in instances(&problem, 3, &opts).expect("draws") {
+        let free: gradproof::eval::Assignment = [("k".to_string(), 1)].into();
+        for line in d.lines() {
+            // Not closer than 1e-12: the sampled `q` sums to 1 only to `f64` rounding.
+            let same = agree_precisely(&problem, &inst, &free, line, &d.goal, 1e-12);
+            assert_eq!(same, Some(true), "{line:?} at {:?}", inst.regime);
+        }
+        // The gradient is p_k - q_k, not 0: twice it differs (at K = 1 both are 0).
+        let k = inst.size("K").expect("K");
+        let differs = agree_precisely(&problem, &inst, &free, &twice, &d.goal, 1e-12);
+        assert_eq!(differs, Some(k == 1), "K = {k}");
+    }
+}

@@ -32,7 +32,7 @@ pub fn mark(line: &StepReport) -> String {
 /// The figures a passing line was decided on: its largest relative error, and, for the samples
 /// that agree only by the cancellation floor, their largest error relative to the cancelled terms.
 fn figures(line: &StepReport) -> String {
-    let by_rel = line.samples - line.floor_samples;
+    let by_rel = line.samples - line.floor_samples - line.precise_samples;
     let floor = format!(
         "0 up to {:.1e} of the cancelled terms",
         line.max_cancel_error.max(0.0)
@@ -40,6 +40,13 @@ fn figures(line: &StepReport) -> String {
     let undefined = match line.undefined_samples {
         0 => String::new(),
         n => format!("; undefined at {n} samples, skipped"),
+    };
+    let precise = match line.precise_samples {
+        0 => String::new(),
+        n => format!(
+            "; {n} samples equal only at {} bits",
+            2 * crate::eval_precise::PRECISE_BITS
+        ),
     };
     let decided = match (by_rel, line.floor_samples) {
         (_, 0) => format!(
@@ -53,7 +60,7 @@ fn figures(line: &StepReport) -> String {
             line.max_rel_error.max(0.0)
         ),
     };
-    decided + &undefined
+    decided + &precise + &undefined
 }
 
 /// A short description of a sample: the sizes, the free-index values, the seed and regime.
