@@ -188,8 +188,8 @@ pub struct SampleOptions {
     /// Fixed range sizes; every upper end is given each of them in turn (with several upper
     /// ends, in different orders).
     pub sizes: Vec<usize>,
-    /// How many more groups of instances get seeded random sizes: each upper end its own size,
-    /// drawn independently and uniformly from `2..=max_size`.
+    /// How many more instances get seeded random sizes: each upper end its own size, drawn
+    /// independently and uniformly from `2..=max_size`; they cycle through the regimes.
     pub random_sizes: usize,
     /// The largest random size.
     pub max_size: usize,
@@ -200,12 +200,12 @@ pub struct SampleOptions {
 }
 
 impl Default for SampleOptions {
-    /// Sizes 1, 2, 3 and 5, then two groups of seeded random sizes in `2..=40`, each range its
-    /// own; three instances per group (one per regime); extremes of ±50.
+    /// Sizes 1, 2, 3 and 5 with three instances each (one per regime), then three instances of
+    /// seeded random sizes in `2..=40`, each range its own, one per regime; extremes of ±50.
     fn default() -> Self {
         SampleOptions {
             sizes: vec![1, 2, 3, 5],
-            random_sizes: 2,
+            random_sizes: 3,
             max_size: 40,
             per_size: 3,
             extreme: 50.0,
@@ -224,8 +224,8 @@ pub fn uppers(problem: &Problem) -> Vec<String> {
     out
 }
 
-/// Draws `opts.per_size` instances for each group of sizes, reproducibly from `seed`: one group
-/// for each fixed size in `opts.sizes`, then `opts.random_sizes` groups of random sizes.
+/// Draws instances reproducibly from `seed`: `opts.per_size` for each fixed size in
+/// `opts.sizes`, then `opts.random_sizes` with random sizes.
 ///
 /// With several range upper ends (`K`, `D`) the first gets the fixed size in turn and the others
 /// the following sizes of the list, so that different ranges get different sizes; in a random
@@ -257,7 +257,14 @@ pub fn instances(
                 (name.clone(), size)
             })
             .collect();
-        for i in 0..opts.per_size {
+        // A fixed size gets `per_size` instances; a random group one, the groups cycling through
+        // the regimes (large sizes are the costly ones, and each group has sizes of its own).
+        let (first, count) = if s < opts.sizes.len() {
+            (0, opts.per_size)
+        } else {
+            (s - opts.sizes.len(), 1)
+        };
+        for i in first..first + count {
             let regime = Regime::ALL[i % Regime::ALL.len()];
             out.push(draw(
                 problem,

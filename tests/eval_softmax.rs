@@ -265,7 +265,7 @@ fn sampling_is_reproducible_and_respects_kinds() {
     assert_ne!(a, c);
     assert_eq!(
         a.len(),
-        (opts.sizes.len() + opts.random_sizes) * opts.per_size
+        opts.sizes.len() * opts.per_size + opts.random_sizes
     );
     let sizes: Vec<usize> = a.iter().filter_map(|i| i.size("K")).collect();
     assert!(sizes.contains(&2) && sizes.iter().any(|&k| k > 10));

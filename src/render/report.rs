@@ -96,13 +96,13 @@ pub fn report_text(report: &CheckReport, opts: &PrintOptions) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Checked at range sizes {{{}}}, {} instances, seed {}, every value of {}; tolerance rel {:.0e}, and {:.0e} of the cancelled terms where the exact value is 0",
-        report
-            .sizes
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
+        "Checked {}, {} instances, seed {}, every value of {}; tolerance rel {:.0e}, and {:.0e} of the cancelled terms where the exact value is 0",
+        if report.sizes.is_empty() {
+            "with no index range".to_string()
+        } else {
+            let sizes: Vec<String> = report.sizes.iter().map(ToString::to_string).collect();
+            format!("at range sizes {{{}}}", sizes.join(", "))
+        },
         report.instances,
         report.seed,
         if report.free_indices.is_empty() {
