@@ -25,6 +25,13 @@ pub const PRECISE_BITS: usize = 192;
 
 type Big = FBig;
 
+/// The largest magnitude of an argument of `exp` evaluated here.
+const MAX_EXP_ARGUMENT: f64 = 1e12;
+
+/// The largest integer exponent taken by repeated multiplication (larger ones go through `exp`
+/// and `ln`, for a positive base).
+const MAX_INTEGER_POWER: f64 = 1e6;
+
 /// A value and its derivative with respect to the seeded entry.
 #[derive(Clone)]
 struct Dual {
@@ -38,6 +45,23 @@ struct Dual {
 /// as many bits (rounding noise around an exact 0); `Some(false)` otherwise; `None` when either
 /// cannot be evaluated here.
 pub fn agree_precisely(
+    problem: &Problem,
+    instance: &Instance,
+    free: &Assignment,
+    a: &Expr,
+    b: &Expr,
+    rel: f64,
+) -> Option<bool> {
+    // The arithmetic checks its domains before every operation; should the float library still
+    // give up on some input, the fast verdict stands rather than the process stopping.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        decide(problem, instance, free, a, b, rel)
+    }))
+    .ok()
+    .flatten()
+}
+
+fn decide(
     problem: &Problem,
     instance: &Instance,
     free: &Assignment,
@@ -172,6 +196,10 @@ impl<'a> Precise<'a> {
                 let a = self.node(a, env)?;
                 match f {
                     Func::Exp => {
+                        // Beyond this the exponent of the result would not fit the float's.
+                        if a.v.to_f64().value().abs() > MAX_EXP_ARGUMENT {
+                            return None;
+                        }
                         let v = a.v.exp();
                         Some(Dual {
                             d: v.clone() * a.d,
@@ -241,7 +269,7 @@ impl<'a> Precise<'a> {
         let zero = self.num(Big::ZERO);
         if x.d == zero {
             let r = x.v.to_f64().value();
-            if r.fract() == 0.0 && r.abs() < 1e15 {
+            if r.fract() == 0.0 && r.abs() <= MAX_INTEGER_POWER {
                 let n = r as i64;
                 if b.v == zero && n < 0 {
                     return None;
