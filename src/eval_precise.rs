@@ -108,6 +108,49 @@ struct Precise<'a> {
     seed: Option<(String, Vec<usize>)>,
     /// Entries of definitions, under the current seed.
     memo: HashMap<(String, Vec<usize>), Dual>,
+    /// Sums, by node address and the values of the indices they use from outside, under the
+    /// current seed (the `Σ_m exp(s_m)` of a softmax once, not once per entry).
+    sums: HashMap<(usize, Vec<usize>), Dual>,
+    /// Per sum node: the free index names and the outer bound levels its body uses.
+    outside: HashMap<usize, (Vec<String>, Vec<u32>)>,
+}
+
+/// The free index names and the bound levels (relative to the sum) that `body` uses from
+/// outside a sum whose body it is.
+fn used_outside(body: &Expr) -> (Vec<String>, Vec<u32>) {
+    fn walk(e: &Expr, depth: u32, names: &mut Vec<String>, levels: &mut Vec<u32>) {
+        let mut index = |i: &Index| match i {
+            Index::Free(n) => {
+                if !names.contains(n) {
+                    names.push(n.clone());
+                }
+            }
+            Index::Bound(n) if *n > depth => {
+                if !levels.contains(&(n - depth - 1)) {
+                    levels.push(n - depth - 1);
+                }
+            }
+            Index::Bound(_) => {}
+        };
+        match e {
+            Expr::Sym(s) => s.indices.iter().for_each(&mut index),
+            Expr::Delta(a, b) => {
+                index(a);
+                index(b);
+            }
+            Expr::Deriv(f, x) => {
+                x.indices.iter().for_each(&mut index);
+                walk(f, depth, names, levels);
+            }
+            Expr::Sum(_, b) => walk(b, depth + 1, names, levels),
+            _ => e
+                .iter_children()
+                .for_each(|c| walk(c, depth, names, levels)),
+        }
+    }
+    let (mut names, mut levels) = (Vec::new(), Vec::new());
+    walk(body, 0, &mut names, &mut levels);
+    (names, levels)
 }
 
 /// The bound index values (innermost last) and the parameters of the definition being
@@ -132,6 +175,8 @@ impl<'a> Precise<'a> {
             bits,
             seed: None,
             memo: HashMap::new(),
+            sums: HashMap::new(),
+            outside: HashMap::new(),
         }
     }
 
@@ -227,23 +272,26 @@ impl<'a> Precise<'a> {
                 Some(self.constant(self.num(v)))
             }
             Expr::Sum(binder, body) => {
-                let upper = match binder.upper.as_deref() {
-                    Some(u) => u,
-                    None => self.problem.upper_of(&binder.hint.0)?,
-                };
-                let n = self.instance.size(upper)?;
-                let mut acc = self.constant(self.num(Big::ZERO));
-                let mut inner = env.clone();
-                for i in 1..=n {
-                    inner.bound.push(i);
-                    let t = self.node(body, &inner)?;
-                    inner.bound.pop();
-                    acc = Dual {
-                        v: acc.v + t.v,
-                        d: acc.d + t.d,
-                    };
+                let address = e as *const Expr as usize;
+                let (names, levels) = self
+                    .outside
+                    .entry(address)
+                    .or_insert_with(|| used_outside(body))
+                    .clone();
+                let mut key = Vec::with_capacity(names.len() + levels.len());
+                for n in &names {
+                    key.push(self.index(&Index::Free(n.clone()), env)?);
                 }
-                Some(acc)
+                for l in levels {
+                    key.push(self.index(&Index::Bound(l), env)?);
+                }
+                let key = (address, key);
+                if let Some(d) = self.sums.get(&key) {
+                    return Some(d.clone());
+                }
+                let out = self.sum(binder, body, env)?;
+                self.sums.insert(key, out.clone());
+                Some(out)
             }
             Expr::Deriv(f, x) => {
                 if self.seed.is_some() {
@@ -255,13 +303,36 @@ impl<'a> Precise<'a> {
                     .map(|i| self.index(i, env))
                     .collect::<Option<Vec<usize>>>()?;
                 let saved = std::mem::take(&mut self.memo);
+                let saved_sums = std::mem::take(&mut self.sums);
                 self.seed = Some((x.name.clone(), idx));
                 let out = self.node(f, env);
                 self.seed = None;
                 self.memo = saved;
+                self.sums = saved_sums;
                 Some(self.constant(out?.d))
             }
         }
+    }
+
+    /// `Σ body` over the binder's range.
+    fn sum(&mut self, binder: &crate::expr::Binder, body: &Expr, env: &Env) -> Option<Dual> {
+        let upper = match binder.upper.as_deref() {
+            Some(u) => u,
+            None => self.problem.upper_of(&binder.hint.0)?,
+        };
+        let n = self.instance.size(upper)?;
+        let mut acc = self.constant(self.num(Big::ZERO));
+        let mut inner = env.clone();
+        for i in 1..=n {
+            inner.bound.push(i);
+            let t = self.node(body, &inner)?;
+            inner.bound.pop();
+            acc = Dual {
+                v: acc.v + t.v,
+                d: acc.d + t.d,
+            };
+        }
+        Some(acc)
     }
 
     /// `b ^ x`: an integer power of any base, a real power of a positive one.
@@ -338,8 +409,10 @@ impl<'a> Precise<'a> {
             let hit = self.seed.as_ref().is_some_and(|(_, at)| *at == idx);
             let seed = self.seed.take();
             let saved = std::mem::take(&mut self.memo);
+            let saved_sums = std::mem::take(&mut self.sums);
             let v = self.entry(&s.name, &idx);
             self.memo = saved;
+            self.sums = saved_sums;
             self.seed = seed;
             let v = v?.v;
             let d = self.num(if hit { Big::ONE } else { Big::ZERO });
