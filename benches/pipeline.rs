@@ -83,6 +83,7 @@ fn check_by_size(c: &mut Criterion) {
         let opts = CheckOptions {
             samples: 1,
             sizes: vec![k],
+            random_sizes: 0,
             max_assignments: 4,
             ..CheckOptions::default()
         };

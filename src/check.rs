@@ -21,83 +21,126 @@
 //! their results merged in sampling order, so the report does not depend on the number of
 //! threads.
 
+use crate::assignments::{assignments, fixed_indices, ranges};
 use crate::eval::{Assignment, CentralDifferences, EvalError, Evaluator, LogNum};
+use crate::eval_precise::agree_precisely;
 use crate::expr::Expr;
 use crate::index::free_indices;
 use crate::parallel;
 use crate::problem::{Problem, Show};
-use crate::sample::{self, Instance, Regime, SampleOptions, SplitMix64, VarValues};
+use crate::sample::{self, Instance, Regime, SampleOptions, VarValues};
+use crate::sample_fit;
 use crate::trace::Derivation;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Absolute and relative tolerances for `approx::relative_eq!`: two values agree when they
-/// differ by at most `abs`, or by at most `rel` times the larger magnitude.
+/// The tolerances of the checker, all in one place.
+///
+/// Two values `a` (a line) and `b` (what it should equal) agree at a sample when
+///
+/// - `|a - b| <= rel * max(|a|, |b|)`: **relative** agreement, the rule everywhere. No absolute
+///   tolerance applies to values of any size: `exp(-30) * x` and `2 * exp(-30) * x` differ.
+/// - or `|a - b| <= cancellation * S`, where `S` is the larger **scale** of the two
+///   ([`LogNum::scale_ln`]): the magnitude of the terms they were computed from before those
+///   terms cancelled. This floor only matters where the exact value is 0 (or is smaller than
+///   `cancellation` times the terms that cancelled to give it), so that `e^100 · (Σ_j p_j - 1)`,
+///   whose evaluation leaves rounding noise of `1e-17 · e^100`, equals the exact 0 of a later
+///   line. Without cancellation `S = max(|a|, |b|)` and the floor is far below the relative
+///   tolerance.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Tolerance {
-    /// The absolute tolerance (for values near zero, where cancellation leaves rounding noise).
-    pub abs: f64,
     /// The relative tolerance.
     pub rel: f64,
+    /// The floor, relative to the magnitude of the terms that cancelled.
+    pub cancellation: f64,
+}
+
+impl Comparison {
+    /// Unequal, but by less than [`UNDECIDED`] of the cancelled terms: a difference the fast
+    /// evaluation cannot tell from rounding noise.
+    pub fn undecided(&self) -> bool {
+        !self.equal && self.cancel_error <= UNDECIDED
+    }
 }
 
 impl Tolerance {
     /// The tolerance between lines of a derivation. Evaluation is in log space, so the relative
     /// error of a line is about `|log of its largest term| * 1e-16`; `1e-8` leaves a wide margin
     /// while any mathematically wrong step (differing at some instance by more than a part in
-    /// 10^8) is caught.
+    /// 10^8) is caught. The cancellation floor of `1e-12` is about 5000 units in the last place
+    /// of the cancelled terms.
     pub const STEP: Tolerance = Tolerance {
-        abs: 1e-10,
         rel: 1e-8,
+        cancellation: 1e-12,
     };
 
-    /// The tolerance between forward-mode and central-difference derivatives (a diagnostic).
+    /// The tolerance between forward-mode and central-difference derivatives (a diagnostic:
+    /// central differences lose about half the digits). The scale of a difference quotient is
+    /// `|f| / h`, so the floor is about `1e-4 |f|` at the relative step `h = 1e-5`.
     pub const CROSS_CHECK: Tolerance = Tolerance {
-        abs: 1e-5,
         rel: 1e-4,
+        cancellation: 1e-9,
     };
 
     /// Compares `value` with `expected`.
     pub fn compare(self, value: LogNum, expected: LogNum) -> Comparison {
-        let diff = value.checked_sub(expected).map(LogNum::abs).ok();
+        let diff = value.checked_sub(expected).ok();
         let scale = if value.ln_abs() >= expected.ln_abs() {
             value.abs()
         } else {
             expected.abs()
         };
-        let abs_error = diff.map_or(f64::INFINITY, LogNum::to_f64);
-        let rel_error = match diff {
-            Some(_) if scale.is_zero() => 0.0,
-            Some(d) => d.checked_div(scale).map_or(f64::INFINITY, LogNum::to_f64),
+        let abs_error = diff.map_or(f64::INFINITY, |d| d.abs().to_f64());
+        // Ratios of log-space numbers: exact for any magnitudes (an `f64` division would
+        // overflow or underflow at `e^±800`).
+        let ratio_to = |ln_den: f64| match diff {
+            Some(d) if d.is_zero() => 0.0,
+            Some(d) => (d.ln_abs() - ln_den).exp(),
             None => f64::INFINITY,
         };
-        let (a, b) = (value.to_f64(), expected.to_f64());
-        let equal = if a.is_finite() && b.is_finite() {
-            approx::relative_eq!(a, b, epsilon = self.abs, max_relative = self.rel)
+        let rel_error = if scale.is_zero() {
+            0.0
         } else {
-            rel_error <= self.rel
+            ratio_to(scale.ln_abs())
         };
+        let magnitude = value.scale_ln().max(expected.scale_ln());
+        let cancel_error = ratio_to(magnitude);
+        let by_rel = rel_error <= self.rel;
+        let by_floor = !by_rel && cancel_error <= self.cancellation;
         Comparison {
             abs_error,
             rel_error,
-            ratio: (abs_error / self.abs).min(rel_error / self.rel),
-            equal,
+            cancel_error,
+            ratio: (rel_error / self.rel).min(cancel_error / self.cancellation),
+            equal: by_rel || by_floor,
+            by_floor,
         }
     }
 }
+
+/// Above the cancellation floor but below this fraction of the cancelled terms, a difference
+/// may still be rounding noise that the scale estimate missed: the fast evaluation cannot decide,
+/// and the sample is re-evaluated in arbitrary precision ([`crate::eval_precise`]) before the
+/// line is called false. A difference above it (a factor of 2 in a line without cancellation is
+/// about 0.5) is false at once.
+pub const UNDECIDED: f64 = 1e-4;
 
 /// The outcome of one comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Comparison {
     /// `|value - expected|` (infinite when beyond `f64`).
     pub abs_error: f64,
-    /// `|value - expected| / max(|value|, |expected|)` (0 when both are 0). Near zero, where
-    /// the absolute tolerance decides, this is large by nature.
+    /// `|value - expected| / max(|value|, |expected|)` (0 when both are 0).
     pub rel_error: f64,
-    /// How close to failing: `min(abs_error / tol.abs, rel_error / tol.rel)`; above 1 fails.
+    /// `|value - expected|` over the larger scale (the magnitude of the terms that cancelled).
+    pub cancel_error: f64,
+    /// How close to failing: `min(rel_error / tol.rel, cancel_error / tol.cancellation)`;
+    /// above 1 fails.
     pub ratio: f64,
     /// Whether they agree within the tolerance.
     pub equal: bool,
+    /// Whether they agree only by the cancellation floor (the relative error is too large).
+    pub by_floor: bool,
 }
 
 /// How the checker samples and compares.
@@ -107,11 +150,17 @@ pub struct CheckOptions {
     pub seed: u64,
     /// Instances per range size; they cycle through the regimes ordinary, extreme, peaked.
     pub samples: usize,
-    /// The range sizes (`K`) to check at.
+    /// The fixed range sizes (`K`) to check at.
     pub sizes: Vec<usize>,
+    /// Instances at seeded random sizes, each range its own (see
+    /// [`SampleOptions::random_sizes`]).
+    pub random_sizes: usize,
+    /// The largest random size.
+    pub max_size: usize,
     /// The magnitude of extreme values (logits up to `±extreme`).
     pub extreme: f64,
-    /// At most this many free-index assignments per instance; beyond it they are drawn at random.
+    /// At most this many free-index assignments per instance; beyond it (at large sizes) the
+    /// first and last value of every free index are always checked, and the rest drawn at random.
     pub max_assignments: usize,
     /// The tolerance between lines.
     pub tolerance: Tolerance,
@@ -124,17 +173,20 @@ pub struct CheckOptions {
 }
 
 impl Default for CheckOptions {
-    /// Seed 0; sizes 2, 3, 5, 12; three instances per size (one per regime); extremes of ±50;
-    /// every assignment up to 4096 per instance; [`Tolerance::STEP`]; cross-check on; one thread
-    /// per core.
+    /// Seed 0; sizes 1, 2, 3, 5 with three instances each (one per regime) and three instances
+    /// at random sizes up to 40 (see [`SampleOptions`]); extremes of ±50; every assignment up to
+    /// 25 per instance, beyond it the first, the last and 23 random ones; [`Tolerance::STEP`];
+    /// cross-check on; one thread per core.
     fn default() -> Self {
         let s = SampleOptions::default();
         CheckOptions {
             seed: 0,
             samples: s.per_size,
             sizes: s.sizes,
+            random_sizes: s.random_sizes,
+            max_size: s.max_size,
             extreme: s.extreme,
-            max_assignments: 4096,
+            max_assignments: 25,
             tolerance: Tolerance::STEP,
             cross_check: true,
             threads: 0,
@@ -153,7 +205,8 @@ pub enum Against {
 }
 
 /// One sample: the instance and the free-index values. Enough to reproduce it with
-/// [`sample::draw`]`(problem, &sizes, seed, regime, extreme)`.
+/// [`sample::draw`]`(problem, &sizes, seed, regime, extreme)` followed by
+/// [`sample_fit::fit`]; `inputs` holds the values themselves.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SamplePoint {
     /// The size of each range (`K`).
@@ -263,8 +316,21 @@ pub struct StepReport {
     pub samples: usize,
     /// The largest absolute error against the reference (or previous line) over all samples.
     pub max_abs_error: f64,
-    /// The largest relative error against the reference (or previous line) over all samples.
+    /// The largest relative error against the reference (or previous line) over the samples
+    /// that the relative tolerance decided (all but `floor_samples`).
     pub max_rel_error: f64,
+    /// Samples that agreed only by the cancellation floor: the exact value is 0 (or tiny next
+    /// to the terms that cancelled), see [`Tolerance`].
+    pub floor_samples: usize,
+    /// The largest [`Comparison::cancel_error`] over those samples.
+    pub max_cancel_error: f64,
+    /// Samples that the fast comparison found different and the arbitrary-precision
+    /// re-evaluation ([`crate::eval_precise`]) found equal.
+    pub precise_samples: usize,
+    /// Samples skipped because the line has no value where that is not its own doing: for the
+    /// goal, where the goal is undefined (skipped for every line); for a step, where the line
+    /// before it is undefined too, or a derivative in it does not exist (an infinite slope).
+    pub undefined_samples: usize,
     /// The largest [`Comparison::ratio`]: how close the line came to failing (1 is the limit).
     pub max_error_ratio: f64,
     /// Samples at which the line disagrees with the previous line (nonzero after a false line).
@@ -286,7 +352,7 @@ pub struct CrossCheck {
     pub disagreements: usize,
     /// The largest absolute difference.
     pub max_abs_error: f64,
-    /// The largest relative difference.
+    /// The largest relative difference (over the samples not decided by the cancellation floor).
     pub max_rel_error: f64,
     /// The largest [`Comparison::ratio`] against [`Tolerance::CROSS_CHECK`].
     pub max_error_ratio: f64,
@@ -308,7 +374,7 @@ pub struct CheckReport {
     pub instances: usize,
     /// The seed.
     pub seed: u64,
-    /// The range sizes.
+    /// The range sizes the instances had (every range's, sorted, without repeats).
     pub sizes: Vec<usize>,
     /// The tolerance used.
     pub tolerance: Tolerance,
@@ -409,6 +475,71 @@ pub fn check_expect(
     check_chain(problem, result, vec![line], opts)
 }
 
+/// The numeric verdict on a derivation's `expect` ([`check_expect_against_goal`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExpectCheck {
+    /// The check of the chain goal → result → expect: the goal is the reference gradient,
+    /// `steps[0]` the derivation's result, `steps[1]` the `expect` (compared with the reference;
+    /// its [`StepReport::disagreements_with_previous`] counts samples where it differs from the
+    /// result).
+    pub report: CheckReport,
+}
+
+impl ExpectCheck {
+    /// The `expect` line's check against the reference gradient.
+    pub fn expect_line(&self) -> &StepReport {
+        &self.report.steps[1]
+    }
+
+    /// The result line's check against the reference gradient.
+    pub fn result_line(&self) -> &StepReport {
+        &self.report.steps[0]
+    }
+
+    /// True when `expect` equals the reference gradient at every sample.
+    pub fn equals_reference(&self) -> bool {
+        self.report.goal.status.is_pass() && self.expect_line().status.is_pass()
+    }
+
+    /// True when the derivation's result equals `expect` at every sample where both have a
+    /// value. (Where the result is undefined, the derivation's own check has said so, and
+    /// `expect` is compared with the reference only where the result has a value.)
+    pub fn equals_result(&self) -> bool {
+        matches!(
+            self.result_line().status,
+            Status::Pass | Status::Fail(_) | Status::DomainError(_)
+        ) && self.expect_line().disagreements_with_previous == 0
+    }
+
+    /// Both: `expect` is the goal's value, and the derivation reached it.
+    pub fn ok(&self) -> bool {
+        self.equals_reference() && self.equals_result()
+    }
+}
+
+/// Checks a derivation's `expect` numerically against the goal's reference gradient **and**
+/// against the derivation's result: after a false step the result may equal `expect` while
+/// both are wrong, and this says so.
+pub fn check_expect_against_goal(
+    problem: &Problem,
+    goal: &Expr,
+    result: &Expr,
+    expect: &Expr,
+    opts: &CheckOptions,
+) -> ExpectCheck {
+    let line = |number: usize, title: &str, expr| Line {
+        number,
+        title: title.to_string(),
+        rules: Vec::new(),
+        expr,
+        lemmas: Vec::new(),
+    };
+    let lines = vec![line(1, "result", result), line(2, "expect", expect)];
+    ExpectCheck {
+        report: check_chain(problem, goal, lines, opts),
+    }
+}
+
 /// One line to check, with what the report says about it.
 struct Line<'a> {
     number: usize,
@@ -423,6 +554,10 @@ struct Acc {
     samples: usize,
     max_abs: f64,
     max_rel: f64,
+    floor_samples: usize,
+    max_cancel: f64,
+    undefined: usize,
+    precise_samples: usize,
     max_ratio: f64,
     disagreements: usize,
     status: Status,
@@ -434,6 +569,10 @@ impl Acc {
             samples: 0,
             max_abs: 0.0,
             max_rel: 0.0,
+            floor_samples: 0,
+            max_cancel: 0.0,
+            undefined: 0,
+            precise_samples: 0,
             max_ratio: 0.0,
             disagreements: 0,
             status: Status::Pass,
@@ -463,9 +602,21 @@ impl Acc {
     }
 
     /// Compares a line's value with the reference (or the previous line) at a sample.
-    fn record(&mut self, value: LogNum, sample: &Sample, tol: Tolerance) {
+    ///
+    /// Where the fast comparison says "different", `precise` re-evaluates the sample in
+    /// arbitrary precision ([`crate::eval_precise`]) against the reference or the previous line;
+    /// `Some(true)` there overrules it.
+    fn record(
+        &mut self,
+        value: LogNum,
+        sample: &Sample,
+        tol: Tolerance,
+        precise: &mut dyn FnMut(Against) -> Option<bool>,
+    ) {
         if let Some(p) = sample.previous {
-            if !tol.compare(value, p).equal {
+            let c = tol.compare(value, p);
+            let settled = c.undecided() && precise(Against::Previous) == Some(true);
+            if !c.equal && !settled {
                 self.disagreements += 1;
             }
         }
@@ -477,9 +628,18 @@ impl Acc {
         let c = tol.compare(value, expected);
         self.samples += 1;
         self.max_abs = self.max_abs.max(c.abs_error);
-        self.max_rel = self.max_rel.max(c.rel_error);
-        self.max_ratio = self.max_ratio.max(c.ratio);
-        if !c.equal {
+        if c.by_floor {
+            self.floor_samples += 1;
+            self.max_cancel = self.max_cancel.max(c.cancel_error);
+            self.max_ratio = self.max_ratio.max(c.ratio);
+        } else if c.equal {
+            self.max_rel = self.max_rel.max(c.rel_error);
+            self.max_ratio = self.max_ratio.max(c.ratio);
+        } else if c.undecided() && precise(against) == Some(true) {
+            self.precise_samples += 1;
+        } else {
+            self.max_rel = self.max_rel.max(c.rel_error);
+            self.max_ratio = self.max_ratio.max(c.ratio);
             let fail = || {
                 Status::Fail(Box::new(Counterexample {
                     against,
@@ -499,6 +659,10 @@ impl Acc {
         self.samples += later.samples;
         self.max_abs = self.max_abs.max(later.max_abs);
         self.max_rel = self.max_rel.max(later.max_rel);
+        self.floor_samples += later.floor_samples;
+        self.precise_samples += later.precise_samples;
+        self.undefined += later.undefined;
+        self.max_cancel = self.max_cancel.max(later.max_cancel);
         self.max_ratio = self.max_ratio.max(later.max_ratio);
         self.disagreements += later.disagreements;
         let rank = later.status.rank();
@@ -520,6 +684,10 @@ impl Acc {
             samples: self.samples,
             max_abs_error: self.max_abs,
             max_rel_error: self.max_rel,
+            floor_samples: self.floor_samples,
+            precise_samples: self.precise_samples,
+            max_cancel_error: self.max_cancel,
+            undefined_samples: self.undefined,
             max_error_ratio: self.max_ratio,
             disagreements_with_previous: self.disagreements,
             status,
@@ -560,15 +728,28 @@ impl Chain<'_> {
         let mut cross = cross_check.then(CrossAcc::new);
         let mut ev = Evaluator::new(problem, inst, &Assignment::new());
         let mut differences = CentralDifferences::new(problem, inst);
-        for free in assignments(ranges, inst, opts.max_assignments) {
+        // Arbitrary-precision re-evaluations left per line at this instance.
+        let mut budgets = vec![PRECISE_PER_INSTANCE; self.lines.len()];
+        for (n, free) in assignments(ranges, inst, opts.max_assignments)
+            .into_iter()
+            .enumerate()
+        {
             ev.set_free(&free);
             let reference = ev.eval(start);
             match &reference {
                 Ok(_) => goal.samples += 1,
+                // Where the goal itself has no value (a loss undefined at `K = 1`, a derivative
+                // of a fractional power at 0) there is nothing to derive: skip the sample.
+                Err(e) if e.is_domain() => {
+                    goal.undefined += 1;
+                    continue;
+                }
                 Err(e) => goal.error(e, inst, &free),
             }
             if let (Some(cc), Ok(r)) = (cross.as_mut(), &reference) {
-                cc.record(&mut differences, start, *r, &free);
+                if n < CROSS_CHECKED_ASSIGNMENTS {
+                    cc.record(&mut differences, start, *r, &free);
+                }
             }
             let mut sample = Sample {
                 instance: inst,
@@ -576,15 +757,40 @@ impl Chain<'_> {
                 reference: reference.as_ref().ok().copied(),
                 previous: reference.as_ref().ok().copied(),
             };
-            for (line, acc) in self.lines.iter().zip(accs.iter_mut()) {
+            let mut previous_expr = start;
+            for ((line, acc), budget) in self.lines.iter().zip(accs.iter_mut()).zip(&mut budgets) {
                 match ev.eval(line.expr) {
                     Ok(v) => {
-                        acc.record(v, &sample, opts.tolerance);
+                        let mut precise = |against: Against| {
+                            if *budget == 0 {
+                                return None;
+                            }
+                            *budget -= 1;
+                            let other = match against {
+                                Against::Reference => start,
+                                Against::Previous => previous_expr,
+                            };
+                            let rel = opts.tolerance.rel;
+                            agree_precisely(problem, inst, &free, line.expr, other, rel)
+                        };
+                        acc.record(v, &sample, opts.tolerance, &mut precise);
                         sample.previous = Some(v);
+                        previous_expr = line.expr;
                     }
                     Err(e) => {
-                        acc.error(&e, inst, &free);
+                        // Undefined because the line before it is, or because a derivative in
+                        // it does not exist here (a chain rule through a piece with an infinite
+                        // slope): not this step's doing, so the sample is skipped for it. A step
+                        // that makes a defined line undefined is still reported.
+                        let inherited =
+                            sample.previous.is_none() || matches!(e, EvalError::InfiniteSlope);
+                        if e.is_domain() && inherited {
+                            acc.undefined += 1;
+                        } else {
+                            acc.error(&e, inst, &free);
+                        }
                         sample.previous = None;
+                        previous_expr = line.expr;
                     }
                 }
             }
@@ -604,10 +810,11 @@ fn check_chain(
     lines: Vec<Line<'_>>,
     opts: &CheckOptions,
 ) -> CheckReport {
-    let names: BTreeSet<String> = std::iter::once(start)
+    let exprs: Vec<&Expr> = std::iter::once(start)
         .chain(lines.iter().map(|l| l.expr))
-        .flat_map(free_indices)
         .collect();
+    let mut names: BTreeSet<String> = exprs.iter().flat_map(|e| free_indices(e)).collect();
+    names.extend(fixed_indices(problem, &exprs));
     let mut goal = Acc::new();
     let mut accs: Vec<Acc> = lines.iter().map(|_| Acc::new()).collect();
     let cross_check = opts.cross_check && matches!(start, Expr::Deriv(..));
@@ -615,15 +822,23 @@ fn check_chain(
     let setup = ranges(problem, &names).and_then(|ranges| {
         let sample_opts = SampleOptions {
             sizes: opts.sizes.clone(),
+            random_sizes: opts.random_sizes,
+            max_size: opts.max_size,
             per_size: opts.samples,
             extreme: opts.extreme,
         };
-        let instances =
+        let mut instances =
             sample::instances(problem, opts.seed, &sample_opts).map_err(|e| e.to_string())?;
+        // The scores the loss sees, not only the entries, in the regime's range.
+        instances
+            .iter_mut()
+            .for_each(|inst| sample_fit::fit(problem, inst));
         Ok((ranges, instances))
     });
+    let mut sizes_seen: BTreeSet<usize> = BTreeSet::new();
     let instances = match setup {
         Ok((ranges, instances)) => {
+            sizes_seen.extend(instances.iter().flat_map(|i| i.sizes.values().copied()));
             // Instances are independent: check them on every core, and gather the results in
             // instance order, so the report is the same as one thread's.
             let cost = |inst: &Instance| {
@@ -677,63 +892,18 @@ fn check_chain(
         free_indices: names.into_iter().collect(),
         instances,
         seed: opts.seed,
-        sizes: opts.sizes.clone(),
+        sizes: sizes_seen.into_iter().collect(),
         tolerance: opts.tolerance,
     }
 }
 
-/// The range upper end of each free index, or why one is missing.
-fn ranges(problem: &Problem, names: &BTreeSet<String>) -> Result<Vec<(String, String)>, String> {
-    names
-        .iter()
-        .map(|n| match problem.upper_of(n) {
-            Some(u) => Ok((n.clone(), u.to_string())),
-            None => Err(format!("free index `{n}` has no `index` declaration")),
-        })
-        .collect()
-}
+/// At most this many arbitrary-precision re-evaluations per line and instance: enough to settle
+/// the few samples where rounding noise decides, and bounded for a line that is plainly false.
+const PRECISE_PER_INSTANCE: usize = 16;
 
-/// Every assignment of the free indices at `instance`, or `max` random ones if there are more.
-fn assignments(ranges: &[(String, String)], instance: &Instance, max: usize) -> Vec<Assignment> {
-    let sizes: Vec<usize> = ranges
-        .iter()
-        .map(|(_, u)| instance.size(u).unwrap_or(0))
-        .collect();
-    let total = sizes.iter().try_fold(1usize, |acc, &n| acc.checked_mul(n));
-    let make = |values: &[usize]| -> Assignment {
-        ranges
-            .iter()
-            .map(|(n, _)| n.clone())
-            .zip(values.iter().copied())
-            .collect()
-    };
-    match total {
-        Some(t) if t <= max => {
-            let mut out = Vec::with_capacity(t);
-            let mut values = vec![1usize; sizes.len()];
-            for _ in 0..t {
-                out.push(make(&values));
-                for (v, &n) in values.iter_mut().zip(&sizes).rev() {
-                    if *v < n {
-                        *v += 1;
-                        break;
-                    }
-                    *v = 1;
-                }
-            }
-            out
-        }
-        _ => {
-            let mut rng = SplitMix64::new(instance.seed ^ 0xA55A_A55A_A55A_A55A);
-            (0..max)
-                .map(|_| {
-                    let values: Vec<usize> = sizes.iter().map(|&n| rng.below(n) + 1).collect();
-                    make(&values)
-                })
-                .collect()
-        }
-    }
-}
+/// The central-difference cross-check (a diagnostic) runs at the first this many free-index
+/// assignments of each instance: it re-evaluates the goal's function twice per sample.
+const CROSS_CHECKED_ASSIGNMENTS: usize = 4;
 
 /// Gathers the central-difference cross-check of the reference.
 struct CrossAcc(CrossCheck);
@@ -758,7 +928,7 @@ impl CrossAcc {
         free: &Assignment,
     ) {
         let Expr::Deriv(f, x) = goal else { return };
-        let cd = differences.at(f, x, free).and_then(LogNum::from_f64);
+        let cd = differences.at_lognum(f, x, free);
         let Ok(cd) = cd else {
             self.0.errors += 1;
             return;
@@ -767,7 +937,9 @@ impl CrossAcc {
         self.0.samples += 1;
         self.0.disagreements += usize::from(!c.equal);
         self.0.max_abs_error = self.0.max_abs_error.max(c.abs_error);
-        self.0.max_rel_error = self.0.max_rel_error.max(c.rel_error);
+        if !c.by_floor {
+            self.0.max_rel_error = self.0.max_rel_error.max(c.rel_error);
+        }
         self.0.max_error_ratio = self.0.max_error_ratio.max(c.ratio);
     }
 

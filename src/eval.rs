@@ -199,10 +199,26 @@ impl Dd {
 /// `1 - p_y` is accurate (see [`LogNum::sum`]). Invariant: the logarithm is finite, or `-inf`
 /// exactly when the number is zero (and then the sign is 0). Operations that would break it
 /// return [`EvalError::Overflow`].
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+///
+/// Each value also carries its **scale** ([`LogNum::scale_ln`]): the magnitude of the terms it
+/// was computed from, before any cancellation, propagated through every operation (a first-order
+/// running error bound). Evaluation can be wrong by a few thousand units in the last place of the
+/// scale, not of the value: `e^100 · (p_1 + p_2 - 1)` has the value 0 but the scale `e^100`. The
+/// checker's cancellation floor ([`crate::check::Tolerance::cancellation`]) is relative to it.
+#[derive(Clone, Copy, Debug, Serialize)]
 pub struct LogNum {
     sign: i8,
     ln: Dd,
+    /// The natural logarithm of the scale (`-inf` for an exact zero from exact inputs).
+    #[serde(skip)]
+    scale: f64,
+}
+
+impl PartialEq for LogNum {
+    /// Equal values (the scales, which describe how they were computed, are not compared).
+    fn eq(&self, other: &LogNum) -> bool {
+        self.sign == other.sign && self.ln == other.ln
+    }
 }
 
 impl LogNum {
@@ -210,11 +226,13 @@ impl LogNum {
     pub const ZERO: LogNum = LogNum {
         sign: 0,
         ln: Dd::NEG_INFINITY,
+        scale: f64::NEG_INFINITY,
     };
     /// One.
     pub const ONE: LogNum = LogNum {
         sign: 1,
         ln: Dd { hi: 0.0, lo: 0.0 },
+        scale: 0.0,
     };
 
     /// Builds from a sign and a log-magnitude, enforcing the invariant.
@@ -225,6 +243,7 @@ impl LogNum {
             Ok(LogNum {
                 sign: sign.signum(),
                 ln,
+                scale: ln.hi,
             })
         } else {
             Err(EvalError::Overflow)
@@ -275,20 +294,36 @@ impl LogNum {
         self.sign == 0
     }
 
+    /// The natural logarithm of the value's scale: the magnitude of the terms it was computed
+    /// from before cancellation (at least `|self|`; `-inf` only for an exact zero).
+    pub fn scale_ln(self) -> f64 {
+        self.scale.max(self.ln.hi)
+    }
+
+    /// `self` with its scale raised to at least `e^scale`.
+    fn at_scale(self, scale: f64) -> LogNum {
+        LogNum {
+            scale: self.scale.max(scale),
+            ..self
+        }
+    }
+
     /// `|self|`.
     pub fn abs(self) -> LogNum {
         LogNum {
             sign: self.sign.abs(),
-            ln: self.ln,
+            ..self
         }
     }
 
     /// `self * other`.
     pub fn checked_mul(self, other: LogNum) -> Result<LogNum, EvalError> {
+        // The error of a product: |b|·δa + |a|·δb.
+        let scale = (self.scale_ln() + other.ln.hi).max(self.ln.hi + other.scale_ln());
         if self.is_zero() || other.is_zero() {
-            return Ok(LogNum::ZERO);
+            return Ok(LogNum::ZERO.at_scale(scale));
         }
-        LogNum::make(self.sign * other.sign, self.ln.add(other.ln))
+        Ok(LogNum::make(self.sign * other.sign, self.ln.add(other.ln))?.at_scale(scale))
     }
 
     /// `1 / self`.
@@ -296,7 +331,9 @@ impl LogNum {
         if self.is_zero() {
             return Err(EvalError::DivisionByZero);
         }
-        LogNum::make(self.sign, self.ln.neg())
+        // The relative error is kept: scale / |self|^2.
+        let scale = self.scale_ln() - 2.0 * self.ln.hi;
+        Ok(LogNum::make(self.sign, self.ln.neg())?.at_scale(scale))
     }
 
     /// `self / other`.
@@ -323,8 +360,11 @@ impl LogNum {
             return Ok(LogNum::ONE);
         }
         if self.is_zero() {
+            // A zero left by cancellation may be `u · scale` in truth; its power up to
+            // `(u · scale)^r`, which is `u` times the scale returned.
+            let scale = (r - 1.0) * UNIT_ROUNDOFF_LN + r * self.scale;
             return if r > 0.0 {
-                Ok(LogNum::ZERO)
+                Ok(LogNum::ZERO.at_scale(scale))
             } else {
                 Err(EvalError::DivisionByZero)
             };
@@ -345,7 +385,19 @@ impl LogNum {
         }
         let odd = integer && (r % 2.0).abs() == 1.0;
         let sign = if self.sign < 0 && odd { -1 } else { 1 };
-        LogNum::make(sign, self.ln.scale(r))
+        let v = LogNum::make(sign, self.ln.scale(r))?;
+        Ok(v.with_relative_error(r.abs().ln() + self.relative_error_ln()))
+    }
+
+    /// The natural logarithm of `scale / |self|`: how much larger than `u` the relative error
+    /// of `self` may be.
+    fn relative_error_ln(self) -> f64 {
+        self.scale_ln() - self.ln.hi
+    }
+
+    /// `self` with a relative error of `e^rel · u` (or `u`, whichever is larger).
+    fn with_relative_error(self, rel: f64) -> LogNum {
+        self.at_scale(self.ln.hi + rel.max(0.0))
     }
 
     /// `exp(self)`.
@@ -354,7 +406,8 @@ impl LogNum {
         if x.is_nan() || x == f64::INFINITY {
             return Err(EvalError::Overflow);
         }
-        LogNum::make(1, Dd::from(x))
+        // An absolute error `u · scale` in the argument is a relative error of the result.
+        Ok(LogNum::make(1, Dd::from(x))?.with_relative_error(self.scale_ln()))
     }
 
     /// `log(self)`; needs a positive argument.
@@ -362,7 +415,8 @@ impl LogNum {
         if self.sign <= 0 {
             return Err(EvalError::LogOfNonPositive(self.to_f64()));
         }
-        LogNum::from_f64(self.ln.to_f64())
+        // A relative error of the argument is an absolute error of the result.
+        Ok(LogNum::from_f64(self.ln.to_f64())?.at_scale(self.relative_error_ln()))
     }
 
     /// `sqrt(self)`; needs a non-negative argument.
@@ -370,7 +424,11 @@ impl LogNum {
         if self.sign < 0 {
             return Err(EvalError::SqrtOfNegative(self.to_f64()));
         }
-        LogNum::make(self.sign, self.ln.scale(0.5))
+        if self.is_zero() {
+            return self.powf(0.5);
+        }
+        let v = LogNum::make(self.sign, self.ln.scale(0.5))?;
+        Ok(v.with_relative_error(0.5f64.ln() + self.relative_error_ln()))
     }
 }
 
@@ -381,7 +439,7 @@ impl std::ops::Neg for LogNum {
     fn neg(self) -> LogNum {
         LogNum {
             sign: -self.sign,
-            ln: self.ln,
+            ..self
         }
     }
 }
@@ -398,7 +456,12 @@ struct LogSum {
     max: Dd,
     int: f64,
     frac: f64,
+    /// The largest scale of a term (see [`LogNum::scale_ln`]).
+    scale: f64,
 }
+
+/// The natural logarithm of the unit roundoff of `f64` (`2^-52`).
+const UNIT_ROUNDOFF_LN: f64 = -36.04365338911715;
 
 /// How far below the largest term (in log units) a term still counts as "near" it.
 const NEAR: f64 = 0.5;
@@ -408,9 +471,11 @@ impl LogSum {
         max: Dd::NEG_INFINITY,
         int: 0.0,
         frac: 0.0,
+        scale: f64::NEG_INFINITY,
     };
 
     fn push(&mut self, t: LogNum) {
+        self.scale = self.scale.max(t.scale_ln());
         if t.is_zero() {
             return;
         }
@@ -446,6 +511,10 @@ impl LogSum {
     }
 
     fn finish(self) -> Result<LogNum, EvalError> {
+        Ok(self.value()?.at_scale(self.scale))
+    }
+
+    fn value(self) -> Result<LogNum, EvalError> {
         if self.max.hi == f64::NEG_INFINITY {
             return Ok(LogNum::ZERO);
         }
@@ -720,6 +789,9 @@ pub struct Evaluator<'a> {
     /// for a definition that mentions a free index other than its parameters, or a symbol for
     /// which it is true.
     per_free: Vec<bool>,
+    /// The largest magnitude of an argument of `exp` evaluated so far (memoised values count
+    /// once): how extreme the scores and logits the loss sees are.
+    largest_exp_argument: LogNum,
 }
 
 impl<'a> Evaluator<'a> {
@@ -751,6 +823,7 @@ impl<'a> Evaluator<'a> {
             active: Vec::new(),
             depth: 0,
             per_free: Vec::new(),
+            largest_exp_argument: LogNum::ZERO,
         };
         ev.per_free = ev.symbols_per_free();
         ev
@@ -862,6 +935,12 @@ impl<'a> Evaluator<'a> {
         Ok(self.node(e, &mut Env::top())?.v)
     }
 
+    /// The largest magnitude of an argument of `exp` met by this evaluator so far (each
+    /// memoised value once).
+    pub fn largest_exp_argument(&self) -> LogNum {
+        self.largest_exp_argument
+    }
+
     /// Evaluates one node, guarding the recursion depth.
     fn node(&mut self, e: &'a Expr, env: &mut Env<'a>) -> Result<Dual, EvalError> {
         if self.depth >= MAX_DEPTH {
@@ -895,7 +974,13 @@ impl<'a> Evaluator<'a> {
                 Ok(product)
             }
             Expr::Pow(b, x) => self.power(b, x, env),
-            Expr::Func(f, a) => self.node(a, env)?.func(*f),
+            Expr::Func(f, a) => {
+                let arg = self.node(a, env)?;
+                if *f == Func::Exp && arg.v.ln_abs() > self.largest_exp_argument.ln_abs() {
+                    self.largest_exp_argument = arg.v.abs();
+                }
+                arg.func(*f)
+            }
             Expr::Delta(a, b) => {
                 let same = self.resolve(a, env)? == self.resolve(b, env)?;
                 Ok(Dual::constant(if same {
@@ -1430,6 +1515,22 @@ impl<'a> CentralDifferences<'a> {
 
     /// `d(f)/d(x)` with the free indices at `free` (see [`central_difference`]).
     pub fn at(&mut self, f: &'a Expr, x: &Symbol, free: &Assignment) -> Result<f64, EvalError> {
+        let x = self.at_lognum(f, x, free)?.to_f64();
+        if x.is_finite() {
+            Ok(x)
+        } else {
+            Err(EvalError::Overflow)
+        }
+    }
+
+    /// [`CentralDifferences::at`] as a [`LogNum`], whose scale is `|f| / h`: the difference
+    /// quotient's rounding error is relative to it.
+    pub fn at_lognum(
+        &mut self,
+        f: &'a Expr,
+        x: &Symbol,
+        free: &Assignment,
+    ) -> Result<LogNum, EvalError> {
         self.base.set_free(free);
         let Resolved::Entry(key) = self.base.resolve_symbol(x, &Env::top())? else {
             return Err(EvalError::NotAnInput(x.name.clone()));
@@ -1444,12 +1545,7 @@ impl<'a> CentralDifferences<'a> {
         let diff = self
             .value(f, &key, up, free)?
             .checked_sub(self.value(f, &key, down, free)?)?;
-        let x = diff.checked_div(LogNum::from_f64(up - down)?)?.to_f64();
-        if x.is_finite() {
-            Ok(x)
-        } else {
-            Err(EvalError::Overflow)
-        }
+        diff.checked_div(LogNum::from_f64(up - down)?)
     }
 
     /// `f` with the entry `key` set to `value`.

@@ -55,7 +55,10 @@ pub mod normal;
 
 // Checking.
 pub mod eval;
+pub mod eval_precise;
 pub mod sample;
+pub mod sample_fit;
+pub mod assignments;
 pub mod check;
 pub mod parallel;
 pub mod handwritten;

@@ -2,7 +2,7 @@
 //! result or step is false, 2 bad input). Everything else is in the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use gradproof::check::{check_derivation, check_expect, CheckOptions};
+use gradproof::check::{check_derivation, check_expect_against_goal, CheckOptions};
 use gradproof::engine::{self, Limits};
 use gradproof::expr::Expr;
 use gradproof::handwritten::check_show_block;
@@ -288,7 +288,7 @@ fn run_file(name: &str, text: &str, mode: Mode, seed: u64) -> Result<ExitCode, F
             ));
         }
         if let Some((expect, _)) = &problem.expect {
-            all_true &= expect_holds(&problem, d.result(), expect, &check_opts, mode);
+            all_true &= expect_holds(&problem, &d.goal, d.result(), expect, &check_opts, mode);
         }
     }
     if let Some(show) = &problem.show {
@@ -363,39 +363,50 @@ fn compare(files: &[String]) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Checks `expect` against the result symbolically (normal forms) and numerically, and says so.
+/// Checks `expect` against the goal's reference gradient and the result numerically, and
+/// against the result symbolically (normal forms), and says the one verdict that applies.
 fn expect_holds(
     problem: &Problem,
+    goal: &Expr,
     result: &Expr,
     expect: &Expr,
     opts: &CheckOptions,
     mode: Mode,
 ) -> bool {
     let text = render::to_text(expect, &proof::options_for(problem));
-    let symbolic = normal::equivalent(result, expect, problem);
-    let numeric = check_expect(problem, result, expect, opts);
-    let line = numeric.steps.first();
-    let mark = line.map(report::mark).unwrap_or_default();
-    match (symbolic, numeric.ok()) {
-        (true, true) => {
-            if mode.is_report() {
-                mode.say(&format!(
-                    "Expected: {text} ✓ equal after normalisation; numerically {mark}"
-                ));
-            }
-            true
-        }
-        (false, true) => {
-            mode.say(&format!(
-                "Expected: {text} ✗ numerically equal, but the rules did not bring the result to it"
-            ));
-            false
-        }
-        (_, false) => {
-            mode.say(&format!("Expected: {text} ✗ the result differs: {mark}"));
-            false
-        }
+    let numeric = check_expect_against_goal(problem, goal, result, expect, opts);
+    let mark = report::mark(numeric.expect_line());
+    if !numeric.equals_reference() {
+        let why = if numeric.report.goal.status.is_pass() {
+            mark.trim_start_matches("✗ ").to_string()
+        } else {
+            format!("the reference: {}", report::mark(&numeric.report.goal))
+        };
+        mode.say(&format!(
+            "Expected: {text} ✗ differs from the reference gradient: {why}"
+        ));
+        return false;
     }
+    if !numeric.equals_result() {
+        mode.say(&format!(
+            "Expected: {text} ✗ equals the reference gradient ({mark}), but the derivation's \
+             result does not"
+        ));
+        return false;
+    }
+    if !normal::equivalent(result, expect, problem) {
+        mode.say(&format!(
+            "Expected: {text} ✗ the numbers agree ({mark}), but the rules did not bring the \
+             result to this form"
+        ));
+        return false;
+    }
+    if mode.is_report() {
+        mode.say(&format!(
+            "Expected: {text} ✓ equal after normalisation; numerically {mark}"
+        ));
+    }
+    true
 }
 
 /// Writes `text` to stdout; a closed pipe (`| head`) is not an error.

@@ -185,8 +185,14 @@ pub enum SampleError {
 /// How many instances [`instances`] draws and how.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SampleOptions {
-    /// The range sizes to draw; every upper end is given each of them in turn.
+    /// Fixed range sizes; every upper end is given each of them in turn (with several upper
+    /// ends, in different orders).
     pub sizes: Vec<usize>,
+    /// How many more instances get seeded random sizes: each upper end its own size, drawn
+    /// independently and uniformly from `2..=max_size`; they cycle through the regimes.
+    pub random_sizes: usize,
+    /// The largest random size.
+    pub max_size: usize,
     /// Instances per size; they cycle through [`Regime::ALL`].
     pub per_size: usize,
     /// The magnitude of extreme values (`E` in the module table).
@@ -194,10 +200,13 @@ pub struct SampleOptions {
 }
 
 impl Default for SampleOptions {
-    /// Sizes 2, 3, 5 and 12, three instances each (one per regime), extremes of ±50.
+    /// Sizes 1, 2, 3 and 5 with three instances each (one per regime), then three instances of
+    /// seeded random sizes in `2..=40`, each range its own, one per regime; extremes of ±50.
     fn default() -> Self {
         SampleOptions {
-            sizes: vec![2, 3, 5, 12],
+            sizes: vec![1, 2, 3, 5],
+            random_sizes: 3,
+            max_size: 40,
             per_size: 3,
             extreme: 50.0,
         }
@@ -215,28 +224,47 @@ pub fn uppers(problem: &Problem) -> Vec<String> {
     out
 }
 
-/// Draws `opts.per_size` instances for each size in `opts.sizes`, reproducibly from `seed`.
+/// Draws instances reproducibly from `seed`: `opts.per_size` for each fixed size in
+/// `opts.sizes`, then `opts.random_sizes` with random sizes.
 ///
-/// With several range upper ends (`K`, `D`) the first gets the size in turn and the others the
-/// following sizes of the list, so that different ranges get different sizes.
+/// With several range upper ends (`K`, `D`) the first gets the fixed size in turn and the others
+/// the following sizes of the list, so that different ranges get different sizes; in a random
+/// group each upper end draws its own size, independently of the others. The sizes come from
+/// their own generator, so the instances' seeds do not depend on how many groups there are.
 pub fn instances(
     problem: &Problem,
     seed: u64,
     opts: &SampleOptions,
 ) -> Result<Vec<Instance>, SampleError> {
-    if opts.sizes.is_empty() {
+    if opts.sizes.is_empty() && opts.random_sizes == 0 {
         return Err(SampleError::NoSizes);
     }
     let ups = uppers(problem);
     let mut master = SplitMix64::new(seed);
-    let mut out = Vec::with_capacity(opts.sizes.len() * opts.per_size);
-    for s in 0..opts.sizes.len() {
+    let mut size_rng = SplitMix64::new(seed ^ 0x05EE_D0F5_12E5);
+    let groups = opts.sizes.len() + opts.random_sizes;
+    let mut out = Vec::with_capacity(groups * opts.per_size);
+    for s in 0..groups {
         let sizes: BTreeMap<String, usize> = ups
             .iter()
             .enumerate()
-            .map(|(u, name)| (name.clone(), opts.sizes[(s + u) % opts.sizes.len()]))
+            .map(|(u, name)| {
+                let size = if s < opts.sizes.len() {
+                    opts.sizes[(s + u) % opts.sizes.len()]
+                } else {
+                    2 + size_rng.below(opts.max_size.saturating_sub(1).max(1))
+                };
+                (name.clone(), size)
+            })
             .collect();
-        for i in 0..opts.per_size {
+        // A fixed size gets `per_size` instances; a random group one, the groups cycling through
+        // the regimes (large sizes are the costly ones, and each group has sizes of its own).
+        let (first, count) = if s < opts.sizes.len() {
+            (0, opts.per_size)
+        } else {
+            (s - opts.sizes.len(), 1)
+        };
+        for i in first..first + count {
             let regime = Regime::ALL[i % Regime::ALL.len()];
             out.push(draw(
                 problem,

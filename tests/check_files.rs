@@ -34,9 +34,14 @@ fn goal_and_expect(problem: &Problem) -> (Expr, Expr) {
 #[test]
 fn every_expect_equals_its_goal_numerically() {
     for extreme in [50.0, 300.0] {
+        // Not at size 1: the focal loss's closed form has a power `gamma - 1` of `1 - p_y = 0`
+        // there, where its gradient is 0 (the CLI compares `expect` only where the
+        // derivation's result has a value).
+        let defaults = CheckOptions::default();
         let opts = CheckOptions {
             extreme,
-            ..CheckOptions::default()
+            sizes: defaults.sizes.iter().copied().filter(|&k| k > 1).collect(),
+            ..defaults
         };
         for (path, problem) in problems() {
             let (goal, expect) = goal_and_expect(&problem);

@@ -40,8 +40,19 @@ fn a_fixed_class_index_is_enumerated() {
     let report = expect(&problem, &goal(), &right);
     assert!(report.ok(), "{:#?}", report.first_failure());
     assert_eq!(report.free_indices, vec!["k".to_string(), "y".to_string()]);
-    // Every (k, y) pair at every instance: 3 instances at each of K = 2, 3, 5, 12.
-    assert_eq!(report.steps[0].samples, 3 * (4 + 9 + 25 + 144));
+    // Every (k, y) pair at every instance, or `max_assignments` of them at large sizes.
+    let opts = CheckOptions::default();
+    let instances = gradproof::sample::instances(
+        &problem,
+        opts.seed,
+        &gradproof::sample::SampleOptions::default(),
+    )
+    .expect("draws");
+    let pairs: usize = instances
+        .iter()
+        .map(|i| (i.size("K").expect("K").pow(2)).min(opts.max_assignments))
+        .sum();
+    assert_eq!(report.steps[0].samples, pairs);
     for wrong in [sub(x("p", "k"), d("k", "k")), sub(x("p", "y"), d("k", "y"))] {
         assert!(!expect(&problem, &goal(), &wrong).ok());
     }

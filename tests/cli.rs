@@ -133,7 +133,7 @@ fn derive_marks_every_step() {
     let marks = out
         .lines()
         .filter(is_step)
-        .filter(|l| l.contains("✓ max error"))
+        .filter(|l| l.contains("✓ max rel error"))
         .count();
     assert!(steps >= 6, "{out}");
     assert_eq!(steps, marks, "{out}");

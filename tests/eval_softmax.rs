@@ -263,7 +263,10 @@ fn sampling_is_reproducible_and_respects_kinds() {
     let c = sample::instances(&problem, 100, &opts).expect("draws");
     assert_eq!(a, b);
     assert_ne!(a, c);
-    assert_eq!(a.len(), 12);
+    assert_eq!(
+        a.len(),
+        opts.sizes.len() * opts.per_size + opts.random_sizes
+    );
     let sizes: Vec<usize> = a.iter().filter_map(|i| i.size("K")).collect();
     assert!(sizes.contains(&2) && sizes.iter().any(|&k| k > 10));
     let mut max_logit: f64 = 0.0;
@@ -395,6 +398,8 @@ fn a_reused_evaluator_gives_the_values_of_fresh_ones_bit_for_bit() {
         sizes: vec![2, 5],
         per_size: 3,
         extreme: 50.0,
+        random_sizes: 0,
+        max_size: 0,
     };
     let mut compared = 0;
     for (text, extra) in [(base, &uses_m[..0]), (with_free.as_str(), &uses_m[..])] {
@@ -445,6 +450,8 @@ fn inner_sums_follow_the_outer_index() {
         sizes: vec![3, 5],
         per_size: 3,
         extreme: 5.0,
+        random_sizes: 0,
+        max_size: 0,
     };
     for inst in sample::instances(&problem, 5, &opts).expect("draws") {
         for k in 1..=inst.size("K").expect("K is sized") {

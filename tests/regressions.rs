@@ -30,6 +30,7 @@ fn run_pipeline(text: &str) -> Duration {
             let opts = CheckOptions {
                 samples: 1,
                 sizes: vec![2, 3],
+                random_sizes: 0,
                 max_assignments: 8,
                 cross_check: false,
                 ..CheckOptions::default()

@@ -153,6 +153,7 @@ proptest! {
                     let opts = CheckOptions {
                         samples: 1,
                         sizes: vec![2, 3],
+                        random_sizes: 0,
                         max_assignments: 4,
                         cross_check: false,
                         ..CheckOptions::default()

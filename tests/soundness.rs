@@ -299,6 +299,8 @@ fn check_rule(
             // Extremes of ±3: `exp(x*y)` at ±50 would be e^2500, where `2*E + 2 - 2*E` cancels
             // to 0 in any floating point. Extreme magnitudes are the checker's business.
             extreme: 3.0,
+            random_sizes: 0,
+            max_size: 0,
         };
         let insts = instances(&problem, case as u64, &opts).map_err(|e| e.to_string())?;
         let found = rewrites(&e, r, &problem);

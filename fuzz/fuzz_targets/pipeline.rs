@@ -18,6 +18,7 @@ fuzz_target!(|data: &[u8]| {
     let opts = CheckOptions {
         samples: 1,
         sizes: vec![2, 3],
+        random_sizes: 0,
         max_assignments: 8,
         cross_check: false,
         // One thread: the fuzzer's coverage feedback wants a run on the calling thread.

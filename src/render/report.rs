@@ -5,18 +5,18 @@ use super::{to_text, PrintOptions};
 use crate::check::{Against, CheckReport, SamplePoint, Status, StepReport};
 use std::fmt::Write;
 
-/// The one-line mark of a checked line: `✓ max rel err 2.1e-16 (88 samples)` or `✗ ...`.
+/// The one-line mark of a checked line: `✓ max rel error 2.1e-16 (88 samples)` or `✗ ...`.
+/// The figure is the one the verdict was decided on: the relative error, and for samples whose
+/// exact value is 0 the error relative to the terms that cancelled (see
+/// [`crate::check::Tolerance`]).
 pub fn mark(line: &StepReport) -> String {
     match &line.status {
-        Status::Pass => format!(
-            "✓ max error {:.1e} ({} samples)",
-            line.max_abs_error.max(0.0),
-            line.samples
-        ),
+        Status::Pass => format!("✓ {}", figures(line)),
         Status::Fail(c) => format!(
-            "✗ false: {} where {} was expected ({}, against the {})",
+            "✗ false: {} where {} was expected (relative error {:.1e}; {}, against the {})",
             fmt_value(c.value),
             fmt_value(c.expected),
+            c.rel_error,
             where_(&c.at),
             match c.against {
                 Against::Reference => "reference gradient",
@@ -29,17 +29,38 @@ pub fn mark(line: &StepReport) -> String {
     }
 }
 
-/// The mark with both largest errors, for the full report.
-fn detailed_mark(line: &StepReport) -> String {
-    match &line.status {
-        Status::Pass => format!(
-            "✓ {} samples, max abs error {:.1e}, max rel error {:.1e}",
-            line.samples,
-            line.max_abs_error.max(0.0),
+/// The figures a passing line was decided on: its largest relative error, and, for the samples
+/// that agree only by the cancellation floor, their largest error relative to the cancelled terms.
+fn figures(line: &StepReport) -> String {
+    let by_rel = line.samples - line.floor_samples - line.precise_samples;
+    let floor = format!(
+        "0 up to {:.1e} of the cancelled terms",
+        line.max_cancel_error.max(0.0)
+    );
+    let undefined = match line.undefined_samples {
+        0 => String::new(),
+        n => format!("; undefined at {n} samples, skipped"),
+    };
+    let precise = match line.precise_samples {
+        0 => String::new(),
+        n => format!(
+            "; {n} samples equal only at {} bits",
+            2 * crate::eval_precise::PRECISE_BITS
+        ),
+    };
+    let decided = match (by_rel, line.floor_samples) {
+        (_, 0) => format!(
+            "max rel error {:.1e} ({} samples)",
+            line.max_rel_error.max(0.0),
+            line.samples
+        ),
+        (0, n) => format!("{floor} ({n} samples)"),
+        (m, n) => format!(
+            "max rel error {:.1e} ({m} samples); {floor} ({n} samples)",
             line.max_rel_error.max(0.0)
         ),
-        _ => mark(line),
-    }
+    };
+    decided + &precise + &undefined
 }
 
 /// A short description of a sample: the sizes, the free-index values, the seed and regime.
@@ -75,13 +96,13 @@ pub fn report_text(report: &CheckReport, opts: &PrintOptions) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Checked at range sizes {{{}}}, {} instances, seed {}, every value of {}; tolerance abs {:.0e}, rel {:.0e}",
-        report
-            .sizes
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
+        "Checked {}, {} instances, seed {}, every value of {}; tolerance rel {:.0e}, and {:.0e} of the cancelled terms where the exact value is 0",
+        if report.sizes.is_empty() {
+            "with no index range".to_string()
+        } else {
+            let sizes: Vec<String> = report.sizes.iter().map(ToString::to_string).collect();
+            format!("at range sizes {{{}}}", sizes.join(", "))
+        },
         report.instances,
         report.seed,
         if report.free_indices.is_empty() {
@@ -89,8 +110,8 @@ pub fn report_text(report: &CheckReport, opts: &PrintOptions) -> String {
         } else {
             report.free_indices.join(", ")
         },
-        report.tolerance.abs,
         report.tolerance.rel,
+        report.tolerance.cancellation,
     );
     lines(report, opts, "", &mut out);
     if let Some(cc) = &report.cross_check {
@@ -120,7 +141,7 @@ fn lines(report: &CheckReport, opts: &PrintOptions, indent: &str, out: &mut Stri
             )
         };
         let _ = writeln!(out, "{indent}  {what}");
-        let _ = writeln!(out, "{indent}    {}", detailed_mark(line));
+        let _ = writeln!(out, "{indent}    {}", mark(line));
         if let Status::Fail(c) = &line.status {
             out.push_str(&inputs(&c.at));
         }
