@@ -771,7 +771,14 @@ impl Chain<'_> {
                                 Against::Previous => previous_expr,
                             };
                             let rel = opts.tolerance.rel;
-                            agree_precisely(problem, inst, &free, line.expr, other, rel)
+                            let verdict =
+                                agree_precisely(problem, inst, &free, line.expr, other, rel);
+                            // Once a sample is found really different, the line is false at
+                            // this instance: more re-evaluations could not change that.
+                            if verdict != Some(true) {
+                                *budget = 0;
+                            }
+                            verdict
                         };
                         acc.record(v, &sample, opts.tolerance, &mut precise);
                         sample.previous = Some(v);
