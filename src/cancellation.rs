@@ -128,7 +128,9 @@ pub fn analyse(problem: &Problem, d: &Derivation) -> Cancellation {
     let cancelled_at_step = if cancelled == Some(true) {
         d.steps
             .iter()
-            .position(|s| s.rules.contains(&"cancel") && !has_reciprocal_of(&s.expr, &prob.name))
+            .position(|s| {
+                crate::rules::algebra::CANCEL.fired_in(s) && !has_reciprocal_of(&s.expr, &prob.name)
+            })
             .map(|i| i + 1)
     } else {
         None

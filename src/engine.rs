@@ -12,11 +12,12 @@
 //! expression against [`Limits::max_size`], and hitting either ends the derivation with a typed
 //! [`Stop`].
 
+use crate::diff;
 use crate::expr::Symbol;
 use crate::expr::{add, deriv, func, is_total, mul, pow, sum, Expr, Index};
 use crate::index::{close, free_indices, fresh_index_name, open};
-use crate::problem::{Goal, Problem};
-use crate::rules::{definitions, rule, Ctx, Rule};
+use crate::problem::Problem;
+use crate::rules::{algebra, definitions, sums, Ctx, Rule};
 use crate::trace::{Derivation, Firing, Path, Step, Stop};
 use std::collections::BTreeSet;
 
@@ -24,76 +25,81 @@ use std::collections::BTreeSet;
 pub struct Phase {
     /// The step title shown in proofs.
     pub title: &'static str,
-    /// Rule names, in the order they are tried at each subterm.
-    pub rules: &'static [&'static str],
+    /// The rules, in the order they are tried at each subterm. They are the registry's rule
+    /// values, not names, so a phase cannot name a rule that does not exist.
+    pub rules: &'static [&'static Rule],
 }
 
 /// The phases in priority order.
 pub const PHASES: &[Phase] = &[
     Phase {
         title: "unfold the definition",
-        rules: &["unfold-definition"],
+        rules: &[&definitions::UNFOLD],
     },
     Phase {
         title: "differentiate",
         rules: &[
-            "d-variable",
-            "d-constant",
-            "d-sum-rule",
-            "d-constant-factor",
-            "d-quotient",
-            "d-product",
-            "d-power",
-            "d-exp",
-            "d-log",
-            "d-sqrt",
-            "d-indexed-sum",
+            &diff::D_VARIABLE,
+            &diff::D_CONSTANT,
+            &diff::D_SUM_RULE,
+            &diff::D_CONSTANT_FACTOR,
+            &diff::D_QUOTIENT,
+            &diff::D_PRODUCT,
+            &diff::D_POWER,
+            &diff::D_EXP,
+            &diff::D_LOG,
+            &diff::D_SQRT,
+            &diff::D_INDEXED_SUM,
         ],
     },
     Phase {
         title: "cancel",
-        rules: &["power-of-product", "cancel"],
+        rules: &[&algebra::POWER_OF_PRODUCT, &algebra::CANCEL],
     },
     Phase {
         title: "the delta selects one term",
-        rules: &["delta-select", "delta-same"],
+        rules: &[&sums::DELTA_SELECT, &sums::DELTA_SAME],
     },
     Phase {
         title: "a distribution sums to one",
-        rules: &["sum-to-one"],
+        rules: &[&sums::SUM_TO_ONE],
     },
     Phase {
         title: "sum of a constant",
-        rules: &["sum-of-constant"],
+        rules: &[&sums::SUM_OF_CONSTANT],
     },
     Phase {
         title: "split the sum",
-        rules: &["distribute-in-sum", "split-sum", "factor-out-of-sum"],
+        rules: &[
+            &sums::DISTRIBUTE_IN_SUM,
+            &sums::SPLIT_SUM,
+            &sums::FACTOR_OUT_OF_SUM,
+        ],
     },
     Phase {
         title: "fold definitions back",
-        rules: &["fold-complement", "fold-definition"],
+        rules: &[&definitions::FOLD_COMPLEMENT, &definitions::FOLD],
     },
     Phase {
         title: "expand",
-        rules: &["distribute", "merge-powers"],
+        rules: &[&algebra::DISTRIBUTE, &algebra::MERGE_POWERS],
     },
     Phase {
         title: "collect like terms",
-        rules: &["collect-like-terms"],
+        rules: &[&algebra::COLLECT],
     },
 ];
 
 /// The final phase that pulls out common factors, as a step of its own.
 pub const FACTOR_PHASE: Phase = Phase {
     title: "factor out the common factor",
-    rules: &["factor-common"],
+    rules: &[&algebra::FACTOR_COMMON],
 };
 
 /// The final phase that puts a positive term first, folded into the last step.
 pub const ORDER_PHASE: Phase = Phase {
     title: "order the terms",
-    rules: &["order-terms"],
+    rules: &[&algebra::ORDER_TERMS],
 };
 
 /// The most nodes the firings of one derivation may record in total (each firing keeps the
@@ -366,7 +372,7 @@ impl<'a> Run<'a> {
         phase_at: usize,
         scan: &mut Scan,
     ) -> (Vec<Firing>, Option<Stop>) {
-        let rules: Vec<&Rule> = phase.rules.iter().filter_map(|n| rule(n)).collect();
+        let rules = phase.rules;
         let mut firings = Vec::new();
         loop {
             if self.fired >= self.limits.max_firings {
@@ -377,7 +383,7 @@ impl<'a> Run<'a> {
             }
             let hint = scan.hint(phase_at);
             let Some((path, name, replacement)) =
-                first_firing(expr, &rules, &mut self.ctx, &hint, &mut Vec::new())
+                first_firing(expr, rules, &mut self.ctx, &hint, &mut Vec::new())
             else {
                 // Nothing fires anywhere: the whole expression is inert for this phase.
                 scan.set_inert(phase_at);
@@ -871,16 +877,9 @@ pub fn connect(
         Some(v) => vec![v],
         None => problem.defs.iter().map(|d| d.symbol.clone()).collect(),
     };
-    for via in vias {
-        let mut with_via = problem.clone();
-        with_via.goal = Some(Goal {
-            of: from.clone(),
-            wrt: Symbol::plain(""),
-            via: Some(via),
-            pos: Default::default(),
-        });
-        let ctx = Ctx::new(&with_via);
-        if (definitions::CHAIN_RULE.apply)(from, &ctx).is_some_and(|e| hits(&e)) {
+    let ctx = Ctx::new(problem);
+    for via in &vias {
+        if definitions::chain_rule(from, via, &ctx).is_some_and(|e| hits(&e)) {
             return Some(vec![definitions::CHAIN_RULE.name]);
         }
     }

@@ -199,7 +199,7 @@ fn every_phase_names_registered_rules_and_every_rule_has_a_phase() {
         PHASES.iter().chain([&FACTOR_PHASE, &ORDER_PHASE]).collect();
     let named: Vec<&str> = phases
         .iter()
-        .flat_map(|p| p.rules.iter().copied())
+        .flat_map(|p| p.rules.iter().map(|r| r.name))
         .collect();
     for name in &named {
         assert!(
@@ -213,4 +213,47 @@ fn every_phase_names_registered_rules_and_every_rule_has_a_phase() {
             assert!(named.contains(&r.name), "rule {} is in no phase", r.name);
         }
     }
+}
+
+#[test]
+fn the_chain_rule_takes_via_as_a_parameter() {
+    // The same file with and without `via`: given the via symbol as a parameter, the chain
+    // rule gives, in a problem whose goal names no via, the engine's first step with one.
+    let with_via = "index j, k, m in 1..K\nvar s_j real\nvar q_j distribution\n\
+                    let p_j = exp(s_j) / sum_m exp(s_m)\nlet L = -sum_j q_j * log(p_j)\n\
+                    derive d(L)/d(s_k) via p_j\n";
+    let problem = gradproof::parse::parse_problem(with_via).unwrap();
+    let engine_step = gradproof::engine::derive(&problem, gradproof::engine::Limits::default())
+        .unwrap()
+        .steps[0]
+        .expr
+        .clone();
+    let without = gradproof::parse::parse_problem(&with_via.replace(" via p_j", "")).unwrap();
+    let goal = without.goal.as_ref().unwrap();
+    let start = gradproof::expr::deriv(goal.of.clone(), goal.wrt.clone());
+    let via = problem.goal.as_ref().unwrap().via.clone().unwrap();
+    let ctx = gradproof::rules::Ctx::new(&without);
+    assert_eq!(
+        gradproof::rules::definitions::chain_rule(&start, &via, &ctx),
+        Some(engine_step)
+    );
+    // Through the registry the rule reads `via` from its context: none here.
+    assert_eq!(
+        (gradproof::rules::definitions::CHAIN_RULE.apply)(&start, &ctx),
+        None
+    );
+}
+
+#[test]
+fn phases_hold_rule_values() {
+    use gradproof::engine::PHASES;
+    let cancel: &gradproof::rules::Rule = PHASES
+        .iter()
+        .flat_map(|p| p.rules.iter().copied())
+        .find(|r| r.name == gradproof::rules::algebra::CANCEL.name)
+        .unwrap();
+    assert_eq!(
+        cancel.description,
+        gradproof::rules::algebra::CANCEL.description
+    );
 }

@@ -10,7 +10,7 @@ pub mod definitions;
 pub mod facts;
 pub mod sums;
 
-use crate::expr::{Binder, Expr};
+use crate::expr::{Binder, Expr, Symbol};
 use crate::problem::{Definition, Problem, VarDecl};
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -24,6 +24,9 @@ pub struct Ctx<'a> {
     pub binders: Vec<Binder>,
     /// True when the subterm is inside an unevaluated derivative.
     pub in_deriv: bool,
+    /// The definition the chain rule goes through (`via p_j`): the goal's, unless set with
+    /// [`Ctx::with_via`].
+    pub via: Option<&'a Symbol>,
     facts: Rc<Facts<'a>>,
 }
 
@@ -109,8 +112,14 @@ impl<'a> Ctx<'a> {
             problem,
             binders: Vec::new(),
             in_deriv: false,
+            via: problem.goal.as_ref().and_then(|g| g.via.as_ref()),
             facts: Rc::new(Facts::new(problem)),
         }
+    }
+
+    /// This context with the chain rule going through `via` instead of the goal's `via`.
+    pub fn with_via(self, via: Option<&'a Symbol>) -> Ctx<'a> {
+        Ctx { via, ..self }
     }
 
     /// The definition of the symbol named `name` (as [`Problem::def`], without a linear scan).
@@ -173,6 +182,7 @@ impl<'a> Ctx<'a> {
             problem: self.problem,
             binders,
             in_deriv: self.in_deriv || matches!(parent, Expr::Deriv(..)),
+            via: self.via,
             facts: Rc::clone(&self.facts),
         }
     }
@@ -198,6 +208,13 @@ pub struct Rule {
     pub description: &'static str,
     /// The rewrite: the replacement for `e`, or `None` when the rule does not apply.
     pub apply: fn(&Expr, &Ctx) -> Option<Expr>,
+}
+
+impl Rule {
+    /// True when this rule fired in `step`.
+    pub fn fired_in(&self, step: &crate::trace::Step) -> bool {
+        step.rules.contains(&self.name)
+    }
 }
 
 /// Every rule, in priority order within its family.
