@@ -108,7 +108,7 @@ pub const ORDER_PHASE: Phase = Phase {
 pub const MAX_TRACE_NODES: usize = 5_000_000;
 
 /// The name recorded for substituting lemma results into the chain rule.
-pub const SUBSTITUTE: &str = "substitute";
+pub const SUBSTITUTE: &str = crate::rules::SUBSTITUTE;
 
 /// Bounds that keep every run finite.
 #[derive(Clone, Copy, Debug)]
@@ -251,60 +251,35 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// Index names a lemma must not use for the indices it opens: the free indices of the goal
-    /// and the fixed indices that definitions mention.
+    /// See [`taken_index_names`].
     fn taken_index_names(&self, goal: &Expr) -> BTreeSet<String> {
-        let mut taken = free_indices(goal);
-        for d in &self.problem.defs {
-            let params: BTreeSet<String> = free_indices(&Expr::Sym(d.symbol.clone()));
-            taken.extend(free_indices(&d.body).difference(&params).cloned());
-        }
-        taken
+        taken_index_names(self.problem, goal)
     }
 
-    /// Replaces every derivative node in `e` by the result of its own derivation (a lemma).
-    /// Each sum passed on the way is opened with a fresh free name not in `taken`, so a lemma's
-    /// goal has no bound index left in it (`d(L)/d(p_j)` with `j` free).
+    /// Replaces every derivative node in `e` by the result of its own derivation (a lemma),
+    /// deriving each distinct one once (see [`substitute_derivatives`]).
     fn substitute_lemmas(
         &mut self,
         e: &Expr,
         taken: &mut BTreeSet<String>,
         lemmas: &mut Vec<Derivation>,
     ) -> Expr {
-        match e {
-            Expr::Deriv(..) => {
-                let lemma = match lemmas.iter().find(|l| l.goal == *e) {
+        let problem = self.problem;
+        let result: Result<Expr, std::convert::Infallible> =
+            substitute_derivatives(problem, e, taken, &mut |goal| {
+                let lemma = match lemmas.iter().find(|l| l.goal == *goal) {
                     Some(done) => done.clone(),
                     None => {
-                        let d = self.derivation(e.clone());
+                        let d = self.derivation(goal.clone());
                         lemmas.push(d.clone());
                         d
                     }
                 };
-                lemma.result().clone()
-            }
-            Expr::Sum(b, body) => {
-                let name = fresh_index_name(
-                    &b.hint.0,
-                    b.upper.as_deref(),
-                    &self.problem.index_letters(),
-                    &self.problem.index_names(),
-                    taken,
-                );
-                let opened = open(body, &Index::Free(name.clone()));
-                taken.insert(name.clone());
-                let inner = self.substitute_lemmas(&opened, taken, lemmas);
-                taken.remove(&name);
-                rebuild(e, vec![close(&inner, &name)])
-            }
-            _ => {
-                let children: Vec<Expr> = e
-                    .children()
-                    .into_iter()
-                    .map(|c| self.substitute_lemmas(c, taken, lemmas))
-                    .collect();
-                rebuild(e, children)
-            }
+                Ok(lemma.result().clone())
+            });
+        match result {
+            Ok(e) => e,
+            Err(never) => match never {},
         }
     }
 
@@ -410,6 +385,54 @@ impl<'a> Run<'a> {
             if self.recorded > MAX_TRACE_NODES {
                 return (firings, Some(Stop::TraceLimit(MAX_TRACE_NODES)));
             }
+        }
+    }
+}
+
+/// Index names a lemma must not use for the indices it opens: the free indices of `goal` and
+/// the fixed indices that definitions mention.
+pub fn taken_index_names(problem: &Problem, goal: &Expr) -> BTreeSet<String> {
+    let mut taken = free_indices(goal);
+    for d in &problem.defs {
+        let params: BTreeSet<String> = free_indices(&Expr::Sym(d.symbol.clone()));
+        taken.extend(free_indices(&d.body).difference(&params).cloned());
+    }
+    taken
+}
+
+/// Replaces every derivative node in `e` by `lemma` of it, in pre-order. Each sum passed on the
+/// way is opened with a fresh free name not in `taken`, so the goal `lemma` receives has no
+/// bound index left in it (`d(L)/d(p_j)` with `j` free). The strategy derives each goal there;
+/// replaying a saved proof looks it up among the step's lemmas.
+pub fn substitute_derivatives<E>(
+    problem: &Problem,
+    e: &Expr,
+    taken: &mut BTreeSet<String>,
+    lemma: &mut dyn FnMut(&Expr) -> Result<Expr, E>,
+) -> Result<Expr, E> {
+    match e {
+        Expr::Deriv(..) => lemma(e),
+        Expr::Sum(b, body) => {
+            let name = fresh_index_name(
+                &b.hint.0,
+                b.upper.as_deref(),
+                &problem.index_letters(),
+                &problem.index_names(),
+                taken,
+            );
+            let opened = open(body, &Index::Free(name.clone()));
+            taken.insert(name.clone());
+            let inner = substitute_derivatives(problem, &opened, taken, lemma);
+            taken.remove(&name);
+            Ok(rebuild(e, vec![close(&inner?, &name)]))
+        }
+        _ => {
+            let children = e
+                .children()
+                .into_iter()
+                .map(|c| substitute_derivatives(problem, c, taken, lemma))
+                .collect::<Result<Vec<Expr>, E>>()?;
+            Ok(rebuild(e, children))
         }
     }
 }

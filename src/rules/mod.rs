@@ -17,6 +17,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// Where a rule is applied: the problem's facts and the binders around the subterm.
+#[derive(Clone)]
 pub struct Ctx<'a> {
     /// The declarations and definitions.
     pub problem: &'a Problem,
@@ -256,4 +257,53 @@ pub fn registry() -> &'static [Rule] {
 /// The rule named `name`.
 pub fn rule(name: &str) -> Option<&'static Rule> {
     registry().iter().find(|r| r.name == name)
+}
+
+/// The name a proof records for substituting the lemmas' results into the chain rule's
+/// derivatives (a move of the strategy, not a rewrite rule: it needs the lemmas).
+pub const SUBSTITUTE: &str = "substitute";
+
+/// What a firing's recorded name stands for.
+#[derive(Clone, Copy)]
+pub enum Move {
+    /// A rule of the registry.
+    Rule(&'static Rule),
+    /// Substituting the lemmas of the step for the derivatives ([`SUBSTITUTE`]).
+    Substitute,
+}
+
+impl Move {
+    /// The name a proof records.
+    pub fn name(self) -> &'static str {
+        match self {
+            Move::Rule(r) => r.name,
+            Move::Substitute => SUBSTITUTE,
+        }
+    }
+}
+
+/// The move a proof names `name`: a rule of the registry or [`SUBSTITUTE`].
+pub fn lookup(name: &str) -> Option<Move> {
+    match name {
+        SUBSTITUTE => Some(Move::Substitute),
+        _ => rule(name).map(Move::Rule),
+    }
+}
+
+/// Every rewrite a firing of `rule` at `e` may record, as the engine fires it: the rule's own
+/// rewrite (when it changes `e`), and for `unfold-definition` also every definition in `e`
+/// unfolded at once ([`definitions::unfold_all`], the engine's first step when a goal has no
+/// `via`). Replaying a saved proof accepts exactly these.
+pub fn replay_outputs(rule: &Rule, e: &Expr, ctx: &Ctx) -> Vec<Expr> {
+    let mut outs: Vec<Expr> = (rule.apply)(e, ctx)
+        .into_iter()
+        .filter(|o| o != e)
+        .collect();
+    if rule.name == definitions::UNFOLD.name {
+        let all = definitions::unfold_all(e, ctx.problem);
+        if all != *e && !outs.contains(&all) {
+            outs.push(all);
+        }
+    }
+    outs
 }
