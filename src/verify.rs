@@ -9,15 +9,17 @@
 //! rules' outputs, never from the recorded text) is then checked numerically as `check` does.
 
 use crate::check::{check_derivation, CheckOptions, CheckReport};
-use crate::engine::{replace_at, substitute_derivatives, taken_index_names};
+use crate::engine::{replace_at, substitute_derivatives, taken_index_names, Limits};
 use crate::expr::{deriv, Expr};
 use crate::parse::parse_problem;
 use crate::problem::Problem;
 use crate::render::document::{changed_term, proof_options};
 use crate::render::json::{expr_view, DerivationView, ExprView, ProofView, StopView};
 use crate::render::{to_input_with, PrintOptions};
+use crate::rules::definitions::MAX_UNFOLD_NODES;
 use crate::rules::{lookup, replay_outputs, Ctx, Move};
 use crate::trace::{Derivation, Firing, Path, Step, Stop};
+use std::cell::Cell;
 
 /// Why a proof did not verify.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,6 +63,11 @@ pub fn verify_json(text: &str, opts: &CheckOptions) -> Result<Verified, VerifyEr
         VerifyError::Unreadable("the proof's `problem` has no `derive` line".to_string())
     })?;
     let start = deriv(goal.of.clone(), goal.wrt.clone());
+    if view.title != problem.title {
+        return Err(VerifyError::False(
+            "title: the proof's title is not its problem's".to_string(),
+        ));
+    }
     let derivation = replay(&problem, start, &view.derivation)?;
     let report = check_derivation(&problem, &derivation, opts);
     Ok(Verified {
@@ -85,6 +92,8 @@ pub fn replay(
         problem,
         ctx: Ctx::new(problem),
         print: proof_options(problem, &skeleton),
+        limits: Limits::default(),
+        fired: Cell::new(0),
     };
     replay.derivation(start, view, "")
 }
@@ -95,6 +104,11 @@ struct Replay<'a> {
     ctx: Ctx<'a>,
     /// The options the proof was printed with.
     print: PrintOptions,
+    /// The engine's bounds: a proof it could have written stays within them, and replaying
+    /// one that does not is refused, so no input makes the replay run long.
+    limits: Limits,
+    /// Firings replayed so far, lemmas included.
+    fired: Cell<usize>,
 }
 
 fn falsehood(at: &str, what: &str, recorded: &ExprView, replayed: &ExprView) -> VerifyError {
@@ -244,9 +258,29 @@ impl Replay<'_> {
         recorded: &[DerivationView],
         lemmas: &mut Vec<Derivation>,
     ) -> Result<((&'static str, Expr), Expr), VerifyError> {
+        // The engine fires only on expressions within its size limit (a start with every
+        // definition substituted within the unfolding budget): a larger one is refused, so that
+        // no chain of valid firings makes the replay grow without bound.
+        let most = self.limits.max_size + MAX_UNFOLD_NODES;
+        if expr.size() > most {
+            return Err(VerifyError::Unreadable(format!(
+                "{at}: the expression before the firing has more than {most} nodes, past the \
+                 engine's limits"
+            )));
+        }
         let mv = lookup(&fv.rule).ok_or_else(|| {
             VerifyError::Unreadable(format!("{at}: no rule is named {:?}", fv.rule))
         })?;
+        // The engine counts every rule firing against its limit (a substitution is not one).
+        if matches!(mv, Move::Rule(_)) {
+            self.fired.set(self.fired.get() + 1);
+        }
+        if self.fired.get() > self.limits.max_firings {
+            return Err(VerifyError::Unreadable(format!(
+                "{at}: the proof has more firings than the engine's limit of {}",
+                self.limits.max_firings
+            )));
+        }
         let (sub, ctx) = self.at_path(expr, &fv.path).ok_or_else(|| {
             VerifyError::Unreadable(format!(
                 "{at}: the expression before the firing has no subterm at {:?}",

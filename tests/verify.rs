@@ -291,3 +291,19 @@ fn the_library_tells_false_from_unreadable() {
         Err(VerifyError::Unreadable(_))
     ));
 }
+
+#[test]
+fn a_proof_cut_short_by_the_step_limit_still_verifies() {
+    let text = include_str!("../derivations/softmax_cross_entropy.deriv");
+    let problem = parse_problem(text).expect("parses");
+    let limits = Limits {
+        max_firings: 12,
+        ..Limits::default()
+    };
+    let d = derive(&problem, limits).expect("a goal");
+    assert_eq!(d.stop, gradproof::Stop::StepLimit(12));
+    let json = gradproof::render::json::proof_json(&problem, &d);
+    let verified = verify_json(&json, &CheckOptions::default()).expect("replays");
+    assert_eq!(verified.derivation, d);
+    assert!(verified.report.ok());
+}
