@@ -257,3 +257,48 @@ fn phases_hold_rule_values() {
         gradproof::rules::algebra::CANCEL.description
     );
 }
+
+#[test]
+fn no_rule_name_is_written_as_a_string_outside_the_rules() {
+    // Phases, the engine, the checker, the analyses and the printers refer to rules by value
+    // (or through the registry), never by a name typed as a string: a typo there would compile.
+    let mut names: Vec<&str> = gradproof::rules::registry()
+        .iter()
+        .map(|r| r.name)
+        .collect();
+    names.push(gradproof::rules::SUBSTITUTE);
+    let mut files = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("source dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                if !path.ends_with("rules") {
+                    dirs.push(path);
+                }
+            } else if !path.ends_with("diff.rs") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 10, "only {} files", files.len());
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("source file");
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (n, line) in code.lines().enumerate() {
+            let line = line.trim_start();
+            // Comments, and step titles (a phase may be titled like its rule: "cancel").
+            if line.starts_with("//") || line.starts_with("title:") {
+                continue;
+            }
+            for name in &names {
+                assert!(
+                    !line.contains(&format!("\"{name}\"")),
+                    "{}:{}: the rule name {name:?} as a string: {line}",
+                    file.display(),
+                    n + 1
+                );
+            }
+        }
+    }
+}

@@ -307,3 +307,19 @@ fn a_proof_cut_short_by_the_step_limit_still_verifies() {
     assert_eq!(verified.derivation, d);
     assert!(verified.report.ok());
 }
+
+#[test]
+fn a_proof_of_a_false_expect_replays_but_exits_1() {
+    let mut proof = reference();
+    let problem = proof["problem"].as_str().unwrap();
+    let (_, expect) = problem.split_once("\nexpect ").expect("an expect line");
+    let swapped = problem.replace(
+        &format!("\nexpect {expect}"),
+        &format!("\nexpect -({})\n", expect.trim()),
+    );
+    proof["problem"] = Value::from(swapped);
+    let (code, out) = verify_cli("false_expect.json", &proof);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("every firing replays"), "{out}");
+    assert!(out.contains("Expected:") && out.contains("✗"), "{out}");
+}

@@ -280,6 +280,11 @@ impl Move {
             Move::Substitute => SUBSTITUTE,
         }
     }
+
+    /// True when this move fired in `step`.
+    pub fn fired_in(self, step: &crate::trace::Step) -> bool {
+        step.rules.contains(&self.name())
+    }
 }
 
 /// The move a proof names `name`: a rule of the registry or [`SUBSTITUTE`].
