@@ -11,10 +11,13 @@
 use crate::check::{check_derivation, CheckOptions, CheckReport};
 use crate::engine::{replace_at, substitute_derivatives, taken_index_names, Limits};
 use crate::expr::{deriv, Expr};
+use crate::normal::equivalent;
 use crate::parse::parse_problem;
 use crate::problem::Problem;
 use crate::render::document::{changed_term, proof_options};
-use crate::render::json::{expr_view, DerivationView, ExprView, ProofView, StopView};
+use crate::render::json::{
+    expr_view, stop_view, DerivationView, ExpectView, ExprView, ProofView, StopView,
+};
 use crate::render::{to_input_with, PrintOptions};
 use crate::rules::definitions::MAX_UNFOLD_NODES;
 use crate::rules::{lookup, replay_outputs, Ctx, Move};
@@ -69,6 +72,16 @@ pub fn verify_json(text: &str, opts: &CheckOptions) -> Result<Verified, VerifyEr
         ));
     }
     let derivation = replay(&problem, start, &view.derivation)?;
+    let expect = problem.expect.as_ref().map(|(e, _)| ExpectView {
+        expr: expr_view(e, &proof_options(&problem, &derivation)),
+        holds: equivalent(derivation.result(), e, &problem),
+    });
+    if view.expect != expect {
+        return Err(VerifyError::False(
+            "expect: the proof's `expect` is not its problem's, or not what its result gives"
+                .to_string(),
+        ));
+    }
     let report = check_derivation(&problem, &derivation, opts);
     Ok(Verified {
         problem,
@@ -228,6 +241,11 @@ impl Replay<'_> {
             steps,
             stop: stop(&view.stop, place)?,
         };
+        if stop_view(&d.stop) != view.stop {
+            return Err(VerifyError::False(format!(
+                "{place}stop: the proof's stop reason does not read as recorded"
+            )));
+        }
         for (n, sv) in view.steps.iter().enumerate() {
             let changed = changed_term(&d, n, &self.print).map(|e| self.view(&e));
             if changed != sv.changed {

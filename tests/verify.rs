@@ -317,9 +317,39 @@ fn a_proof_of_a_false_expect_replays_but_exits_1() {
         &format!("\nexpect {expect}"),
         &format!("\nexpect -({})\n", expect.trim()),
     );
+    // The `expect` field as the engine writes it for that problem (`holds`: false).
+    let problem = parse_problem(&swapped).expect("parses");
+    let d = derive(&problem, Limits::default()).expect("a goal");
+    let written: Value =
+        serde_json::from_str(&gradproof::render::json::proof_json(&problem, &d)).expect("JSON");
+    assert_eq!(written["expect"]["holds"], Value::from(false));
+    proof["expect"] = written["expect"].clone();
     proof["problem"] = Value::from(swapped);
     let (code, out) = verify_cli("false_expect.json", &proof);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("every firing replays"), "{out}");
     assert!(out.contains("Expected:") && out.contains("✗"), "{out}");
+}
+
+#[test]
+fn a_changed_expect_or_stop_fails() {
+    let mut proof = reference();
+    let result = proof["result"].clone();
+    proof["expect"]["expr"] = proof["goal"].clone();
+    assert_ne!(proof["expect"]["expr"], result);
+    let (code, out) = verify_cli("changed_expect.json", &proof);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("expect: "), "{out}");
+
+    let mut proof = reference();
+    proof["expect"]["holds"] = Value::from(!proof["expect"]["holds"].as_bool().unwrap());
+    let (code, out) = verify_cli("changed_holds.json", &proof);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("expect: "), "{out}");
+
+    let mut proof = reference();
+    proof["stop"]["message"] = Value::from("no rule applies, trust me");
+    let (code, out) = verify_cli("changed_stop.json", &proof);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("stop: "), "{out}");
 }

@@ -328,7 +328,7 @@ fn firing_view(f: &Firing, after: &Expr, opts: &PrintOptions) -> FiringView {
     }
 }
 
-fn stop_view(stop: &Stop) -> StopView {
+pub(crate) fn stop_view(stop: &Stop) -> StopView {
     let (reason, limit) = match stop {
         Stop::Saturated => ("saturated", None),
         Stop::StepLimit(n) => ("step-limit", Some(*n)),
