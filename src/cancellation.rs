@@ -12,12 +12,12 @@
 //!    evaluated at a fixed instance, [`TRUE_CLASS_PROBABILITIES`], documented on
 //!    [`true_class_instance`].
 
-use crate::engine::SUBSTITUTE;
 use crate::eval::{Assignment, Evaluator};
 use crate::expr::{add, mul, neg, recip, Expr, Index, Symbol};
 use crate::index::free_indices;
 use crate::normal::expand;
 use crate::problem::{Kind, Problem};
+use crate::rules::Move;
 use crate::sample::{Instance, Regime, VarValues};
 use crate::trace::Derivation;
 use serde::Serialize;
@@ -128,7 +128,9 @@ pub fn analyse(problem: &Problem, d: &Derivation) -> Cancellation {
     let cancelled_at_step = if cancelled == Some(true) {
         d.steps
             .iter()
-            .position(|s| s.rules.contains(&"cancel") && !has_reciprocal_of(&s.expr, &prob.name))
+            .position(|s| {
+                crate::rules::algebra::CANCEL.fired_in(s) && !has_reciprocal_of(&s.expr, &prob.name)
+            })
             .map(|i| i + 1)
     } else {
         None
@@ -197,7 +199,7 @@ fn indexed_like(problem: &Problem, declared: &Symbol, var: &Symbol) -> bool {
 fn loss_piece(d: &Derivation, prob: &str) -> Option<Expr> {
     d.steps
         .iter()
-        .filter(|s| s.rules.contains(&SUBSTITUTE))
+        .filter(|s| Move::Substitute.fired_in(s))
         .flat_map(|s| &s.lemmas)
         .find(|l| matches!(&l.goal, Expr::Deriv(_, x) if x.name == prob))
         .map(|l| l.result().clone())

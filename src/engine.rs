@@ -12,11 +12,12 @@
 //! expression against [`Limits::max_size`], and hitting either ends the derivation with a typed
 //! [`Stop`].
 
+use crate::diff;
 use crate::expr::Symbol;
 use crate::expr::{add, deriv, func, is_total, mul, pow, sum, Expr, Index};
 use crate::index::{close, free_indices, fresh_index_name, open};
-use crate::problem::{Goal, Problem};
-use crate::rules::{definitions, rule, Ctx, Rule};
+use crate::problem::Problem;
+use crate::rules::{algebra, definitions, sums, Ctx, Rule};
 use crate::trace::{Derivation, Firing, Path, Step, Stop};
 use std::collections::BTreeSet;
 
@@ -24,76 +25,81 @@ use std::collections::BTreeSet;
 pub struct Phase {
     /// The step title shown in proofs.
     pub title: &'static str,
-    /// Rule names, in the order they are tried at each subterm.
-    pub rules: &'static [&'static str],
+    /// The rules, in the order they are tried at each subterm. They are the registry's rule
+    /// values, not names, so a phase cannot name a rule that does not exist.
+    pub rules: &'static [&'static Rule],
 }
 
 /// The phases in priority order.
 pub const PHASES: &[Phase] = &[
     Phase {
         title: "unfold the definition",
-        rules: &["unfold-definition"],
+        rules: &[&definitions::UNFOLD],
     },
     Phase {
         title: "differentiate",
         rules: &[
-            "d-variable",
-            "d-constant",
-            "d-sum-rule",
-            "d-constant-factor",
-            "d-quotient",
-            "d-product",
-            "d-power",
-            "d-exp",
-            "d-log",
-            "d-sqrt",
-            "d-indexed-sum",
+            &diff::D_VARIABLE,
+            &diff::D_CONSTANT,
+            &diff::D_SUM_RULE,
+            &diff::D_CONSTANT_FACTOR,
+            &diff::D_QUOTIENT,
+            &diff::D_PRODUCT,
+            &diff::D_POWER,
+            &diff::D_EXP,
+            &diff::D_LOG,
+            &diff::D_SQRT,
+            &diff::D_INDEXED_SUM,
         ],
     },
     Phase {
         title: "cancel",
-        rules: &["power-of-product", "cancel"],
+        rules: &[&algebra::POWER_OF_PRODUCT, &algebra::CANCEL],
     },
     Phase {
         title: "the delta selects one term",
-        rules: &["delta-select", "delta-same"],
+        rules: &[&sums::DELTA_SELECT, &sums::DELTA_SAME],
     },
     Phase {
         title: "a distribution sums to one",
-        rules: &["sum-to-one"],
+        rules: &[&sums::SUM_TO_ONE],
     },
     Phase {
         title: "sum of a constant",
-        rules: &["sum-of-constant"],
+        rules: &[&sums::SUM_OF_CONSTANT],
     },
     Phase {
         title: "split the sum",
-        rules: &["distribute-in-sum", "split-sum", "factor-out-of-sum"],
+        rules: &[
+            &sums::DISTRIBUTE_IN_SUM,
+            &sums::SPLIT_SUM,
+            &sums::FACTOR_OUT_OF_SUM,
+        ],
     },
     Phase {
         title: "fold definitions back",
-        rules: &["fold-complement", "fold-definition"],
+        rules: &[&definitions::FOLD_COMPLEMENT, &definitions::FOLD],
     },
     Phase {
         title: "expand",
-        rules: &["distribute", "merge-powers"],
+        rules: &[&algebra::DISTRIBUTE, &algebra::MERGE_POWERS],
     },
     Phase {
         title: "collect like terms",
-        rules: &["collect-like-terms"],
+        rules: &[&algebra::COLLECT],
     },
 ];
 
 /// The final phase that pulls out common factors, as a step of its own.
 pub const FACTOR_PHASE: Phase = Phase {
     title: "factor out the common factor",
-    rules: &["factor-common"],
+    rules: &[&algebra::FACTOR_COMMON],
 };
 
 /// The final phase that puts a positive term first, folded into the last step.
 pub const ORDER_PHASE: Phase = Phase {
     title: "order the terms",
-    rules: &["order-terms"],
+    rules: &[&algebra::ORDER_TERMS],
 };
 
 /// The most nodes the firings of one derivation may record in total (each firing keeps the
@@ -102,7 +108,7 @@ pub const ORDER_PHASE: Phase = Phase {
 pub const MAX_TRACE_NODES: usize = 5_000_000;
 
 /// The name recorded for substituting lemma results into the chain rule.
-pub const SUBSTITUTE: &str = "substitute";
+pub const SUBSTITUTE: &str = crate::rules::SUBSTITUTE;
 
 /// Bounds that keep every run finite.
 #[derive(Clone, Copy, Debug)]
@@ -245,60 +251,35 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// Index names a lemma must not use for the indices it opens: the free indices of the goal
-    /// and the fixed indices that definitions mention.
+    /// See [`taken_index_names`].
     fn taken_index_names(&self, goal: &Expr) -> BTreeSet<String> {
-        let mut taken = free_indices(goal);
-        for d in &self.problem.defs {
-            let params: BTreeSet<String> = free_indices(&Expr::Sym(d.symbol.clone()));
-            taken.extend(free_indices(&d.body).difference(&params).cloned());
-        }
-        taken
+        taken_index_names(self.problem, goal)
     }
 
-    /// Replaces every derivative node in `e` by the result of its own derivation (a lemma).
-    /// Each sum passed on the way is opened with a fresh free name not in `taken`, so a lemma's
-    /// goal has no bound index left in it (`d(L)/d(p_j)` with `j` free).
+    /// Replaces every derivative node in `e` by the result of its own derivation (a lemma),
+    /// deriving each distinct one once (see [`substitute_derivatives`]).
     fn substitute_lemmas(
         &mut self,
         e: &Expr,
         taken: &mut BTreeSet<String>,
         lemmas: &mut Vec<Derivation>,
     ) -> Expr {
-        match e {
-            Expr::Deriv(..) => {
-                let lemma = match lemmas.iter().find(|l| l.goal == *e) {
+        let problem = self.problem;
+        let result: Result<Expr, std::convert::Infallible> =
+            substitute_derivatives(problem, e, taken, &mut |goal| {
+                let lemma = match lemmas.iter().find(|l| l.goal == *goal) {
                     Some(done) => done.clone(),
                     None => {
-                        let d = self.derivation(e.clone());
+                        let d = self.derivation(goal.clone());
                         lemmas.push(d.clone());
                         d
                     }
                 };
-                lemma.result().clone()
-            }
-            Expr::Sum(b, body) => {
-                let name = fresh_index_name(
-                    &b.hint.0,
-                    b.upper.as_deref(),
-                    &self.problem.index_letters(),
-                    &self.problem.index_names(),
-                    taken,
-                );
-                let opened = open(body, &Index::Free(name.clone()));
-                taken.insert(name.clone());
-                let inner = self.substitute_lemmas(&opened, taken, lemmas);
-                taken.remove(&name);
-                rebuild(e, vec![close(&inner, &name)])
-            }
-            _ => {
-                let children: Vec<Expr> = e
-                    .children()
-                    .into_iter()
-                    .map(|c| self.substitute_lemmas(c, taken, lemmas))
-                    .collect();
-                rebuild(e, children)
-            }
+                Ok(lemma.result().clone())
+            });
+        match result {
+            Ok(e) => e,
+            Err(never) => match never {},
         }
     }
 
@@ -366,7 +347,7 @@ impl<'a> Run<'a> {
         phase_at: usize,
         scan: &mut Scan,
     ) -> (Vec<Firing>, Option<Stop>) {
-        let rules: Vec<&Rule> = phase.rules.iter().filter_map(|n| rule(n)).collect();
+        let rules = phase.rules;
         let mut firings = Vec::new();
         loop {
             if self.fired >= self.limits.max_firings {
@@ -377,7 +358,7 @@ impl<'a> Run<'a> {
             }
             let hint = scan.hint(phase_at);
             let Some((path, name, replacement)) =
-                first_firing(expr, &rules, &mut self.ctx, &hint, &mut Vec::new())
+                first_firing(expr, rules, &mut self.ctx, &hint, &mut Vec::new())
             else {
                 // Nothing fires anywhere: the whole expression is inert for this phase.
                 scan.set_inert(phase_at);
@@ -404,6 +385,54 @@ impl<'a> Run<'a> {
             if self.recorded > MAX_TRACE_NODES {
                 return (firings, Some(Stop::TraceLimit(MAX_TRACE_NODES)));
             }
+        }
+    }
+}
+
+/// Index names a lemma must not use for the indices it opens: the free indices of `goal` and
+/// the fixed indices that definitions mention.
+pub fn taken_index_names(problem: &Problem, goal: &Expr) -> BTreeSet<String> {
+    let mut taken = free_indices(goal);
+    for d in &problem.defs {
+        let params: BTreeSet<String> = free_indices(&Expr::Sym(d.symbol.clone()));
+        taken.extend(free_indices(&d.body).difference(&params).cloned());
+    }
+    taken
+}
+
+/// Replaces every derivative node in `e` by `lemma` of it, in pre-order. Each sum passed on the
+/// way is opened with a fresh free name not in `taken`, so the goal `lemma` receives has no
+/// bound index left in it (`d(L)/d(p_j)` with `j` free). The strategy derives each goal there;
+/// replaying a saved proof looks it up among the step's lemmas.
+pub fn substitute_derivatives<E>(
+    problem: &Problem,
+    e: &Expr,
+    taken: &mut BTreeSet<String>,
+    lemma: &mut dyn FnMut(&Expr) -> Result<Expr, E>,
+) -> Result<Expr, E> {
+    match e {
+        Expr::Deriv(..) => lemma(e),
+        Expr::Sum(b, body) => {
+            let name = fresh_index_name(
+                &b.hint.0,
+                b.upper.as_deref(),
+                &problem.index_letters(),
+                &problem.index_names(),
+                taken,
+            );
+            let opened = open(body, &Index::Free(name.clone()));
+            taken.insert(name.clone());
+            let inner = substitute_derivatives(problem, &opened, taken, lemma);
+            taken.remove(&name);
+            Ok(rebuild(e, vec![close(&inner?, &name)]))
+        }
+        _ => {
+            let children = e
+                .children()
+                .into_iter()
+                .map(|c| substitute_derivatives(problem, c, taken, lemma))
+                .collect::<Result<Vec<Expr>, E>>()?;
+            Ok(rebuild(e, children))
         }
     }
 }
@@ -871,16 +900,9 @@ pub fn connect(
         Some(v) => vec![v],
         None => problem.defs.iter().map(|d| d.symbol.clone()).collect(),
     };
-    for via in vias {
-        let mut with_via = problem.clone();
-        with_via.goal = Some(Goal {
-            of: from.clone(),
-            wrt: Symbol::plain(""),
-            via: Some(via),
-            pos: Default::default(),
-        });
-        let ctx = Ctx::new(&with_via);
-        if (definitions::CHAIN_RULE.apply)(from, &ctx).is_some_and(|e| hits(&e)) {
+    let ctx = Ctx::new(problem);
+    for via in &vias {
+        if definitions::chain_rule(from, via, &ctx).is_some_and(|e| hits(&e)) {
             return Some(vec![definitions::CHAIN_RULE.name]);
         }
     }

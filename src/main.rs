@@ -10,7 +10,7 @@ use gradproof::parse::{parse_expr, parse_problem};
 use gradproof::problem::Problem;
 use gradproof::render::latex_proof::{self, LatexOptions};
 use gradproof::render::{self, html, json, markdown, proof, report, PrintOptions};
-use gradproof::{cancellation, normal, rules};
+use gradproof::{cancellation, normal, rules, verify};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -61,6 +61,15 @@ enum Command {
     Check {
         /// The .deriv file.
         file: String,
+        /// The seed of the random instances.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+    /// Re-check a saved JSON proof (`derive FILE --format json`): replay every firing with its
+    /// named rule at its path, then check the replayed derivation numerically.
+    Verify {
+        /// The JSON proof.
+        proof: String,
         /// The seed of the random instances.
         #[arg(long, default_value_t = 0)]
         seed: u64,
@@ -155,6 +164,9 @@ fn main() -> ExitCode {
         }),
         Some(Command::Check { file, seed }) => {
             read(&file).and_then(|text| run_file(&file, &text, Mode::Check, seed))
+        }
+        Some(Command::Verify { proof, seed }) => {
+            read(&proof).and_then(|text| verify_proof(&proof, &text, seed))
         }
         Some(Command::Compare { files }) => compare(&files),
         Some(Command::Print {
@@ -310,6 +322,58 @@ fn run_file(name: &str, text: &str, mode: Mode, seed: u64) -> Result<ExitCode, F
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Replays and re-checks the JSON proof `text`: 1 when a firing or step is false, a line is
+/// numerically false or the `expect` line fails; bad input is a [`Failure`].
+fn verify_proof(name: &str, text: &str, seed: u64) -> Result<ExitCode, Failure> {
+    let check_opts = CheckOptions {
+        seed,
+        ..CheckOptions::default()
+    };
+    let verified = match verify::verify_json(text, &check_opts) {
+        Ok(v) => v,
+        Err(verify::VerifyError::Unreadable(m)) => {
+            return Err(Failure::Input(format!("{name}: {m}")))
+        }
+        Err(verify::VerifyError::False(m)) => {
+            println!("{name}: ✗ {m}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let problem = &verified.problem;
+    let d = &verified.derivation;
+    let firings: usize = count_firings(d);
+    emit(&format!(
+        "{name}: every firing replays ({firings} firings, {} steps)\n",
+        d.steps.len()
+    ));
+    emit(&report::report_text(
+        &verified.report,
+        &proof::options_for(problem),
+    ));
+    let mut all_true = verified.report.ok();
+    if !all_true {
+        emit(&format!(
+            "{name}: ✗ a step of the derivation is numerically false or undefined\n"
+        ));
+    }
+    if let Some((expect, _)) = &problem.expect {
+        all_true &= expect_holds(problem, d.result(), expect, &check_opts, Mode::Check);
+    }
+    Ok(if all_true {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The firings of `d` and of its lemmas.
+fn count_firings(d: &gradproof::Derivation) -> usize {
+    d.steps
+        .iter()
+        .map(|s| s.firings.len() + s.lemmas.iter().map(count_firings).sum::<usize>())
+        .sum()
 }
 
 /// The proof of `d` in the requested format.

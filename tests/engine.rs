@@ -199,7 +199,7 @@ fn every_phase_names_registered_rules_and_every_rule_has_a_phase() {
         PHASES.iter().chain([&FACTOR_PHASE, &ORDER_PHASE]).collect();
     let named: Vec<&str> = phases
         .iter()
-        .flat_map(|p| p.rules.iter().copied())
+        .flat_map(|p| p.rules.iter().map(|r| r.name))
         .collect();
     for name in &named {
         assert!(
@@ -211,6 +211,94 @@ fn every_phase_names_registered_rules_and_every_rule_has_a_phase() {
         // The chain rule is applied by the strategy at the root, not by a phase.
         if r.name != "chain-rule" {
             assert!(named.contains(&r.name), "rule {} is in no phase", r.name);
+        }
+    }
+}
+
+#[test]
+fn the_chain_rule_takes_via_as_a_parameter() {
+    // The same file with and without `via`: given the via symbol as a parameter, the chain
+    // rule gives, in a problem whose goal names no via, the engine's first step with one.
+    let with_via = "index j, k, m in 1..K\nvar s_j real\nvar q_j distribution\n\
+                    let p_j = exp(s_j) / sum_m exp(s_m)\nlet L = -sum_j q_j * log(p_j)\n\
+                    derive d(L)/d(s_k) via p_j\n";
+    let problem = gradproof::parse::parse_problem(with_via).unwrap();
+    let engine_step = gradproof::engine::derive(&problem, gradproof::engine::Limits::default())
+        .unwrap()
+        .steps[0]
+        .expr
+        .clone();
+    let without = gradproof::parse::parse_problem(&with_via.replace(" via p_j", "")).unwrap();
+    let goal = without.goal.as_ref().unwrap();
+    let start = gradproof::expr::deriv(goal.of.clone(), goal.wrt.clone());
+    let via = problem.goal.as_ref().unwrap().via.clone().unwrap();
+    let ctx = gradproof::rules::Ctx::new(&without);
+    assert_eq!(
+        gradproof::rules::definitions::chain_rule(&start, &via, &ctx),
+        Some(engine_step)
+    );
+    // Through the registry the rule reads `via` from its context: none here.
+    assert_eq!(
+        (gradproof::rules::definitions::CHAIN_RULE.apply)(&start, &ctx),
+        None
+    );
+}
+
+#[test]
+fn phases_hold_rule_values() {
+    use gradproof::engine::PHASES;
+    let cancel: &gradproof::rules::Rule = PHASES
+        .iter()
+        .flat_map(|p| p.rules.iter().copied())
+        .find(|r| r.name == gradproof::rules::algebra::CANCEL.name)
+        .unwrap();
+    assert_eq!(
+        cancel.description,
+        gradproof::rules::algebra::CANCEL.description
+    );
+}
+
+#[test]
+fn no_rule_name_is_written_as_a_string_outside_the_rules() {
+    // Phases, the engine, the checker, the analyses and the printers refer to rules by value
+    // (or through the registry), never by a name typed as a string: a typo there would compile.
+    let mut names: Vec<&str> = gradproof::rules::registry()
+        .iter()
+        .map(|r| r.name)
+        .collect();
+    names.push(gradproof::rules::SUBSTITUTE);
+    let mut files = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("source dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                if !path.ends_with("rules") {
+                    dirs.push(path);
+                }
+            } else if !path.ends_with("diff.rs") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 10, "only {} files", files.len());
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("source file");
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (n, line) in code.lines().enumerate() {
+            let line = line.trim_start();
+            // Comments, and step titles (a phase may be titled like its rule: "cancel").
+            if line.starts_with("//") || line.starts_with("title:") {
+                continue;
+            }
+            for name in &names {
+                assert!(
+                    !line.contains(&format!("\"{name}\"")),
+                    "{}:{}: the rule name {name:?} as a string: {line}",
+                    file.display(),
+                    n + 1
+                );
+            }
         }
     }
 }

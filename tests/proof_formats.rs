@@ -301,6 +301,7 @@ fn the_json_fields_are_the_documented_ones() {
             "checked",
             "expect",
             "goal",
+            "problem",
             "result",
             "steps",
             "stop",

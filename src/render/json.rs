@@ -10,11 +10,11 @@ use crate::expr::Expr;
 use crate::normal::equivalent;
 use crate::problem::Problem;
 use crate::trace::{Derivation, Firing, Step, Stop};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The whole proof: the problem's title, the main derivation (its fields at the top level) and the
 /// `expect` check.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProofView {
     /// The file's `title`, if any.
     pub title: Option<String>,
@@ -28,10 +28,14 @@ pub struct ProofView {
     /// True when every line of the derivation and its lemmas passed the numeric check; `null`
     /// when the proof was printed unchecked.
     pub checked: Option<bool>,
+    /// The problem as `.deriv` text that parses back to it (declarations, definitions, the
+    /// `derive` and `expect` lines; see [`super::deriv_file`]): what `gradproof verify` rebuilds
+    /// the derivation from.
+    pub problem: String,
 }
 
 /// The cancellation report (see [`crate::cancellation`]).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CancellationView {
     /// The probability symbol at the variable's index (`p_k`), if there is one.
     pub probability: Option<ExprView>,
@@ -45,7 +49,7 @@ pub struct CancellationView {
     pub cancelled_at_step: Option<usize>,
     /// `gap` (`scale * (probability - target)`), `beyond` (with a `residual`) or
     /// `not_applicable`.
-    pub shape: &'static str,
+    pub shape: String,
     /// For a gap: the factor in front.
     pub scale: Option<ExprView>,
     /// What the probability is compared with: the negated terms free of it.
@@ -56,11 +60,11 @@ pub struct CancellationView {
     /// probability could not be reached).
     pub true_class: Vec<TrueClassPoint>,
     /// `bounded`, `vanishing`, `exploding` or `unknown`, as the true-class probability goes to 0.
-    pub trend: &'static str,
+    pub trend: String,
 }
 
 /// The gradient on the true class at one probability.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrueClassPoint {
     /// The true class's probability.
     pub probability: f64,
@@ -103,17 +107,17 @@ fn cancellation_view(c: &Cancellation, opts: &PrintOptions) -> CancellationView 
         loss_piece_divides: c.loss_piece_divides,
         cancelled: c.cancelled,
         cancelled_at_step: c.cancelled_at_step,
-        shape,
+        shape: shape.to_string(),
         scale,
         target,
         residual,
         true_class,
-        trend,
+        trend: trend.to_string(),
     }
 }
 
 /// One derivation: the main one or a lemma.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DerivationView {
     /// The expression derived.
     pub goal: ExprView,
@@ -126,7 +130,7 @@ pub struct DerivationView {
 }
 
 /// An expression in two notations.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExprView {
     /// The input syntax (parses back to the same expression).
     pub input: String,
@@ -135,7 +139,7 @@ pub struct ExprView {
 }
 
 /// A presented step.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StepView {
     /// The step's number in its derivation, from 1.
     pub number: usize,
@@ -160,10 +164,10 @@ pub struct StepView {
 }
 
 /// The numeric check of one line (see the README's "Numeric checking").
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckView {
     /// `pass`, `fail`, `domain_error`, `invalid` or `unchecked`.
-    pub status: &'static str,
+    pub status: String,
     /// Samples at which the line was compared.
     pub samples: usize,
     /// The largest absolute error against the reference.
@@ -182,7 +186,8 @@ fn check_view(line: &StepReport) -> CheckView {
             Status::DomainError(_) => "domain_error",
             Status::Invalid { .. } => "invalid",
             Status::Unchecked { .. } => "unchecked",
-        },
+        }
+        .to_string(),
         samples: line.samples,
         max_abs_error: line.max_abs_error,
         max_rel_error: line.max_rel_error,
@@ -191,7 +196,7 @@ fn check_view(line: &StepReport) -> CheckView {
 }
 
 /// One application of one rule.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FiringView {
     /// The rule's registry name.
     pub rule: String,
@@ -202,10 +207,10 @@ pub struct FiringView {
 }
 
 /// Why the engine stopped.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StopView {
     /// `saturated` (no rule applies), `step-limit`, `size-limit` or `trace-limit`.
-    pub reason: &'static str,
+    pub reason: String,
     /// The limit that was reached, for the `*-limit` reasons.
     pub limit: Option<usize>,
     /// The reason in words.
@@ -213,7 +218,7 @@ pub struct StopView {
 }
 
 /// The `expect` line and its check.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExpectView {
     /// The expected result.
     pub expr: ExprView,
@@ -242,6 +247,7 @@ pub fn proof_view_checked(
             holds: equivalent(d.result(), e, problem),
         }),
         cancellation: cancellation_view(&analyse(problem, d), &opts),
+        problem: super::deriv_file::problem_text(problem),
     }
 }
 
@@ -322,7 +328,7 @@ fn firing_view(f: &Firing, after: &Expr, opts: &PrintOptions) -> FiringView {
     }
 }
 
-fn stop_view(stop: &Stop) -> StopView {
+pub(crate) fn stop_view(stop: &Stop) -> StopView {
     let (reason, limit) = match stop {
         Stop::Saturated => ("saturated", None),
         Stop::StepLimit(n) => ("step-limit", Some(*n)),
@@ -330,13 +336,13 @@ fn stop_view(stop: &Stop) -> StopView {
         Stop::TraceLimit(n) => ("trace-limit", Some(*n)),
     };
     StopView {
-        reason,
+        reason: reason.to_string(),
         limit,
         message: stop.to_string(),
     }
 }
 
-fn expr_view(e: &Expr, opts: &PrintOptions) -> ExprView {
+pub(crate) fn expr_view(e: &Expr, opts: &PrintOptions) -> ExprView {
     ExprView {
         input: to_input_with(e, opts),
         latex: one_line(&to_latex(e, opts)),

@@ -7,7 +7,8 @@
 //! bound index gets its user's letter unless that letter would capture or confuse, in which case
 //! it is renamed with [`index::fresh_index_name`](crate::index::fresh_index_name), within its range.
 
-mod document;
+pub mod deriv_file;
+pub(crate) mod document;
 pub mod html;
 pub mod input;
 pub mod json;

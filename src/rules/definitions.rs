@@ -96,48 +96,52 @@ fn depends_except(e: &Expr, x: &str, through: &str, ctx: &Ctx) -> bool {
     }
 }
 
-/// The chain rule through the definition named by the goal's `via`.
+/// The chain rule through the definition named by the context's `via` (see [`chain_rule`]).
 pub const CHAIN_RULE: Rule = Rule {
     name: "chain-rule",
     description: "d(F)/d(x) = sum_j d(F)/d(p_j) * d(p_j)/d(x) when F depends on x only through p",
-    apply: |e, ctx| {
-        let Expr::Deriv(f, x) = e else { return None };
-        let via = ctx.problem.goal.as_ref()?.via.as_ref()?;
-        ctx.def(&via.name)?;
-        let is_via = matches!(&**f, Expr::Sym(s) if s.name == via.name);
-        if via.name == x.name
-            || is_via
-            || !depends_on(f, &via.name, ctx)
-            || depends_except(f, &x.name, &via.name, ctx)
-        {
-            return None;
-        }
-        let n = via.indices.len();
-        let depth = i64::try_from(n).ok()?;
-        // The via symbol's slots, outermost first: Bound(n - 1), ..., Bound(0).
-        let bound: Vec<Index> = (0..u32::try_from(n).ok()?)
-            .rev()
-            .map(Index::Bound)
-            .collect();
-        let through = Symbol {
-            name: via.name.clone(),
-            indices: bound,
-        };
-        let x_inside = match shift(&Expr::Sym(x.clone()), depth) {
-            Expr::Sym(s) => s,
-            _ => return None,
-        };
-        let mut body = mul(vec![
-            deriv(shift(f, depth), through.clone()),
-            deriv(Expr::Sym(through), x_inside),
-        ]);
-        for i in via.indices.iter().rev() {
-            let Index::Free(letter) = i else { return None };
-            body = sum(Binder::new(letter, ctx.problem.upper_of(letter)), body);
-        }
-        Some(body)
-    },
+    apply: |e, ctx| chain_rule(e, ctx.via?, ctx),
 };
+
+/// The chain rule through the definition of `via`: `d(F)/d(x)` becomes
+/// `sum_j d(F)/d(p_j) * d(p_j)/d(x)` when `F` depends on `x` only through `p` (`via` is `p_j`).
+/// `None` when `e` is not a derivative, `via` has no definition, or the condition fails.
+pub fn chain_rule(e: &Expr, via: &Symbol, ctx: &Ctx) -> Option<Expr> {
+    let Expr::Deriv(f, x) = e else { return None };
+    ctx.def(&via.name)?;
+    let is_via = matches!(&**f, Expr::Sym(s) if s.name == via.name);
+    if via.name == x.name
+        || is_via
+        || !depends_on(f, &via.name, ctx)
+        || depends_except(f, &x.name, &via.name, ctx)
+    {
+        return None;
+    }
+    let n = via.indices.len();
+    let depth = i64::try_from(n).ok()?;
+    // The via symbol's slots, outermost first: Bound(n - 1), ..., Bound(0).
+    let bound: Vec<Index> = (0..u32::try_from(n).ok()?)
+        .rev()
+        .map(Index::Bound)
+        .collect();
+    let through = Symbol {
+        name: via.name.clone(),
+        indices: bound,
+    };
+    let x_inside = match shift(&Expr::Sym(x.clone()), depth) {
+        Expr::Sym(s) => s,
+        _ => return None,
+    };
+    let mut body = mul(vec![
+        deriv(shift(f, depth), through.clone()),
+        deriv(Expr::Sym(through), x_inside),
+    ]);
+    for i in via.indices.iter().rev() {
+        let Index::Free(letter) = i else { return None };
+        body = sum(Binder::new(letter, ctx.problem.upper_of(letter)), body);
+    }
+    Some(body)
+}
 
 /// Inside a derivative, a defined symbol that depends on the variable is replaced by its
 /// definition.

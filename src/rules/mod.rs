@@ -10,13 +10,14 @@ pub mod definitions;
 pub mod facts;
 pub mod sums;
 
-use crate::expr::{Binder, Expr};
+use crate::expr::{Binder, Expr, Symbol};
 use crate::problem::{Definition, Problem, VarDecl};
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// Where a rule is applied: the problem's facts and the binders around the subterm.
+#[derive(Clone)]
 pub struct Ctx<'a> {
     /// The declarations and definitions.
     pub problem: &'a Problem,
@@ -24,6 +25,9 @@ pub struct Ctx<'a> {
     pub binders: Vec<Binder>,
     /// True when the subterm is inside an unevaluated derivative.
     pub in_deriv: bool,
+    /// The definition the chain rule goes through (`via p_j`): the goal's, unless set with
+    /// [`Ctx::with_via`].
+    pub via: Option<&'a Symbol>,
     facts: Rc<Facts<'a>>,
 }
 
@@ -109,8 +113,14 @@ impl<'a> Ctx<'a> {
             problem,
             binders: Vec::new(),
             in_deriv: false,
+            via: problem.goal.as_ref().and_then(|g| g.via.as_ref()),
             facts: Rc::new(Facts::new(problem)),
         }
+    }
+
+    /// This context with the chain rule going through `via` instead of the goal's `via`.
+    pub fn with_via(self, via: Option<&'a Symbol>) -> Ctx<'a> {
+        Ctx { via, ..self }
     }
 
     /// The definition of the symbol named `name` (as [`Problem::def`], without a linear scan).
@@ -173,6 +183,7 @@ impl<'a> Ctx<'a> {
             problem: self.problem,
             binders,
             in_deriv: self.in_deriv || matches!(parent, Expr::Deriv(..)),
+            via: self.via,
             facts: Rc::clone(&self.facts),
         }
     }
@@ -198,6 +209,13 @@ pub struct Rule {
     pub description: &'static str,
     /// The rewrite: the replacement for `e`, or `None` when the rule does not apply.
     pub apply: fn(&Expr, &Ctx) -> Option<Expr>,
+}
+
+impl Rule {
+    /// True when this rule fired in `step`.
+    pub fn fired_in(&self, step: &crate::trace::Step) -> bool {
+        step.rules.contains(&self.name)
+    }
 }
 
 /// Every rule, in priority order within its family.
@@ -239,4 +257,58 @@ pub fn registry() -> &'static [Rule] {
 /// The rule named `name`.
 pub fn rule(name: &str) -> Option<&'static Rule> {
     registry().iter().find(|r| r.name == name)
+}
+
+/// The name a proof records for substituting the lemmas' results into the chain rule's
+/// derivatives (a move of the strategy, not a rewrite rule: it needs the lemmas).
+pub const SUBSTITUTE: &str = "substitute";
+
+/// What a firing's recorded name stands for.
+#[derive(Clone, Copy)]
+pub enum Move {
+    /// A rule of the registry.
+    Rule(&'static Rule),
+    /// Substituting the lemmas of the step for the derivatives ([`SUBSTITUTE`]).
+    Substitute,
+}
+
+impl Move {
+    /// The name a proof records.
+    pub fn name(self) -> &'static str {
+        match self {
+            Move::Rule(r) => r.name,
+            Move::Substitute => SUBSTITUTE,
+        }
+    }
+
+    /// True when this move fired in `step`.
+    pub fn fired_in(self, step: &crate::trace::Step) -> bool {
+        step.rules.contains(&self.name())
+    }
+}
+
+/// The move a proof names `name`: a rule of the registry or [`SUBSTITUTE`].
+pub fn lookup(name: &str) -> Option<Move> {
+    match name {
+        SUBSTITUTE => Some(Move::Substitute),
+        _ => rule(name).map(Move::Rule),
+    }
+}
+
+/// Every rewrite a firing of `rule` at `e` may record, as the engine fires it: the rule's own
+/// rewrite (when it changes `e`), and for `unfold-definition` also every definition in `e`
+/// unfolded at once ([`definitions::unfold_all`], the engine's first step when a goal has no
+/// `via`). Replaying a saved proof accepts exactly these.
+pub fn replay_outputs(rule: &Rule, e: &Expr, ctx: &Ctx) -> Vec<Expr> {
+    let mut outs: Vec<Expr> = (rule.apply)(e, ctx)
+        .into_iter()
+        .filter(|o| o != e)
+        .collect();
+    if rule.name == definitions::UNFOLD.name {
+        let all = definitions::unfold_all(e, ctx.problem);
+        if all != *e && !outs.contains(&all) {
+            outs.push(all);
+        }
+    }
+    outs
 }
