@@ -359,7 +359,14 @@ fn verify_proof(name: &str, text: &str, seed: u64) -> Result<ExitCode, Failure> 
         ));
     }
     if let Some((expect, _)) = &problem.expect {
-        all_true &= expect_holds(problem, d.result(), expect, &check_opts, Mode::Check);
+        all_true &= expect_holds(
+            problem,
+            &d.goal,
+            d.result(),
+            expect,
+            &check_opts,
+            Mode::Check,
+        );
     }
     Ok(if all_true {
         ExitCode::SUCCESS
