@@ -73,6 +73,11 @@ const CORPUS: &[(&str, &str)] = &[
     (r"p_k \, - \; q_k \quad", "p_k - q_k"),
     (r"\gamma \cdot \epsilon", "gamma * epsilon"),
     (
+        r"\sum_k \left(p_k - \delta_{ky}\right)",
+        "sum_k (p_k - delta(k,y))",
+    ),
+    (r"\begin{aligned} a \\ \end{aligned}", "a"),
+    (
         r"\sum_{j=1}^{K} \left(-\dfrac{q_j}{p_j}\right) \cdot p_j (\delta_{jk} - p_k)",
         "sum_j (-q_j/p_j) * p_j * (delta(j,k) - p_k)",
     ),

@@ -196,8 +196,10 @@ pub fn audit(
         let mut new_scope = Vec::new();
         for (n, s) in statements.iter().enumerate() {
             let end = statements.get(n + 1).map_or(f.latex.len(), |t| t.offset);
+            let body = &f.latex[s.offset..end];
+            let lead = body.len() - body.trim_start().len();
             let line = AuditLine {
-                pos: offset_pos(f, s.offset),
+                pos: offset_pos(f, s.offset + lead),
                 text: collapse(&f.latex[s.offset..end]),
                 verdict: Verdict::Skipped {
                     reason: String::new(),
@@ -216,13 +218,11 @@ pub fn audit(
                 }
                 Kind::Skip(reason) => Verdict::Skipped { reason },
                 Kind::Equation => {
-                    let mut conditions = s.conditions.clone();
-                    conditions.extend(scoped.iter().cloned());
                     let continues = previous
                         .as_ref()
                         .filter(|p| p.sides[0] == s.sides[0])
                         .and_then(|p| p.sides.last());
-                    let verdict = check_statement(ctx, s, &conditions, continues);
+                    let verdict = check_statement(ctx, s, &scoped, continues);
                     if matches!(verdict, Verdict::Holds(_) | Verdict::False(_)) {
                         previous = Some(s.clone());
                     }

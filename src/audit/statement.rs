@@ -40,12 +40,15 @@ pub struct Link {
     pub holds: bool,
 }
 
-/// Checks statement `s` (all of whose relations are `=`) under `conditions`; `continues` is
-/// the last side of the previous statement when `s` has the same left side.
+/// Checks statement `s` (all of whose relations are `=`) under its own side conditions and
+/// those of the sentence around it (`scoped`: each applies when its index letters are free in
+/// the statement or fixed classes of the definitions it uses, not when the statement only
+/// binds them); `continues` is the last side of the previous statement when `s` has the same
+/// left side.
 pub fn check_statement(
     ctx: &AuditContext<'_>,
     s: &Statement,
-    conditions: &[Condition],
+    scoped: &[Condition],
     continues: Option<&Expr>,
 ) -> Verdict {
     let problem = ctx.problem;
@@ -57,6 +60,16 @@ pub fn check_statement(
     {
         return skip(reason);
     }
+    let mut relevant = fixed_indices(problem, &s.sides, &BTreeSet::new());
+    relevant.extend(s.sides.iter().flat_map(free_indices));
+    let mut conditions = s.conditions.clone();
+    conditions.extend(
+        scoped
+            .iter()
+            .filter(|c| relevant.contains(&c.left) && relevant.contains(&c.right))
+            .cloned(),
+    );
+    let conditions = conditions.as_slice();
     if let Some(c) = conditions
         .iter()
         .flat_map(|c| [&c.left, &c.right])
@@ -72,7 +85,8 @@ pub fn check_statement(
         .map(|e| declared_ranges(e, problem))
         .collect();
     let mut factors: Vec<Expr> = conditions.iter().map(indicator).collect();
-    factors.extend(fixed_indices_missing(problem, &sides).iter().map(|i| {
+    let shown: BTreeSet<String> = sides.iter().flat_map(free_indices).collect();
+    factors.extend(fixed_indices(problem, &sides, &shown).iter().map(|i| {
         // δ(y,y) = 1: makes a fixed class that only the definitions use free in the checked
         // line, so the checker gives it values (the checker on the `checker` branch does this
         // itself, see its `assignments::fixed_indices`; then this factor is redundant).
@@ -156,12 +170,10 @@ fn rules_between(
 }
 
 /// The indices that the definitions used by `sides` mention without binding them (a fixed
-/// class `y` in `let q_j = delta(j, y)`) and that no side shows free.
-fn fixed_indices_missing(problem: &Problem, sides: &[Expr]) -> BTreeSet<String> {
-    let mut shown = BTreeSet::new();
+/// class `y` in `let q_j = delta(j, y)`), except those in `shown`.
+fn fixed_indices(problem: &Problem, sides: &[Expr], shown: &BTreeSet<String>) -> BTreeSet<String> {
     let mut names: Vec<&str> = Vec::new();
     for e in sides {
-        shown.extend(free_indices(e));
         e.symbol_names(&mut names);
     }
     let mut seen: BTreeSet<&str> = BTreeSet::new();

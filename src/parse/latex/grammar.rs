@@ -93,15 +93,42 @@ pub(crate) fn ws(i: &str) -> &str {
             Some(r) if r.starts_with([',', ';', ':', '!', ' ']) => &r[1..],
             Some(r) => {
                 let (rest, name) = command_name(r);
-                match SPACING.contains(&name) {
-                    true => rest,
-                    false => return t,
+                match name {
+                    _ if SPACING.contains(&name) => rest,
+                    "begin" | "end" => match environment(rest) {
+                        Some(after) => after,
+                        None => return t,
+                    },
+                    _ => return t,
                 }
             }
             None => return t,
         };
         i = after;
     }
+}
+
+/// Environments that only align rows (their `&` and `\\\\` are read as statement separators).
+const ALIGNING: [&str; 10] = [
+    "aligned",
+    "align",
+    "align*",
+    "split",
+    "gathered",
+    "gather",
+    "gather*",
+    "equation",
+    "equation*",
+    "alignedat",
+];
+
+/// `{NAME}` of an aligning environment after `\begin` or `\end`: what follows it.
+fn environment(i: &str) -> Option<&str> {
+    let inner = i.strip_prefix('{')?;
+    let close = inner.find('}')?;
+    ALIGNING
+        .contains(&&inner[..close])
+        .then(|| &inner[close + 1..])
 }
 
 /// The letters of a command after its backslash, and what follows them.
