@@ -193,10 +193,10 @@ fn assert_slip_caught(from: &str, to: &str, name: &str) {
     let next = out[at + 1..]
         .find("\nline ")
         .map_or(out.len(), |n| at + 1 + n);
+    let block = &out[at..next];
     assert!(
-        out[at..next].contains("✗ false"),
-        "{name}: {}",
-        &out[at..next]
+        block.contains("✗ = #") && block.contains("false"),
+        "{name}: {block}"
     );
 }
 
@@ -414,4 +414,58 @@ fn an_undeclared_symbol_is_skipped_not_guessed() {
     assert_eq!(reasons.len(), 2, "{reasons:?}");
     assert!(reasons[0].contains('Z'), "{reasons:?}");
     assert!(reasons[1].contains('N'), "{reasons:?}");
+}
+
+#[test]
+fn the_readme_shows_the_audit_of_the_seed_post() {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("Audit of ../shared/seed/")
+        .expect("the README shows the audit of the seed post");
+    let end = start
+        + readme[start..]
+            .find("without a relation\n")
+            .expect("its summary line");
+    let shown = &readme[start..end + "without a relation\n".len()];
+    let post = repo("tests/fixtures/audit/creating_the_learning_signal.txt");
+    let with = repo("derivations/softmax_cross_entropy_post.deriv");
+    let o = run(&[
+        "audit",
+        post.to_str().unwrap(),
+        "--with",
+        with.to_str().unwrap(),
+    ]);
+    let out = stdout(&o).replace(
+        post.to_str().unwrap(),
+        "../shared/seed/000_92425c55272acc41.txt",
+    );
+    assert_eq!(out, shown, "README.md's audit output is out of date");
+}
+
+#[test]
+fn renaming_the_symbols_gives_the_same_audit() {
+    let post = include_str!("fixtures/audit/squared_error.md");
+    let with = include_str!("../derivations/squared_error.deriv");
+    let rename = |t: &str| {
+        t.replace("p_", "r_")
+            .replace("q_", "t_")
+            .replace("s_", "z_")
+    };
+    let a = audit_text(post, PostKind::Markdown, with);
+    let b = audit_text(&rename(post), PostKind::Markdown, &rename(with));
+    assert_eq!(a.lines.len(), b.lines.len());
+    for (x, y) in a.lines.iter().zip(&b.lines) {
+        assert_eq!(x.pos, y.pos);
+        assert_eq!(rename(&x.text), y.text);
+        match (&x.verdict, &y.verdict) {
+            (Verdict::Holds(c), Verdict::Holds(d)) => {
+                let rules = |c: &gradproof::audit::statement::Checked| -> Vec<_> {
+                    c.links.iter().map(|l| l.rules.clone()).collect()
+                };
+                assert_eq!(rules(c), rules(d), "line {}", x.pos.line);
+            }
+            (Verdict::Skipped { .. }, Verdict::Skipped { .. }) => {}
+            (v, w) => panic!("line {}: {v:?} became {w:?}", x.pos.line),
+        }
+    }
 }

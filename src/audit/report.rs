@@ -72,7 +72,12 @@ fn text_line(line: &AuditLine, out: &mut String) {
                         samples(step.samples)
                     );
                 } else {
-                    let _ = writeln!(out, "= #{} {}", step.number, mark(step));
+                    let m = mark(step);
+                    let (sign, rest) = match m.split_once(' ') {
+                        Some((sign, rest)) => (sign.to_string(), rest.to_string()),
+                        None => (String::new(), m.clone()),
+                    };
+                    let _ = writeln!(out, "{sign} = #{} {rest}", step.number);
                     let at = match &step.status {
                         Status::Fail(f) => Some(&f.at),
                         Status::DomainError(d) => Some(&d.at),
