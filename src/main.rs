@@ -492,6 +492,13 @@ fn audit(post: &str, with: &str, format: AuditFormat, seed: u64) -> Result<ExitC
     let with_text = read(with)?;
     let problem = load(with, &with_text)?;
     let text = read(post)?;
+    if text.len() > gradproof::parse::MAX_INPUT_BYTES {
+        return Err(Failure::Input(format!(
+            "{post}: the post is {} bytes, more than {} (limit MAX_INPUT_BYTES)",
+            text.len(),
+            gradproof::parse::MAX_INPUT_BYTES
+        )));
+    }
     let check = CheckOptions {
         seed,
         ..CheckOptions::default()

@@ -76,7 +76,7 @@ const CORPUS: &[(&str, &str)] = &[
         r"\sum_k \left(p_k - \delta_{ky}\right)",
         "sum_k (p_k - delta(k,y))",
     ),
-    (r"\begin{aligned} a \\ \end{aligned}", "a"),
+    (r"\begin{aligned} a \end{aligned}", "a"),
     (
         r"\sum_{j=1}^{K} \left(-\dfrac{q_j}{p_j}\right) \cdot p_j (\delta_{jk} - p_k)",
         "sum_j (-q_j/p_j) * p_j * (delta(j,k) - p_k)",
@@ -159,9 +159,15 @@ fn formulas_read_into_statements_with_chains_conditions_and_rows() {
             r"a &= b \\ &= c \\ x &= y",
             &["a Equal b Equal c", "x Equal y"],
         ),
+        (
+            r"\begin{aligned} a &= b \\ &= c \end{aligned}",
+            &["a Equal b Equal c"],
+        ),
         (r"p_y \le 1", &[r#"p_y Other("\\le") 1"#]),
         (r"j \ne k", &["j NotEqual k"]),
         (r"p_j,", &["p_j"]),
+        // \textstyle is a spacing command, not a \text side condition.
+        (r"a = \textstyle b", &["a Equal b"]),
     ];
     for (latex, want) in cases {
         assert_eq!(statements(latex), *want, "{latex}");

@@ -149,12 +149,13 @@ pub fn formulas(text: &str, kind: PostKind) -> Result<Vec<Formula>, AuditError> 
             None => i += rest.chars().next().map_or(1, char::len_utf8),
         }
     }
+    let lines = LineStarts::new(text);
     let mut out = Vec::new();
     for (n, (start, end, latex)) in found.iter().enumerate() {
         let next = found.get(n + 1).map_or(text.len(), |f| f.0);
         let after_start = (*end).min(next);
         out.push(Formula {
-            pos: pos_of(text, *start),
+            pos: lines.pos(text, *start),
             latex: latex.clone(),
             after: text[after_start..next].to_string(),
         });
@@ -197,6 +198,28 @@ fn environment(text: &str, i: usize) -> Option<(String, usize)> {
     ENVIRONMENTS
         .contains(&base)
         .then(|| (name.to_string(), i + "\\begin{".len() + close + 1))
+}
+
+/// Where each line of a text starts, for positions in time logarithmic in its length.
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> LineStarts {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(n, _)| n + 1))
+            .collect();
+        LineStarts(starts)
+    }
+
+    /// The line and column (in characters) of byte `at` of `text`.
+    fn pos(&self, text: &str, at: usize) -> Pos {
+        let line = self.0.partition_point(|&s| s <= at);
+        let start = self.0[line - 1];
+        Pos {
+            line,
+            column: 1 + text[start..at].chars().count(),
+        }
+    }
 }
 
 /// The line and column (in characters) of byte `at`.

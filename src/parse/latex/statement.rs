@@ -305,9 +305,13 @@ fn matching_close(inner: &str) -> Option<usize> {
     None
 }
 
-/// The byte offset of the first `needle` outside braces and parentheses.
+/// The byte offset of the first command `needle` (`\\text`, not `\\textstyle`) outside braces
+/// and parentheses.
 fn find_top(s: &str, needle: &str) -> Option<usize> {
-    top_level(s).find(|&n| s[n..].starts_with(needle))
+    top_level(s).find(|&n| {
+        s[n..].starts_with(needle)
+            && !s[n + needle.len()..].starts_with(|c: char| c.is_ascii_alphabetic())
+    })
 }
 
 /// The byte offsets of `s` outside any `{..}`, `(..)` or `[..]` (escaped characters skipped).
