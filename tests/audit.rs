@@ -13,7 +13,7 @@ use std::path::PathBuf;
 /// The post, as committed (a copy of `../shared/seed/000_92425c55272acc41.txt`).
 const POST: &str = include_str!("fixtures/audit/creating_the_learning_signal.txt");
 /// The declarations that give the post's symbols their meaning.
-const POST_DERIV: &str = include_str!("../derivations/softmax_cross_entropy_post.deriv");
+const POST_DERIV: &str = include_str!("fixtures/audit/softmax_cross_entropy_post.deriv");
 
 fn repo(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
@@ -143,7 +143,7 @@ fn the_chain_rule_and_the_split_are_named() {
 #[test]
 fn the_seed_post_audits_with_exit_0_from_the_command_line() {
     let post = repo("tests/fixtures/audit/creating_the_learning_signal.txt");
-    let with = repo("derivations/softmax_cross_entropy_post.deriv");
+    let with = repo("tests/fixtures/audit/softmax_cross_entropy_post.deriv");
     let o = run(&[
         "audit",
         post.to_str().unwrap(),
@@ -178,7 +178,7 @@ fn assert_slip_caught(from: &str, to: &str, name: &str) {
     let r = audit_text(&text, PostKind::Markdown, POST_DERIV);
     assert_eq!(false_lines(&r), vec![line], "{name}");
     let path = write_temp(name, &text);
-    let with = repo("derivations/softmax_cross_entropy_post.deriv");
+    let with = repo("tests/fixtures/audit/softmax_cross_entropy_post.deriv");
     let o = run(&[
         "audit",
         path.to_str().unwrap(),
@@ -251,7 +251,7 @@ fn without_the_one_hot_declarations_the_one_hot_lines_are_false() {
 #[test]
 fn json_lists_every_statement_with_its_verdict() {
     let post = repo("tests/fixtures/audit/creating_the_learning_signal.txt");
-    let with = repo("derivations/softmax_cross_entropy_post.deriv");
+    let with = repo("tests/fixtures/audit/softmax_cross_entropy_post.deriv");
     let o = run(&[
         "audit",
         post.to_str().unwrap(),
@@ -428,7 +428,7 @@ fn the_readme_shows_the_audit_of_the_seed_post() {
             .expect("its summary line");
     let shown = &readme[start..end + "without a relation\n".len()];
     let post = repo("tests/fixtures/audit/creating_the_learning_signal.txt");
-    let with = repo("derivations/softmax_cross_entropy_post.deriv");
+    let with = repo("tests/fixtures/audit/softmax_cross_entropy_post.deriv");
     let o = run(&[
         "audit",
         post.to_str().unwrap(),
@@ -468,4 +468,16 @@ fn renaming_the_symbols_gives_the_same_audit() {
             (v, w) => panic!("line {}: {v:?} became {w:?}", x.pos.line),
         }
     }
+}
+
+#[test]
+fn a_with_file_with_its_own_show_block_lends_only_its_declarations() {
+    let post = include_str!("fixtures/audit/softmax.tex");
+    let plain = include_str!("../derivations/softmax_cross_entropy.deriv");
+    let by_hand = include_str!("../derivations/softmax_cross_entropy_by_hand.deriv");
+    assert!(by_hand.contains("\nshow "));
+    let a = audit_text(post, PostKind::Latex, plain);
+    let b = audit_text(post, PostKind::Latex, by_hand);
+    assert!(b.ok());
+    assert_eq!(a.counts(), b.counts());
 }

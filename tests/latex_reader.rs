@@ -200,6 +200,8 @@ fn what_it_rejects_is_an_error_at_the_right_place() {
         r"x = ",
         r"\partial L",
         r"a = b }",
+        r"a = b & c",
+        r"\boxed{a = b",
     ];
     let all: Vec<String> = rejected.iter().map(|l| error(l)).collect();
     insta::assert_snapshot!(all.join("\n\n"));
@@ -212,4 +214,72 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     assert!(e.message.contains("nested"), "{e}");
     let braces = format!("{}x{}", "{".repeat(5000), "}".repeat(5000));
     assert!(parse_latex(&braces).is_err());
+}
+
+/// Pieces of LaTeX, glued at random: reading never panics and an error's offset is in range.
+const PIECES: &[&str] = &[
+    r"\frac",
+    r"\dfrac",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    r"\left(",
+    r"\right)",
+    r"\sum_",
+    "_",
+    "^",
+    "{j=1}",
+    "^{K}",
+    r"\partial",
+    "/",
+    r"\log",
+    r"\exp",
+    "e^",
+    r"\delta_{jk}",
+    r"\cdot",
+    "p_j",
+    "q",
+    "1",
+    "0.5",
+    "-",
+    "+",
+    "=",
+    r"\ne",
+    r"\le",
+    ",",
+    r"\qquad",
+    r"\text{ for all }",
+    "j",
+    r"\\",
+    "&",
+    r"\boxed{",
+    r"\sqrt",
+    r"\,",
+    " ",
+    "é",
+    "−",
+    r"\",
+    "$",
+    "%",
+    r"\begin{aligned}",
+    r"\end{aligned}",
+    r"\displaystyle",
+    "x^2",
+    r"\gamma",
+];
+
+proptest::proptest! {
+    #[test]
+    fn random_latex_never_panics(picks in proptest::collection::vec(0..PIECES.len(), 0..40)) {
+        let text: String = picks.iter().map(|&n| PIECES[n]).collect();
+        if let Err(e) = parse_statements(&text) {
+            proptest::prop_assert!(e.offset <= text.len(), "{text}: {e}");
+        }
+        if let Err(e) = parse_latex(&text) {
+            proptest::prop_assert!(e.offset <= text.len(), "{text}: {e}");
+        }
+    }
 }

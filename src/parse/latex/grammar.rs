@@ -88,7 +88,7 @@ impl Drop for Level<'_> {
 pub(crate) fn ws(i: &str) -> &str {
     let mut i = i;
     loop {
-        let t = i.trim_start_matches([' ', '\t', '\r', '\n', '~', '&']);
+        let t = i.trim_start_matches([' ', '\t', '\r', '\n', '~']);
         let after = match t.strip_prefix('\\') {
             Some(r) if r.starts_with([',', ';', ':', '!', ' ']) => &r[1..],
             Some(r) => {
@@ -350,7 +350,7 @@ impl Grammar {
             Some(r) => Ok((r, e)),
             None => fail(
                 ws(rest),
-                "'}' (an unclosed '{' opened here or an unread command)",
+                "'}' closing the group (a relation inside braces is read only in a \\boxed{..} around a whole statement)",
             ),
         }
     }

@@ -62,10 +62,11 @@ impl<'a> GrammarError<'a> {
         }
     }
 
-    /// The error with its offset in `input` (of which `at` is a suffix).
+    /// The error with its offset in `input` (of which `at` is a part).
     pub(crate) fn locate(self, input: &str) -> LatexError {
+        let offset = (self.at.as_ptr() as usize).saturating_sub(input.as_ptr() as usize);
         LatexError {
-            offset: input.len() - self.at.len(),
+            offset: offset.min(input.len()),
             message: self.message,
         }
     }

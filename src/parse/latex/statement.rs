@@ -156,7 +156,7 @@ fn statement(input: &str, piece: &str, at: usize) -> Result<Piece, LatexError> {
         let found: String = rest.chars().take(12).collect();
         let _ = input;
         return Err(LatexError {
-            offset: at + piece.len() - rest.len().min(piece.len()),
+            offset: at + (rest.as_ptr() as usize).saturating_sub(piece.as_ptr() as usize),
             message: format!("a relation or the end of the statement, found `{found}`"),
         });
     }
@@ -185,9 +185,11 @@ fn unbox(piece: &str) -> &str {
     piece
 }
 
-/// The relation at the start of `i` (after white space and `&`), and what follows it.
+/// The relation at the start of `i` (after white space and an alignment `&`), and what
+/// follows it.
 fn relation(i: &str) -> Option<(&str, Relation)> {
     let at = ws(i);
+    let at = at.strip_prefix('&').map_or(at, ws);
     for (spelling, rel) in RELATIONS.iter() {
         if let Some(r) = at.strip_prefix(spelling) {
             if !r.starts_with(|c: char| c.is_ascii_alphabetic()) || !spelling.starts_with('\\') {
