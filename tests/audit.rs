@@ -481,3 +481,27 @@ fn a_with_file_with_its_own_show_block_lends_only_its_declarations() {
     assert!(b.ok());
     assert_eq!(a.counts(), b.counts());
 }
+
+#[test]
+fn katex_annotations_are_read_and_code_comments_and_prices_are_not() {
+    let post = concat!(
+        "<p>Rendered by KaTeX: <span class=\"katex\"><math><semantics><mrow><mi>p</mi></mrow>",
+        "<annotation encoding=\"application/x-tex\">\\frac{\\partial L}{\\partial s_k} = ",
+        "p_k - \\delta_{ky}</annotation></semantics></math>",
+        "<span class=\"katex-html\">p</span></span></p>\n",
+        "<pre>\\(x = 2\\)</pre> <code>\\(y = 3\\)</code> <!-- \\(z = 4\\) -->\n",
+        "<p>It costs from $5 to $6.</p>\n",
+    );
+    let with = include_str!("../derivations/log_sum_exp.deriv");
+    let r = audit_text(post, PostKind::Html, with);
+    assert_eq!(r.formulas, 1, "{:?}", r.lines);
+    assert!(matches!(r.lines[0].verdict, Verdict::Holds(_)));
+    assert_eq!(r.lines[0].pos.line, 1);
+    // Pandoc's rule for inline `$`: prices are text.
+    let with = "var x real\n";
+    let r = audit_text("It costs $20,000 and $30,000.", PostKind::Markdown, with);
+    assert_eq!(r.formulas, 0);
+    let r = audit_text("Then $ 5 $ and $x = x$.", PostKind::Markdown, with);
+    assert_eq!(r.formulas, 1);
+    assert_eq!(r.lines[0].text, "x = x");
+}

@@ -41,6 +41,13 @@ const CORPUS: &[(&str, &str)] = &[
     (r"e^{s_j}", "exp(s_j)"),
     (r"e^x", "exp(x)"),
     (r"\sqrt{x}", "sqrt(x)"),
+    (r"\log \sum_m e^{s_m}", "log(sum_m exp(s_m))"),
+    (r"\log \sum_m e^{s_m} - s_y", "log(sum_m exp(s_m)) - s_y"),
+    (r"\frac12 x", "1/2 * x"),
+    (
+        r"\tfrac{1}{2} \sum_j (p_j - q_j)^2",
+        "1/2 * sum_j (p_j - q_j)^2",
+    ),
     // subscripts with and without braces; the Kronecker delta
     (r"p_j", "p_j"),
     (r"p_{j}", "p_j"),

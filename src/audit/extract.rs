@@ -80,6 +80,12 @@ pub fn formulas(text: &str, kind: PostKind) -> Result<Vec<Formula>, AuditError> 
             i = text[i..].find('\n').map_or(text.len(), |n| i + n);
             continue;
         }
+        if kind == PostKind::Html {
+            if let Some(next) = html_tag(text, i, &mut found)? {
+                i = next;
+                continue;
+            }
+        }
         if kind == PostKind::Html && rest.starts_with("<script") {
             let open_end = match rest.find('>') {
                 Some(n) => i + n + 1,
@@ -126,6 +132,10 @@ pub fn formulas(text: &str, kind: PostKind) -> Result<Vec<Formula>, AuditError> 
         match hit {
             Some((open, close, strict)) => {
                 let body_at = i + open.len();
+                if *open == "$" && !opens_inline_dollar(text, body_at) {
+                    i += 1;
+                    continue;
+                }
                 match find_close(text, body_at, close) {
                     Some(end) => {
                         let body = &text[body_at..end];
@@ -175,17 +185,76 @@ fn skip_past(text: &str, from: usize, needle: &str) -> usize {
         .map_or(text.len(), |n| from + n + needle.len())
 }
 
-/// The byte where `close` next occurs at or after `from`, not escaped.
+/// The byte where `close` next occurs at or after `from`, not escaped. A closing `$` of inline
+/// math follows a non-space and is not followed by a digit (Pandoc's rule, so that "from $5 to
+/// $6" is text).
 fn find_close(text: &str, from: usize, close: &str) -> Option<usize> {
     let mut at = from;
     while let Some(n) = text[at..].find(close) {
         let k = at + n;
-        if !escaped(text.as_bytes(), k) || close.starts_with('\\') {
+        let inline_ok = close != "$"
+            || (!text[..k].ends_with(char::is_whitespace)
+                && !text[k + 1..].starts_with(|c: char| c.is_ascii_digit() || c == '$'));
+        if (!escaped(text.as_bytes(), k) || close.starts_with('\\')) && inline_ok {
             return Some(k);
         }
         at = k + 1;
     }
     None
+}
+
+/// True when a `$` whose mathematics would start at `body_at` opens inline math: it is
+/// followed by a non-space (Pandoc's rule).
+fn opens_inline_dollar(text: &str, body_at: usize) -> bool {
+    text[body_at..]
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_whitespace())
+}
+
+/// HTML that is not prose: `<code>`, `<pre>`, `<style>` and comments are skipped, and the TeX
+/// source that KaTeX keeps in `<annotation encoding="application/x-tex">` is a formula. The
+/// index to continue from when the tag at `i` is one of them.
+fn html_tag(
+    text: &str,
+    i: usize,
+    found: &mut Vec<(usize, usize, String)>,
+) -> Result<Option<usize>, AuditError> {
+    let rest = &text[i..];
+    if rest.starts_with("<!--") {
+        return match text[i..].find("-->") {
+            Some(n) => Ok(Some(i + n + 3)),
+            None => Err(AuditError::at(text, i, "--> closing this comment")),
+        };
+    }
+    for name in ["code", "pre", "style", "annotation"] {
+        let open = format!("<{name}");
+        let after = rest[open.len().min(rest.len())..].chars().next();
+        if !rest.starts_with(&open) || !matches!(after, Some('>' | ' ' | '\n' | '\t')) {
+            continue;
+        }
+        let Some(open_end) = rest.find('>').map(|n| i + n + 1) else {
+            return Err(AuditError::at(
+                text,
+                i,
+                format!("'>' closing the <{name} tag"),
+            ));
+        };
+        let close = format!("</{name}>");
+        let Some(n) = text[open_end..].find(&close) else {
+            return Err(AuditError::at(
+                text,
+                i,
+                format!("{close} closing this <{name}>"),
+            ));
+        };
+        if name == "annotation" && text[i..open_end].contains("x-tex") {
+            let body = &text[open_end..open_end + n];
+            found.push((open_end, open_end + n + close.len(), decode_entities(body)));
+        }
+        return Ok(Some(open_end + n + close.len()));
+    }
+    Ok(None)
 }
 
 /// `\begin{NAME}` (NAME a display environment, starred or not) at `i`: the name and where its

@@ -9,9 +9,10 @@
 //! power      := atom ('^' script)?
 //! atom       := NUMBER | '(' expression ')' | '{' expression '}' | '\boxed{' expression '}'
 //!             | ('\frac' | '\dfrac' | '\tfrac') '{' A '}' '{' B '}'   a derivative when A and B
-//!                                                                    start with \partial
+//!                                                                    start with \partial;
+//!                                                                    `\frac12`: one character each
 //!             | '\partial' SYMBOL '/' '\partial' SYMBOL
-//!             | ('\log' | '\ln' | '\exp') power | '\sqrt{' expression '}'
+//!             | ('\log' | '\ln' | '\exp') (sum | power) | '\sqrt{' expression '}'
 //!             | 'e^' script                                          exp
 //!             | '\delta_{' LETTER LETTER '}' | '\delta_{' LETTER ',' LETTER '}'
 //!             | SYMBOL
@@ -407,9 +408,14 @@ impl Grammar {
     }
 
     /// `\log x`, `\log(x)`, `\exp x`: the argument is the following power.
+    /// A `\sum` argument (`\log \sum_m e^{s_m}`) is the whole sum, which takes the rest of
+    /// the term.
     fn function<'a>(&self, at: &'a str, f: Func, after: &'a str) -> Res<'a, Expr> {
         let _level = self.enter(at)?;
-        let (rest, x) = self.power(after)?;
+        let (rest, x) = match command(after) {
+            Some((r, "sum")) => self.sum(ws(after), r)?,
+            _ => self.power(after)?,
+        };
         Ok((rest, func(f, x)))
     }
 
@@ -418,7 +424,10 @@ impl Grammar {
         let _level = self.enter(at)?;
         let top = ws(after);
         if !top.starts_with('{') {
-            return fail(top, "'{' after \\frac (a numerator in braces)");
+            // `\frac12`: one-character numerator and denominator.
+            let (r, a) = self.frac_char(top, "a numerator after \\frac")?;
+            let (r, b) = self.frac_char(r, "a denominator after \\frac")?;
+            return divide(top, a, b).map(|e| (r, e));
         }
         if let Some((r, "partial")) = command(&top[1..]) {
             let (r, f) = self.partial_operand(r, "the function after \\partial")?;
@@ -436,14 +445,22 @@ impl Grammar {
         }
         let (r, a) = self.braced(top)?;
         let r2 = ws(r);
-        if !r2.starts_with('{') {
-            return fail(r2, "'{' and a denominator after the numerator of \\frac");
+        let (r, b) = match r2.starts_with('{') {
+            true => self.braced(r2)?,
+            false => self.frac_char(r2, "'{' and a denominator after the numerator of \\frac")?,
+        };
+        divide(r2, a, b).map(|e| (r, e))
+    }
+
+    /// One character as an argument of `\frac` (`\frac12`, `\frac{1}{2}` spelled short): a
+    /// digit or a letter.
+    fn frac_char<'a>(&self, i: &'a str, what: &str) -> Res<'a, Expr> {
+        let at = ws(i);
+        match at.chars().next() {
+            Some(c) if c.is_ascii_digit() => Ok((&at[1..], Expr::int(i128::from(c as u8 - b'0')))),
+            Some(c) if c.is_ascii_alphabetic() => Ok((&at[1..], Expr::plain(&at[..1]))),
+            _ => fail(at, what.to_string()),
         }
-        let (r, b) = self.braced(r2)?;
-        if b.is_zero() {
-            return fail(r2, "division by zero");
-        }
-        Ok((r, mul(vec![a, recip(b)])))
     }
 
     /// `\partial F / \partial x`; `after` follows the first `\partial`.
@@ -503,6 +520,14 @@ impl Grammar {
             [a, b] => Ok((rest, crate::expr::delta(Index::free(a), Index::free(b)))),
             _ => fail(at, "\\delta with two index subscripts, as in \\delta_{jk}"),
         }
+    }
+}
+
+/// `a / b`, refusing a literal zero denominator.
+fn divide(at: &str, a: Expr, b: Expr) -> Result<Expr, nom::Err<LatexError<'_>>> {
+    match b.is_zero() {
+        true => Err(nom::Err::Failure(LatexError::at(at, "division by zero"))),
+        false => Ok(mul(vec![a, recip(b)])),
     }
 }
 
