@@ -505,3 +505,80 @@ fn katex_annotations_are_read_and_code_comments_and_prices_are_not() {
     assert_eq!(r.formulas, 1);
     assert_eq!(r.lines[0].text, "x = x");
 }
+
+#[test]
+fn a_bad_with_file_or_a_missing_post_exits_2() {
+    let post = repo("tests/fixtures/audit/squared_error.md");
+    let bad = write_temp("bad.deriv", "index j in 1..K\nlet L = exp(s_j\n");
+    let o = run(&[
+        "audit",
+        post.to_str().unwrap(),
+        "--with",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("bad.deriv:2:"), "{}", stderr(&o));
+    let with = repo("derivations/squared_error.deriv");
+    let o = run(&["audit", "no/such/post.md", "--with", with.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no/such/post.md"), "{}", stderr(&o));
+}
+
+/// Pieces of posts, glued at random.
+const POST_PIECES: &[&str] = &[
+    "$",
+    "$$",
+    r"\(",
+    r"\)",
+    r"\[",
+    r"\]",
+    "p_k = p_k",
+    " text ",
+    "\n",
+    "\n\n",
+    ":",
+    ".",
+    "`",
+    "```",
+    "<script type=\"math/tex\">",
+    "</script>",
+    "<pre>",
+    "</pre>",
+    "<!--",
+    "-->",
+    r"\begin{align*}",
+    r"\end{align*}",
+    "%",
+    "&amp;",
+    "&",
+    r"\\",
+    "é",
+    r"\$",
+    "5",
+    "<annotation encoding=\"application/x-tex\">",
+    "</annotation>",
+    r"j \ne k",
+    "<",
+    r"\text{ for all } j \ne k",
+    ",",
+    r"\qquad",
+    r"\boxed{p_j = p_j}",
+    r"\dfrac{1}{p_j}",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(200))]
+    #[test]
+    fn random_posts_never_panic(picks in proptest::collection::vec(0..POST_PIECES.len(), 0..30)) {
+        let text: String = picks.iter().map(|&n| POST_PIECES[n]).collect();
+        let with = "index j, k in 1..K\nvar p_j real\n";
+        let problem = parse_problem(with).expect("parses");
+        let check = CheckOptions { samples: 1, sizes: vec![2], ..CheckOptions::default() };
+        let ctx = AuditContext { with_text: with, problem: &problem, check: &check, limits: Limits::default() };
+        for kind in [PostKind::Markdown, PostKind::Html, PostKind::Latex] {
+            if let Err(e) = audit(&text, kind, &ctx) {
+                proptest::prop_assert!(e.pos.line >= 1 && e.pos.column >= 1);
+            }
+        }
+    }
+}

@@ -229,8 +229,11 @@ fn html_tag(
     }
     for name in ["code", "pre", "style", "annotation"] {
         let open = format!("<{name}");
-        let after = rest[open.len().min(rest.len())..].chars().next();
-        if !rest.starts_with(&open) || !matches!(after, Some('>' | ' ' | '\n' | '\t')) {
+        if !rest.starts_with(&open) {
+            continue;
+        }
+        let after = rest[open.len()..].chars().next();
+        if !matches!(after, Some('>' | ' ' | '\n' | '\t')) {
             continue;
         }
         let Some(open_end) = rest.find('>').map(|n| i + n + 1) else {
