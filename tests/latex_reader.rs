@@ -209,6 +209,7 @@ fn what_it_rejects_is_an_error_at_the_right_place() {
         r"a = b }",
         r"a = b & c",
         r"\boxed{a = b",
+        r"\boxed{",
     ];
     let all: Vec<String> = rejected.iter().map(|l| error(l)).collect();
     insta::assert_snapshot!(all.join("\n\n"));

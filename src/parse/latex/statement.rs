@@ -177,8 +177,10 @@ fn unbox(piece: &str) -> &str {
     if let Some(r) = t.strip_prefix("\\boxed") {
         let r = ws(r);
         if let Some(inner) = r.strip_prefix('{') {
-            if matching_close(inner) == Some(inner.len() - 1) {
-                return &inner[..inner.len() - 1];
+            if let Some(last) = inner.len().checked_sub(1) {
+                if matching_close(inner) == Some(last) {
+                    return &inner[..last];
+                }
             }
         }
     }
