@@ -582,3 +582,15 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn e_to_a_power_is_not_guessed_when_the_file_declares_e() {
+    let with = "var e positive\nvar x real\n";
+    let r = audit_text(r"\(e^{x} = e^{x}\) and \(x = x\)", PostKind::Markdown, with);
+    let reasons = skipped_reasons(&r);
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert!(reasons[0].contains("`e`"), "{reasons:?}");
+    let without_e = "var x real\n";
+    let r = audit_text(r"\(e^{x} = e^{x}\)", PostKind::Markdown, without_e);
+    assert!(matches!(r.lines[0].verdict, Verdict::Holds(_)));
+}

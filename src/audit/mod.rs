@@ -217,6 +217,10 @@ pub fn audit(
                     }
                 }
                 Kind::Skip(reason) => Verdict::Skipped { reason },
+                Kind::Equation if reads_e_as_exp(&line.text, ctx.problem) => Verdict::Skipped {
+                    reason: "`e^{..}` is read as exp, but the --with file declares a symbol `e`"
+                        .to_string(),
+                },
                 Kind::Equation => {
                     let continues = previous
                         .as_ref()
@@ -239,6 +243,18 @@ pub fn audit(
         }
     }
     Ok(report)
+}
+
+/// True when `latex` writes `e^` (read as exp) while `problem` declares a symbol named `e`:
+/// the reading would be a guess.
+fn reads_e_as_exp(latex: &str, problem: &Problem) -> bool {
+    let declared = problem.var("e").is_some() || problem.def("e").is_some();
+    declared
+        && latex.match_indices('e').any(|(n, _)| {
+            let before = latex[..n].chars().next_back();
+            let standalone = !before.is_some_and(|c| c.is_ascii_alphabetic() || c == '\\');
+            standalone && latex[n + 1..].trim_start().starts_with('^')
+        })
 }
 
 /// What a statement is.
