@@ -68,6 +68,9 @@ pub mod verify;
 // Printing.
 pub mod render;
 
+// Checking a blog post's own LaTeX (uses all of the above).
+pub mod audit;
+
 pub use expr::{Binder, Expr, Func, Index, Symbol};
 pub use problem::{Kind, Problem};
 pub use rational::Rational;

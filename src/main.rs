@@ -98,8 +98,32 @@ enum Command {
         #[arg(long)]
         from_text: bool,
     },
+    /// Check the formulas of a blog post's own LaTeX (Markdown, HTML or LaTeX) against the
+    /// declarations of a .deriv file: one line per formula with =, ✓ with the rules, ✗ with a
+    /// counterexample, or skipped with the reason. Exit 1 when a formula is false.
+    Audit {
+        /// The post: .md (or any text with $..$, \(..\), \[..\]), .html or .tex.
+        post: String,
+        /// The .deriv file whose declarations give the post's symbols their meaning.
+        #[arg(long = "with", value_name = "FILE.deriv")]
+        with: String,
+        /// The output format.
+        #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+        format: AuditFormat,
+        /// The seed of the numeric check's random instances.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
     /// List the rewrite rules, in registry order.
     Rules,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AuditFormat {
+    /// One line per formula, for a terminal.
+    Text,
+    /// JSON for tools (every checked line with the checker's full report).
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -181,6 +205,12 @@ fn main() -> ExitCode {
             };
             print_expr(&expr, format, &index)
         }
+        Some(Command::Audit {
+            post,
+            with,
+            format,
+            seed,
+        }) => audit(&post, &with, format, seed),
         Some(Command::Rules) => {
             list_rules();
             Ok(ExitCode::SUCCESS)
@@ -537,6 +567,41 @@ fn set_ranges(e: &Expr, table: &[(String, String)]) -> Expr {
         }
         other => other,
     }
+}
+
+/// `gradproof audit POST --with FILE`.
+fn audit(post: &str, with: &str, format: AuditFormat, seed: u64) -> Result<ExitCode, Failure> {
+    let with_text = read(with)?;
+    let problem = load(with, &with_text)?;
+    let text = read(post)?;
+    if text.len() > gradproof::parse::MAX_INPUT_BYTES {
+        return Err(Failure::Input(format!(
+            "{post}: the post is {} bytes, more than {} (limit MAX_INPUT_BYTES)",
+            text.len(),
+            gradproof::parse::MAX_INPUT_BYTES
+        )));
+    }
+    let check = CheckOptions {
+        seed,
+        ..CheckOptions::default()
+    };
+    let ctx = gradproof::audit::AuditContext {
+        with_text: &with_text,
+        problem: &problem,
+        check: &check,
+        limits: Limits::default(),
+    };
+    let kind = gradproof::audit::PostKind::of(post, &text);
+    let report = gradproof::audit::audit(&text, kind, &ctx)
+        .map_err(|e| Failure::Input(format!("{post}:{e:#}")))?;
+    match format {
+        AuditFormat::Text => emit(&gradproof::audit::report::audit_text(&report, post)),
+        AuditFormat::Json => emit(&gradproof::audit::report::audit_json(&report)),
+    }
+    Ok(match report.ok() {
+        true => ExitCode::SUCCESS,
+        false => ExitCode::from(1),
+    })
 }
 
 fn list_rules() {

@@ -46,11 +46,13 @@
 mod error;
 mod expr;
 mod file;
+pub mod latex;
 mod limits;
 mod source;
 mod text_form;
 
 pub use error::{ErrorKind, ParseError, RangeMismatch};
+pub use latex::{parse_latex, parse_statements, Condition, LatexError, Relation, Statement};
 pub use limits::{MAX_SUBSCRIPTS, MAX_SUM_NESTING, MAX_UNFOLDED_DEPTH, MAX_UNFOLDED_SIZE};
 pub use text_form::text_to_input;
 
