@@ -60,6 +60,7 @@ pub mod check;
 pub mod parallel;
 pub mod handwritten;
 pub mod cancellation;
+pub mod figures;
 
 // Printing.
 pub mod render;
