@@ -14,6 +14,9 @@ use gradproof::{cancellation, normal, rules};
 use std::io::Write;
 use std::process::ExitCode;
 
+mod plot_cmd;
+use plot_cmd::{Figure, PresetArg, Scores};
+
 /// The reference derivation, run when no file is given.
 const DEFAULT_DERIVATION: &str = include_str!("../derivations/softmax_cross_entropy.deriv");
 
@@ -72,6 +75,42 @@ enum Command {
         /// The .deriv files to compare.
         #[arg(required = true)]
         files: Vec<String>,
+        /// Draw the gradients on the true class along its probability, overlaid, as SVG (the
+        /// picture of the table) instead of printing the table.
+        #[arg(long)]
+        plot: bool,
+        /// With --plot: write the SVG to this file instead of stdout.
+        #[arg(short, long, requires = "plot")]
+        output: Option<String>,
+    },
+    /// Draw one of the post's figures from the derivation, as SVG: `curves` (the loss piece, the
+    /// softmax piece and the result along the true-class probability), `jacobian` (the softmax
+    /// piece at every pair of classes) or `signal` (the learning signal per class and gradient
+    /// steps).
+    Plot {
+        /// The .deriv file.
+        file: String,
+        /// Which figure.
+        #[arg(long, value_enum)]
+        figure: Figure,
+        /// jacobian, signal: named scores (default balanced).
+        #[arg(long, value_enum)]
+        preset: Option<PresetArg>,
+        /// jacobian, signal: the scores, comma-separated (e.g. 2,1,0.5,-1).
+        #[arg(long, value_parser = plot_cmd::parse_scores, allow_hyphen_values = true)]
+        scores: Option<Scores>,
+        /// jacobian, signal: the true class, 1-based (default 1).
+        #[arg(long, allow_negative_numbers = true)]
+        true_class: Option<usize>,
+        /// signal: the number of gradient steps (default 1).
+        #[arg(long)]
+        steps: Option<usize>,
+        /// signal: the learning rate η (default 1).
+        #[arg(long, allow_negative_numbers = true)]
+        lr: Option<f64>,
+        /// Write the SVG to this file instead of stdout.
+        #[arg(short, long)]
+        output: Option<String>,
     },
     /// Parse one expression and print it.
     Print {
@@ -156,7 +195,38 @@ fn main() -> ExitCode {
         Some(Command::Check { file, seed }) => {
             read(&file).and_then(|text| run_file(&file, &text, Mode::Check, seed))
         }
-        Some(Command::Compare { files }) => compare(&files),
+        Some(Command::Compare {
+            files, plot: false, ..
+        }) => compare(&files),
+        Some(Command::Compare {
+            files,
+            plot: true,
+            output,
+        }) => compare_plot(&files, output.as_deref()),
+        Some(Command::Plot {
+            file,
+            figure,
+            preset,
+            scores,
+            true_class,
+            steps,
+            lr,
+            output,
+        }) => {
+            let options = plot_cmd::PlotOptions {
+                preset,
+                scores,
+                true_class,
+                steps,
+                lr,
+            };
+            read(&file)
+                .and_then(|text| load(&file, &text))
+                .and_then(|problem| {
+                    plot_cmd::plot(&file, &problem, figure, &options).map_err(Failure::Input)
+                })
+                .and_then(|svg| write_output(&svg, output.as_deref()))
+        }
         Some(Command::Print {
             expr,
             format,
@@ -360,6 +430,26 @@ fn compare(files: &[String]) -> Result<ExitCode, Failure> {
         ));
     }
     emit(&render::cancellation::compare_table(&rows));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `compare --plot`: the overlay of the files' true-class gradients.
+fn compare_plot(files: &[String], output: Option<&str>) -> Result<ExitCode, Failure> {
+    let mut problems = Vec::new();
+    for file in files {
+        problems.push((file.clone(), load(file, &read(file)?)?));
+    }
+    let svg = plot_cmd::compare_plot(&problems).map_err(Failure::Input)?;
+    write_output(&svg, output)
+}
+
+/// Writes `text` to the file `output`, or to stdout without one.
+fn write_output(text: &str, output: Option<&str>) -> Result<ExitCode, Failure> {
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| Failure::Input(format!("cannot write {path}: {e}")))?,
+        None => emit(text),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

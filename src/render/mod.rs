@@ -8,6 +8,7 @@
 //! it is renamed with [`index::fresh_index_name`](crate::index::fresh_index_name), within its range.
 
 mod document;
+pub mod figures;
 pub mod html;
 pub mod input;
 pub mod json;
