@@ -432,3 +432,52 @@ fn bad_plot_options_exit_2_with_a_message() {
         assert!(o.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// The figures under docs/figures/ are what docs/figures/regenerate.sh writes today: every
+/// `$gradproof` line of the script is run (its `name=value` variables substituted, the output
+/// sent to a temporary folder) and its SVG compared with the committed one.
+#[test]
+fn committed_figures_are_current() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let script = std::fs::read_to_string(format!("{root}/docs/figures/regenerate.sh")).unwrap();
+    let script = script.replace("\\\n", " ");
+    let tmp = std::env::temp_dir().join(format!("gradproof-docs-figures-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut vars = std::collections::BTreeMap::new();
+    let mut checked = 0;
+    for line in script.lines().map(str::trim) {
+        if let Some((name, value)) = line.split_once('=') {
+            if !name.contains(' ') && !value.contains(' ') && !line.starts_with('$') {
+                vars.insert(format!("${name}"), value.to_string());
+                continue;
+            }
+        }
+        let Some(rest) = line.strip_prefix("$gradproof ") else {
+            continue;
+        };
+        let mut committed = None;
+        let args: Vec<String> = rest
+            .split_whitespace()
+            .map(|word| match word.strip_prefix("$out/") {
+                Some(file) => {
+                    committed = Some(format!("{root}/docs/figures/{file}"));
+                    tmp.join(file).to_str().unwrap().to_string()
+                }
+                None => vars.get(word).cloned().unwrap_or_else(|| word.to_string()),
+            })
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        let committed = committed.expect("the line writes to $out");
+        let fresh = std::fs::read_to_string(args.last().unwrap()).unwrap();
+        let old = std::fs::read_to_string(&committed).unwrap();
+        assert!(
+            fresh == old,
+            "{committed} is out of date: run sh docs/figures/regenerate.sh"
+        );
+        metadata(&old);
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} figures in the script");
+}
