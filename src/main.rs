@@ -8,6 +8,7 @@ use gradproof::expr::Expr;
 use gradproof::handwritten::check_show_block;
 use gradproof::parse::{parse_expr, parse_problem};
 use gradproof::problem::Problem;
+use gradproof::render::blog_figures::blog_figures;
 use gradproof::render::latex_proof::{self, LatexOptions};
 use gradproof::render::{self, html, json, markdown, proof, report, PrintOptions};
 use gradproof::{cancellation, normal, rules};
@@ -55,6 +56,10 @@ enum Command {
         /// every line.
         #[arg(long)]
         no_annotations: bool,
+        /// With --format markdown: write the figures (SVG) into this folder and link them after
+        /// the steps they illustrate (--format html always embeds them inline).
+        #[arg(long, value_name = "DIR")]
+        figures: Option<String>,
         /// The seed of the numeric check's random instances.
         #[arg(long, default_value_t = 0)]
         seed: u64,
@@ -146,21 +151,23 @@ enum ProofFormat {
     Html,
 }
 
-/// How a proof is printed: the format and its LaTeX options.
+/// How a proof is printed: the format, its LaTeX options, and where Markdown's figures go.
 #[derive(Clone, Copy)]
-struct Output {
+struct Output<'a> {
     format: ProofFormat,
     latex: LatexOptions,
+    figures: Option<&'a str>,
 }
 
-impl Output {
+impl Output<'_> {
     /// Plain text, as printed when no command is given.
-    const TEXT: Output = Output {
+    const TEXT: Output<'static> = Output {
         format: ProofFormat::Text,
         latex: LatexOptions {
             annotations: true,
             standalone: false,
         },
+        figures: None,
     };
 }
 
@@ -188,8 +195,9 @@ fn main() -> ExitCode {
             format,
             standalone,
             no_annotations,
+            figures,
             seed,
-        }) => output(format, standalone, no_annotations).and_then(|out| {
+        }) => output(format, standalone, no_annotations, figures.as_deref()).and_then(|out| {
             read(&file).and_then(|text| run_file(&file, &text, Mode::Derive(out), seed))
         }),
         Some(Command::Check { file, seed }) => {
@@ -275,7 +283,17 @@ fn load(name: &str, text: &str) -> Result<Problem, Failure> {
 }
 
 /// Checks that the LaTeX-only flags come with `--format latex`.
-fn output(format: ProofFormat, standalone: bool, no_annotations: bool) -> Result<Output, Failure> {
+fn output(
+    format: ProofFormat,
+    standalone: bool,
+    no_annotations: bool,
+    figures: Option<&str>,
+) -> Result<Output<'_>, Failure> {
+    if figures.is_some() && !matches!(format, ProofFormat::Markdown) {
+        return Err(Failure::Input(
+            "--figures only applies to --format markdown".to_string(),
+        ));
+    }
     let latex_only = [
         (standalone, "--standalone"),
         (no_annotations, "--no-annotations"),
@@ -293,19 +311,20 @@ fn output(format: ProofFormat, standalone: bool, no_annotations: bool) -> Result
             annotations: !no_annotations,
             standalone,
         },
+        figures,
     })
 }
 
 /// What to print for a file.
 #[derive(Clone, Copy)]
-enum Mode {
+enum Mode<'a> {
     /// The proof in a format (text: with a check mark per step).
-    Derive(Output),
+    Derive(Output<'a>),
     /// The numeric check report.
     Check,
 }
 
-impl Mode {
+impl Mode<'_> {
     /// True when stdout is a human-readable report; false when it holds a document (LaTeX,
     /// Markdown, JSON, HTML), in which case verdicts go to stderr.
     fn is_report(self) -> bool {
@@ -393,11 +412,17 @@ fn render_proof(
     Ok(match out.format {
         ProofFormat::Text => proof::proof_text_checked(problem, d, Some(report)),
         ProofFormat::Latex => latex_proof::proof_latex(problem, d, out.latex),
-        ProofFormat::Markdown => markdown::proof_markdown(problem, d),
+        ProofFormat::Markdown => match out.figures {
+            Some(dir) => markdown::proof_markdown_with_figures(
+                problem,
+                d,
+                &plot_cmd::write_figures(problem, d, dir).map_err(Failure::Input)?,
+            ),
+            None => markdown::proof_markdown(problem, d),
+        },
         ProofFormat::Json => json::proof_json_checked(problem, d, Some(report)),
-        ProofFormat::Html => {
-            html::proof_html(problem, d).map_err(|e| Failure::Input(format!("{name}: {e}")))?
-        }
+        ProofFormat::Html => html::proof_html_with_figures(problem, d, &blog_figures(problem, d))
+            .map_err(|e| Failure::Input(format!("{name}: {e}")))?,
     })
 }
 

@@ -5,6 +5,7 @@ use clap::ValueEnum;
 use gradproof::engine::{self, Limits};
 use gradproof::figures::{self, Preset};
 use gradproof::problem::Problem;
+use gradproof::render::blog_figures::{blog_figures, BlogFigure};
 use gradproof::render::{figures as draw, proof, to_text};
 
 /// Which of the post's figures to draw.
@@ -154,4 +155,24 @@ pub fn compare_plot(problems: &[(String, Problem)]) -> Result<String, String> {
         return Err("none of the files has a probability to sweep, nothing to plot".to_string());
     }
     draw::compare_svg(&all).map_err(|e| e.to_string())
+}
+
+/// Writes the blog figures of `d` into the folder `dir` (made if missing) as `NAME.svg`, and
+/// returns them with the paths a Markdown document links to (`dir/NAME.svg`).
+pub fn write_figures(
+    problem: &Problem,
+    d: &gradproof::Derivation,
+    dir: &str,
+) -> Result<Vec<(BlogFigure, String)>, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {dir}: {e}"))?;
+    blog_figures(problem, d)
+        .into_iter()
+        .map(|f| {
+            let path = std::path::Path::new(dir).join(format!("{}.svg", f.name));
+            std::fs::write(&path, &f.svg)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            let link = path.to_string_lossy().replace('\\', "/");
+            Ok((f, link))
+        })
+        .collect()
 }

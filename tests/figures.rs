@@ -481,3 +481,102 @@ fn committed_figures_are_current() {
     }
     assert!(checked >= 5, "only {checked} figures in the script");
 }
+
+/// `derive --format markdown --figures DIR` writes the figures and links each after what it
+/// illustrates: the Jacobian after its chain-rule piece, the curves after the step that cancels
+/// the loss piece's 1/p, the signal after the boxed result.
+#[test]
+fn markdown_links_the_figures_after_the_steps_they_illustrate() {
+    let dir = std::env::temp_dir().join(format!("gradproof-md-figures-{}", std::process::id()));
+    let figures = dir.join("figs");
+    std::fs::create_dir_all(&dir).unwrap();
+    let deriv = format!(
+        "{}/derivations/softmax_cross_entropy.deriv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_gradproof"))
+        .current_dir(&dir)
+        .args([
+            "derive",
+            &deriv,
+            "--format",
+            "markdown",
+            "--figures",
+            "figs",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let md = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<&str> = md.lines().collect();
+    let link = |name: &str| {
+        let target = format!("(figs/{name}.svg)");
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("![") && l.ends_with(&target))
+            .unwrap_or_else(|| panic!("no link to {name}:\n{md}"));
+        let svg = std::fs::read_to_string(figures.join(format!("{name}.svg"))).unwrap();
+        assert_eq!(metadata(&svg)["figure"], name);
+        at
+    };
+    let (jacobian, curves, signal) = (link("jacobian"), link("curves"), link("signal"));
+    let heading = |prefix: &str| lines.iter().rposition(|l| l.starts_with(prefix)).unwrap();
+    // The Jacobian closes the second piece, just before the main derivation resumes.
+    assert!(jacobian > heading("## The second piece") && jacobian < heading("## Back to"));
+    // The curves follow the display of the main derivation's cancel step.
+    let cancel = lines
+        .iter()
+        .rposition(|l| l.contains(": the rule `cancel`"))
+        .unwrap();
+    assert!(cancel > heading("## Back to") && curves > cancel);
+    assert_eq!(lines[curves - 2], "\\]", "right after its display");
+    // The signal follows the boxed result, last.
+    let boxed = lines.iter().rposition(|l| l.contains("\\boxed")).unwrap();
+    assert!(signal > boxed && signal > curves);
+}
+
+/// `derive --format html` embeds each figure inline as SVG; a figure the derivation cannot give
+/// is left out; `--figures` is for Markdown only.
+#[test]
+fn html_embeds_the_figures_inline() {
+    let page = |file: &str| {
+        let o = run(&["derive", file, "--format", "html"]);
+        assert_eq!(o.status.code(), Some(0));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let svgs = |page: &str| -> Vec<String> {
+        page.split("<figure>")
+            .skip(1)
+            .map(|f| {
+                let start = f.find("<svg").expect("an inline SVG");
+                let end = f.find("</svg>").expect("closed") + "</svg>".len();
+                let svg = f[start..end].to_string();
+                roxmltree::Document::parse(&svg).expect("the inline SVG is XML");
+                svg
+            })
+            .collect()
+    };
+    let ce = page("derivations/softmax_cross_entropy.deriv");
+    let ce_svgs = svgs(&ce);
+    assert_eq!(ce_svgs.len(), 3);
+    for svg in &ce_svgs {
+        png(svg);
+    }
+    // One logit and no classes: only the curves.
+    assert_eq!(svgs(&page("derivations/sigmoid_bce.deriv")).len(), 1);
+    let o = run(&[
+        "derive",
+        "derivations/focal.deriv",
+        "--format",
+        "html",
+        "--figures",
+        "x",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--figures only applies"));
+}

@@ -7,6 +7,7 @@
 //! bound index gets its user's letter unless that letter would capture or confuse, in which case
 //! it is renamed with [`index::fresh_index_name`](crate::index::fresh_index_name), within its range.
 
+pub mod blog_figures;
 mod document;
 pub mod figures;
 pub mod html;
