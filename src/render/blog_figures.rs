@@ -48,9 +48,8 @@ pub fn blog_figures(problem: &Problem, d: &Derivation) -> Vec<BlogFigure> {
         if let Ok(svg) = jacobian_svg(&h, title, &opts) {
             out.push(BlogFigure {
                 name: "jacobian",
-                caption: "Each row nudges one score; each column is a probability responding. \
-                          The diagonal (outlined) is positive, the rest negative, and every row \
-                          sums to zero."
+                caption: "Each row nudges one score; each column is a probability responding; \
+                          the diagonal is outlined and each row's sum is printed at its end."
                     .to_string(),
                 svg,
                 anchor: Anchor::AfterLemma(h.goal.clone()),

@@ -50,11 +50,11 @@ pub fn signal_svg(s: &Signal, title: &str, opts: &PrintOptions) -> Result<String
             _ => s.variable.clone(),
         };
         let sub = format!(
-            "{var} ← {var} − η·({}), η = {}, {} step{}; loss {} → {}",
+            "{var} ← {var} − η·({}), η = {}, {} {}; loss {} → {}",
             to_text(&s.formula, opts),
             s.lr,
             steps,
-            if steps == 1 { "" } else { "s" },
+            if steps == 1 { "step" } else { "steps" },
             loss(first),
             loss(last)
         );
