@@ -198,7 +198,7 @@ fn check_classes(scores: &[f64], class: usize) -> Result<(), FigureError> {
     }
     if let Some(bad) = scores.iter().find(|s| !s.is_finite() || s.abs() > 1e6) {
         return Err(FigureError::Options(format!(
-            "--scores: {bad} is not a finite score of magnitude at most 1e6"
+            "--scores: {bad:?} is not a finite score of magnitude at most 1e6"
         )));
     }
     if !(1..=scores.len()).contains(&class) {
@@ -413,7 +413,7 @@ pub fn signal(
     }
     if !lr.is_finite() || lr <= 0.0 || lr > 1e3 {
         return Err(FigureError::Options(format!(
-            "--lr {lr} is not a learning rate in (0, 1000]"
+            "--lr {lr:?} is not a learning rate in (0, 1000]"
         )));
     }
     let goal = problem.goal.as_ref().ok_or(FigureError::NoGoal)?;

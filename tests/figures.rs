@@ -580,3 +580,28 @@ fn html_embeds_the_figures_inline() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--figures only applies"));
 }
+
+/// A curve leaving the plot area is cut at its edge, never drawn past it or clamped flat.
+#[test]
+fn curves_are_cut_where_they_leave_the_plot_area() {
+    let points: Vec<(f64, Option<f64>)> = (1..100)
+        .map(|i| {
+            let p = i as f64 / 100.0;
+            (p, Some(-1.0 / p))
+        })
+        .chain([(1.0, None)])
+        .collect();
+    let runs = draw::clip_runs(&points, -4.0, 0.0);
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert!(run.iter().all(|(_, y)| (-4.0..=0.0).contains(y)));
+    // It starts on the lower edge where −1/p crosses −4, at p = 1/4.
+    assert_eq!(run[0].1, -4.0);
+    assert!((run[0].0 - 0.25).abs() < 0.01, "{:?}", run[0]);
+    // Every defined point inside, plus the crossing.
+    let inside = points
+        .iter()
+        .filter(|(_, y)| y.is_some_and(|y| (-4.0..=0.0).contains(&y)))
+        .count();
+    assert_eq!(run.len(), inside + 1);
+}
