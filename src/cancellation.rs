@@ -162,7 +162,7 @@ fn not_applicable() -> Cancellation {
 /// function being differentiated); either way its subscript places must run over the ranges of
 /// the variable's indices, so that it can be put at the variable's index (`p_k` for `s_k`, never
 /// `s_d` for `w_d`).
-fn probability_symbol(problem: &Problem) -> Option<Symbol> {
+pub fn probability_symbol(problem: &Problem) -> Option<Symbol> {
     let goal = problem.goal.as_ref()?;
     let differentiated = match &goal.of {
         Expr::Sym(s) => Some(s.name.as_str()),
@@ -195,8 +195,8 @@ fn indexed_like(problem: &Problem, declared: &Symbol, var: &Symbol) -> bool {
             .all(|(a, b)| range(a) == range(b))
 }
 
-/// The result of the lemma that differentiates by the probability symbol.
-fn loss_piece(d: &Derivation, prob: &str) -> Option<Expr> {
+/// The result of the lemma that differentiates by the probability symbol (named `prob`).
+pub fn loss_piece(d: &Derivation, prob: &str) -> Option<Expr> {
     d.steps
         .iter()
         .filter(|s| Move::Substitute.fired_in(s))
@@ -244,11 +244,23 @@ fn shape(problem: &Problem, result: &Expr, at_var: &Symbol) -> Shape {
 /// variables are 2; `real` variables are 0, except the differentiation variable's class-1 entry,
 /// which is `drive`; every free index is 1.
 pub fn true_class_instance(problem: &Problem, drive: f64) -> Option<Instance> {
+    fixed_instance(problem, FIXED_RANGE_SIZE, 1, drive)
+}
+
+/// The instance of [`true_class_instance`] with every range of size `size` and `class` (1-based)
+/// as the true class in place of class 1: the one-hot entries, and the differentiation
+/// variable's entry set to `drive`, are at `class`. `None` without a goal.
+pub fn fixed_instance(
+    problem: &Problem,
+    size: usize,
+    class: usize,
+    drive: f64,
+) -> Option<Instance> {
     let goal = problem.goal.as_ref()?;
     let sizes: BTreeMap<String, usize> = problem
         .indices
         .iter()
-        .map(|i| (i.upper.clone(), FIXED_RANGE_SIZE))
+        .map(|i| (i.upper.clone(), size))
         .collect();
     let has_distribution = problem.vars.iter().any(|v| v.kind.sums_to_one());
     let mut values = BTreeMap::new();
@@ -261,8 +273,8 @@ pub fn true_class_instance(problem: &Problem, drive: f64) -> Option<Instance> {
                 Index::Free(letter) => problem
                     .upper_of(letter)
                     .and_then(|u| sizes.get(u).copied())
-                    .unwrap_or(FIXED_RANGE_SIZE),
-                Index::Bound(_) => FIXED_RANGE_SIZE,
+                    .unwrap_or(size),
+                Index::Bound(_) => size,
             })
             .collect();
         let len = shape.iter().product::<usize>().max(1);
@@ -276,7 +288,7 @@ pub fn true_class_instance(problem: &Problem, drive: f64) -> Option<Instance> {
             shape: shape.clone(),
             data: vec![fill; len],
         };
-        let first = vec![1; shape.len()];
+        let first = vec![class; shape.len()];
         if v.kind.sums_to_one() {
             vals.set(&first, 1.0);
         }
@@ -295,7 +307,7 @@ pub fn true_class_instance(problem: &Problem, drive: f64) -> Option<Instance> {
 }
 
 /// Every free index of `e` and of the definitions at 1.
-fn class_one(e: &Expr, problem: &Problem) -> Assignment {
+pub fn class_one(e: &Expr, problem: &Problem) -> Assignment {
     let mut names = free_indices(e);
     for d in &problem.defs {
         names.extend(free_indices(&d.body));
@@ -303,8 +315,14 @@ fn class_one(e: &Expr, problem: &Problem) -> Assignment {
     names.into_iter().map(|n| (n, 1)).collect()
 }
 
-/// The value of `e` (with its free indices at `free`) at the fixed instance driven by `drive`.
-fn value_at<'a>(ev: &mut Evaluator<'a>, problem: &Problem, e: &'a Expr, drive: f64) -> Option<f64> {
+/// The value of `e` (with the free indices `ev` was made with) at the fixed instance driven by
+/// `drive`; `None` where it is undefined or not finite.
+pub fn value_at<'a>(
+    ev: &mut Evaluator<'a>,
+    problem: &Problem,
+    e: &'a Expr,
+    drive: f64,
+) -> Option<f64> {
     let wrt = &problem.goal.as_ref()?.wrt;
     if let Some(var) = problem.var(&wrt.name) {
         let first = vec![1; var.symbol.indices.len()];
@@ -314,9 +332,9 @@ fn value_at<'a>(ev: &mut Evaluator<'a>, problem: &Problem, e: &'a Expr, drive: f
     v.is_finite().then_some(v)
 }
 
-/// The drive at which the probability symbol's class-1 entry equals `target` (bisection; the
-/// probability is taken to increase with its own logit).
-fn drive_for(problem: &Problem, instance: &Instance, prob: &Expr, target: f64) -> Option<f64> {
+/// The drive at which the probability symbol's class-1 entry `prob` equals `target` (bisection;
+/// the probability is taken to increase with its own logit).
+pub fn drive_for(problem: &Problem, instance: &Instance, prob: &Expr, target: f64) -> Option<f64> {
     let mut ev = Evaluator::new(problem, instance, &class_one(prob, problem));
     let mut at = |x: f64| value_at(&mut ev, problem, prob, x);
     let (mut lo, mut hi) = (-200.0f64, 200.0f64);

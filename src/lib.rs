@@ -64,6 +64,7 @@ pub mod parallel;
 pub mod handwritten;
 pub mod cancellation;
 pub mod verify;
+pub mod figures;
 
 // Printing.
 pub mod render;

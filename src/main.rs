@@ -8,11 +8,15 @@ use gradproof::expr::Expr;
 use gradproof::handwritten::check_show_block;
 use gradproof::parse::{parse_expr, parse_problem};
 use gradproof::problem::Problem;
+use gradproof::render::blog_figures::blog_figures;
 use gradproof::render::latex_proof::{self, LatexOptions};
 use gradproof::render::{self, html, json, markdown, proof, report, PrintOptions};
 use gradproof::{cancellation, normal, rules, verify};
 use std::io::Write;
 use std::process::ExitCode;
+
+mod plot_cmd;
+use plot_cmd::{Figure, PresetArg, Scores};
 
 /// The reference derivation, run when no file is given.
 const DEFAULT_DERIVATION: &str = include_str!("../derivations/softmax_cross_entropy.deriv");
@@ -52,6 +56,10 @@ enum Command {
         /// every line.
         #[arg(long)]
         no_annotations: bool,
+        /// With --format markdown: write the figures (SVG) into this folder and link them after
+        /// the steps they illustrate (--format html always embeds them inline).
+        #[arg(long, value_name = "DIR")]
+        figures: Option<String>,
         /// The seed of the numeric check's random instances.
         #[arg(long, default_value_t = 0)]
         seed: u64,
@@ -81,6 +89,42 @@ enum Command {
         /// The .deriv files to compare.
         #[arg(required = true)]
         files: Vec<String>,
+        /// Draw the gradients on the true class along its probability, overlaid, as SVG (the
+        /// picture of the table) instead of printing the table.
+        #[arg(long)]
+        plot: bool,
+        /// With --plot: write the SVG to this file instead of stdout.
+        #[arg(short, long, requires = "plot")]
+        output: Option<String>,
+    },
+    /// Draw one of the post's figures from the derivation, as SVG: `curves` (the loss piece, the
+    /// softmax piece and the result along the true-class probability), `jacobian` (the softmax
+    /// piece at every pair of classes) or `signal` (the learning signal per class and gradient
+    /// steps).
+    Plot {
+        /// The .deriv file.
+        file: String,
+        /// Which figure.
+        #[arg(long, value_enum)]
+        figure: Figure,
+        /// jacobian, signal: named scores (default balanced).
+        #[arg(long, value_enum)]
+        preset: Option<PresetArg>,
+        /// jacobian, signal: the scores, comma-separated (e.g. 2,1,0.5,-1).
+        #[arg(long, value_parser = plot_cmd::parse_scores, allow_hyphen_values = true)]
+        scores: Option<Scores>,
+        /// jacobian, signal: the true class, 1-based (default 1).
+        #[arg(long, allow_negative_numbers = true)]
+        true_class: Option<usize>,
+        /// signal: the number of gradient steps (default 1).
+        #[arg(long)]
+        steps: Option<usize>,
+        /// signal: the learning rate η (default 1).
+        #[arg(long, allow_negative_numbers = true)]
+        lr: Option<f64>,
+        /// Write the SVG to this file instead of stdout.
+        #[arg(short, long)]
+        output: Option<String>,
     },
     /// Parse one expression and print it.
     Print {
@@ -140,21 +184,23 @@ enum ProofFormat {
     Html,
 }
 
-/// How a proof is printed: the format and its LaTeX options.
+/// How a proof is printed: the format, its LaTeX options, and where Markdown's figures go.
 #[derive(Clone, Copy)]
-struct Output {
+struct Output<'a> {
     format: ProofFormat,
     latex: LatexOptions,
+    figures: Option<&'a str>,
 }
 
-impl Output {
+impl Output<'_> {
     /// Plain text, as printed when no command is given.
-    const TEXT: Output = Output {
+    const TEXT: Output<'static> = Output {
         format: ProofFormat::Text,
         latex: LatexOptions {
             annotations: true,
             standalone: false,
         },
+        figures: None,
     };
 }
 
@@ -182,8 +228,9 @@ fn main() -> ExitCode {
             format,
             standalone,
             no_annotations,
+            figures,
             seed,
-        }) => output(format, standalone, no_annotations).and_then(|out| {
+        }) => output(format, standalone, no_annotations, figures.as_deref()).and_then(|out| {
             read(&file).and_then(|text| run_file(&file, &text, Mode::Derive(out), seed))
         }),
         Some(Command::Check { file, seed }) => {
@@ -192,7 +239,38 @@ fn main() -> ExitCode {
         Some(Command::Verify { proof, seed }) => {
             read(&proof).and_then(|text| verify_proof(&proof, &text, seed))
         }
-        Some(Command::Compare { files }) => compare(&files),
+        Some(Command::Compare {
+            files, plot: false, ..
+        }) => compare(&files),
+        Some(Command::Compare {
+            files,
+            plot: true,
+            output,
+        }) => compare_plot(&files, output.as_deref()),
+        Some(Command::Plot {
+            file,
+            figure,
+            preset,
+            scores,
+            true_class,
+            steps,
+            lr,
+            output,
+        }) => {
+            let options = plot_cmd::PlotOptions {
+                preset,
+                scores,
+                true_class,
+                steps,
+                lr,
+            };
+            read(&file)
+                .and_then(|text| load(&file, &text))
+                .and_then(|problem| {
+                    plot_cmd::plot(&file, &problem, figure, &options).map_err(Failure::Input)
+                })
+                .and_then(|svg| write_output(&svg, output.as_deref()))
+        }
         Some(Command::Print {
             expr,
             format,
@@ -247,7 +325,17 @@ fn load(name: &str, text: &str) -> Result<Problem, Failure> {
 }
 
 /// Checks that the LaTeX-only flags come with `--format latex`.
-fn output(format: ProofFormat, standalone: bool, no_annotations: bool) -> Result<Output, Failure> {
+fn output(
+    format: ProofFormat,
+    standalone: bool,
+    no_annotations: bool,
+    figures: Option<&str>,
+) -> Result<Output<'_>, Failure> {
+    if figures.is_some() && !matches!(format, ProofFormat::Markdown) {
+        return Err(Failure::Input(
+            "--figures only applies to --format markdown".to_string(),
+        ));
+    }
     let latex_only = [
         (standalone, "--standalone"),
         (no_annotations, "--no-annotations"),
@@ -265,19 +353,20 @@ fn output(format: ProofFormat, standalone: bool, no_annotations: bool) -> Result
             annotations: !no_annotations,
             standalone,
         },
+        figures,
     })
 }
 
 /// What to print for a file.
 #[derive(Clone, Copy)]
-enum Mode {
+enum Mode<'a> {
     /// The proof in a format (text: with a check mark per step).
-    Derive(Output),
+    Derive(Output<'a>),
     /// The numeric check report.
     Check,
 }
 
-impl Mode {
+impl Mode<'_> {
     /// True when stdout is a human-readable report; false when it holds a document (LaTeX,
     /// Markdown, JSON, HTML), in which case verdicts go to stderr.
     fn is_report(self) -> bool {
@@ -424,11 +513,17 @@ fn render_proof(
     Ok(match out.format {
         ProofFormat::Text => proof::proof_text_checked(problem, d, Some(report)),
         ProofFormat::Latex => latex_proof::proof_latex(problem, d, out.latex),
-        ProofFormat::Markdown => markdown::proof_markdown(problem, d),
+        ProofFormat::Markdown => match out.figures {
+            Some(dir) => markdown::proof_markdown_with_figures(
+                problem,
+                d,
+                &plot_cmd::write_figures(problem, d, dir).map_err(Failure::Input)?,
+            ),
+            None => markdown::proof_markdown(problem, d),
+        },
         ProofFormat::Json => json::proof_json_checked(problem, d, Some(report)),
-        ProofFormat::Html => {
-            html::proof_html(problem, d).map_err(|e| Failure::Input(format!("{name}: {e}")))?
-        }
+        ProofFormat::Html => html::proof_html_with_figures(problem, d, &blog_figures(problem, d))
+            .map_err(|e| Failure::Input(format!("{name}: {e}")))?,
     })
 }
 
@@ -461,6 +556,26 @@ fn compare(files: &[String]) -> Result<ExitCode, Failure> {
         ));
     }
     emit(&render::cancellation::compare_table(&rows));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `compare --plot`: the overlay of the files' true-class gradients.
+fn compare_plot(files: &[String], output: Option<&str>) -> Result<ExitCode, Failure> {
+    let mut problems = Vec::new();
+    for file in files {
+        problems.push((file.clone(), load(file, &read(file)?)?));
+    }
+    let svg = plot_cmd::compare_plot(&problems).map_err(Failure::Input)?;
+    write_output(&svg, output)
+}
+
+/// Writes `text` to the file `output`, or to stdout without one.
+fn write_output(text: &str, output: Option<&str>) -> Result<ExitCode, Failure> {
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| Failure::Input(format!("cannot write {path}: {e}")))?,
+        None => emit(text),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

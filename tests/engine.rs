@@ -164,12 +164,26 @@ fn no_rule_strategy_or_printer_names_a_symbol_of_the_reference_case() {
     // The reference case's names. (Greek letter names such as `gamma` may appear in the LaTeX
     // printer's table of Greek letters: that is typography, not knowledge of a derivation.)
     let names = ["s", "p", "q", "j", "k", "m", "y", "L", "K"];
-    let mut files = vec!["src/engine.rs", "src/diff.rs", "src/normal.rs"];
-    let dirs = ["src/rules", "src/render"];
+    let mut files = vec![
+        "src/engine.rs",
+        "src/diff.rs",
+        "src/normal.rs",
+        "src/figures.rs",
+    ];
+    // Every file under these folders, subfolders included.
+    let mut dirs = vec![
+        std::path::PathBuf::from("src/rules"),
+        std::path::PathBuf::from("src/render"),
+    ];
     let mut owned = Vec::new();
-    for dir in dirs {
-        for entry in std::fs::read_dir(dir).expect("source dir") {
-            owned.push(entry.expect("entry").path().display().to_string());
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("source dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                owned.push(path.display().to_string());
+            }
         }
     }
     files.extend(owned.iter().map(String::as_str));

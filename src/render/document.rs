@@ -5,6 +5,7 @@
 //! Markdown and HTML print the same [`Block`]s, so the two cannot drift apart; only the way math
 //! and text are written out differs.
 
+use super::blog_figures::Anchor;
 use super::{to_latex, FracStyle, PrintOptions};
 use crate::expr::{Expr, Index};
 use crate::index::{free_indices, fresh_index_name, open};
@@ -32,6 +33,8 @@ pub(crate) enum Block {
     Para(Vec<Inline>),
     /// A display equation, as LaTeX.
     Display(String),
+    /// The figure at this position of the figure list the document was made with.
+    Figure(usize),
 }
 
 /// Printer options for a whole proof of `d`: the problem's index letters are the candidates for
@@ -120,7 +123,13 @@ pub(crate) fn inline_latex(e: &Expr, opts: &PrintOptions) -> String {
 /// The derivation as a blog post: a title, a sentence and a display equation per step, each
 /// chain-rule piece under its own heading before the step that substitutes it, and the final
 /// result boxed.
-pub(crate) fn blog_document(problem: &Problem, d: &Derivation) -> Vec<Block> {
+///
+/// A [`Block::Figure`] is placed for each of `anchors` (by position) after what it illustrates.
+pub(crate) fn blog_document_with(
+    problem: &Problem,
+    d: &Derivation,
+    anchors: &[Anchor],
+) -> Vec<Block> {
     let opts = proof_options(problem, d);
     let mut out = Vec::new();
     if let Some(title) = &problem.title {
@@ -133,7 +142,7 @@ pub(crate) fn blog_document(problem: &Problem, d: &Derivation) -> Vec<Block> {
             " one named rule at a time; every line is checked numerically.",
         )),
     ]));
-    derivation_blocks(d, &opts, 2, is_final(d), &mut out);
+    derivation_blocks(d, &opts, 2, is_final(d), anchors, &mut out);
     if d.stop != Stop::Saturated {
         out.push(Block::Para(vec![Inline::Text(format!(
             "The derivation stopped early: {}.",
@@ -150,8 +159,16 @@ fn derivation_blocks(
     opts: &PrintOptions,
     level: usize,
     boxed: bool,
+    anchors: &[Anchor],
     out: &mut Vec<Block>,
 ) {
+    let figures_at = |at: &Anchor, out: &mut Vec<Block>| {
+        for (i, a) in anchors.iter().enumerate() {
+            if a == at {
+                out.push(Block::Figure(i));
+            }
+        }
+    };
     let goal = to_latex(&d.goal, opts);
     for (n, step) in d.steps.iter().enumerate() {
         if !step.lemmas.is_empty() {
@@ -163,7 +180,8 @@ fn derivation_blocks(
                         Inline::Math(inline_latex(&lemma.goal, opts)),
                     ],
                 ));
-                derivation_blocks(lemma, opts, level + 1, false, out);
+                derivation_blocks(lemma, opts, level + 1, false, &[], out);
+                figures_at(&Anchor::AfterLemma(lemma.goal.clone()), out);
             }
             out.push(Block::Heading(
                 level,
@@ -179,6 +197,7 @@ fn derivation_blocks(
             rhs = format!("\\boxed{{{rhs}}}");
         }
         out.push(Block::Display(format!("{goal} = {rhs}")));
+        figures_at(&Anchor::AfterStep(n + 1), out);
     }
 }
 

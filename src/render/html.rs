@@ -2,7 +2,8 @@
 //! every formula rendered to HTML by KaTeX at build time (no JavaScript in the page) and KaTeX's
 //! stylesheet and `woff2` fonts embedded as data URLs, so the page opens offline.
 
-use super::document::{blog_document, Block, Inline};
+use super::blog_figures::{inline_svg, Anchor, BlogFigure};
+use super::document::{blog_document_with, Block, Inline};
 use crate::problem::Problem;
 use crate::trace::Derivation;
 use thiserror::Error;
@@ -44,9 +45,27 @@ pub fn render_math(latex: &str, display: bool) -> Result<String, KatexError> {
 
 /// The derivation as a standalone HTML page.
 pub fn proof_html(problem: &Problem, d: &Derivation) -> Result<String, KatexError> {
+    proof_html_with_figures(problem, d, &[])
+}
+
+/// The derivation as a standalone HTML page with `figures` inline (SVG), each after what it
+/// illustrates (see [`blog_figures`](super::blog_figures::blog_figures)).
+pub fn proof_html_with_figures(
+    problem: &Problem,
+    d: &Derivation,
+    figures: &[BlogFigure],
+) -> Result<String, KatexError> {
+    let anchors: Vec<Anchor> = figures.iter().map(|f| f.anchor.clone()).collect();
     let mut body = String::new();
-    for b in blog_document(problem, d) {
-        body.push_str(&block(&b)?);
+    for b in blog_document_with(problem, d, &anchors) {
+        match b {
+            Block::Figure(i) => body.push_str(&format!(
+                "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>",
+                inline_svg(&figures[i].svg),
+                escape(&figures[i].caption)
+            )),
+            b => body.push_str(&block(&b)?),
+        }
         body.push('\n');
     }
     let title = escape(problem.title.as_deref().unwrap_or("gradproof derivation"));
@@ -69,6 +88,9 @@ h3 { font-size: 1.1rem; margin-top: 1.8rem; }
 code { font: 0.85em ui-monospace, Menlo, Consolas, monospace; background: #f0efeb; \
 padding: 0.1em 0.3em; border-radius: 3px; }
 .equation { overflow-x: auto; overflow-y: hidden; }
+figure { margin: 1.5rem 0; }
+figure svg { max-width: 100%; height: auto; }
+figcaption { font-size: 0.85rem; color: #555; }
 ";
 
 fn block(b: &Block) -> Result<String, KatexError> {
@@ -84,6 +106,7 @@ fn block(b: &Block) -> Result<String, KatexError> {
                 render_math(latex, true)?
             )
         }
+        Block::Figure(_) => String::new(),
     })
 }
 

@@ -7,8 +7,10 @@
 //! bound index gets its user's letter unless that letter would capture or confuse, in which case
 //! it is renamed with [`index::fresh_index_name`](crate::index::fresh_index_name), within its range.
 
+pub mod blog_figures;
 pub mod deriv_file;
 pub(crate) mod document;
+pub mod figures;
 pub mod html;
 pub mod input;
 pub mod json;
