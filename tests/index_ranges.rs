@@ -3,6 +3,8 @@
 //! (`via` included); and two-range derivations never show a sum over one range with a letter of
 //! another.
 
+mod common;
+
 use gradproof::parse::{parse_problem, ErrorKind, ParseError};
 use std::process::Command;
 
@@ -367,10 +369,10 @@ fn renaming_every_name_of_a_two_range_file_renames_its_proof() {
             original.contains("let s_k = sum_a w_a * c_{k,a}"),
             "{original}"
         );
-        let renamed = rename_words(&original, &table);
+        let renamed = common::rename(&original, &table);
         let expected: Vec<String> = lines(&original)
             .iter()
-            .map(|l| rename_words(l, &table))
+            .map(|l| common::rename(l, &table))
             .collect();
         assert!(
             expected.iter().any(|l| l.contains("sum_{u1}")),
@@ -378,28 +380,4 @@ fn renaming_every_name_of_a_two_range_file_renames_its_proof() {
         );
         assert_eq!(lines(&renamed), expected);
     }
-}
-
-/// `text` with each whole ASCII word renamed by `table`.
-fn rename_words(text: &str, table: &[(&str, &str)]) -> String {
-    let mut out = String::new();
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        let to = table
-            .iter()
-            .find(|(from, _)| from == word)
-            .map(|(_, to)| *to);
-        out.push_str(to.unwrap_or(word));
-        word.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut word, &mut out);
-    out
 }
