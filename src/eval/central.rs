@@ -3,6 +3,7 @@
 use super::evaluator::{Env, Evaluator, Key, Resolved};
 use super::fxhash::FxMap;
 use super::lognum::LogNum;
+use super::number::{Number, NumberSum};
 use super::{Assignment, EvalError};
 use crate::expr::{Expr, Symbol};
 use crate::problem::{Kind, Problem};
@@ -31,21 +32,19 @@ pub fn central_difference(
 ///
 /// The evaluation at each perturbed point keeps its memoised values, so that `d(p_j)/d(s_k)`
 /// for every `j` at one `k` computes the perturbed softmax denominator twice, not twice per `j`.
-/// The results are the same as [`central_difference`]'s, bit for bit.
-pub struct CentralDifferences<'a> {
+/// The results are the same as [`central_difference`]'s, bit for bit. It computes in
+/// [`LogNum`] by default, or in another [`Number`] type ([`CentralDifferences::with_numbers`]).
+pub struct CentralDifferences<'a, N: Number = LogNum> {
     /// Unperturbed values (the entry being perturbed and its size), at the problem and instance.
-    pub(super) base: Evaluator<'a>,
+    pub(super) base: Evaluator<'a, N>,
     /// An evaluator per perturbed point: the entry and the bits of its perturbed value.
-    pub(super) points: FxMap<(Key, u64), Evaluator<'a>>,
+    pub(super) points: FxMap<(Key, u64), Evaluator<'a, N>>,
 }
 
 impl<'a> CentralDifferences<'a> {
-    /// Central differences at `instance`.
+    /// Central differences at `instance`, in [`LogNum`].
     pub fn new(problem: &'a Problem, instance: &'a Instance) -> CentralDifferences<'a> {
-        CentralDifferences {
-            base: Evaluator::new(problem, instance, &Assignment::new()),
-            points: FxMap::default(),
-        }
+        CentralDifferences::with_numbers(problem, instance)
     }
 
     /// `d(f)/d(x)` with the free indices at `free` (see [`central_difference`]).
@@ -66,6 +65,26 @@ impl<'a> CentralDifferences<'a> {
         x: &Symbol,
         free: &Assignment,
     ) -> Result<LogNum, EvalError> {
+        self.at_number(f, x, free)
+    }
+}
+
+impl<'a, N: Number> CentralDifferences<'a, N> {
+    /// Central differences at `instance`, computing in `N`.
+    pub fn with_numbers(problem: &'a Problem, instance: &'a Instance) -> CentralDifferences<'a, N> {
+        CentralDifferences {
+            base: Evaluator::with_numbers(problem, instance, &Assignment::new()),
+            points: FxMap::default(),
+        }
+    }
+
+    /// [`CentralDifferences::at_lognum`] in `N` (with its scale `|f| / h`).
+    pub fn at_number(
+        &mut self,
+        f: &'a Expr,
+        x: &Symbol,
+        free: &Assignment,
+    ) -> Result<N, EvalError> {
         self.base.set_free(free);
         let Resolved::Entry(key) = self.base.resolve_symbol(x, &Env::top())? else {
             return Err(EvalError::NotAnInput(x.name.clone()));
@@ -77,10 +96,10 @@ impl<'a> CentralDifferences<'a> {
             h = CENTRAL_STEP * x0.abs();
         }
         let (up, down) = (x0 + h, x0 - h);
-        let diff = self
-            .value(f, &key, up, free)?
-            .checked_sub(self.value(f, &key, down, free)?)?;
-        diff.checked_div(LogNum::from_f64(up - down)?)
+        let mut diff = N::Sum::EMPTY;
+        diff.push(self.value(f, &key, up, free)?);
+        diff.push(self.value(f, &key, down, free)?.neg());
+        diff.finish()?.checked_div(N::from_f64(up - down)?)
     }
 
     /// `f` with the entry `key` set to `value`.
@@ -90,14 +109,14 @@ impl<'a> CentralDifferences<'a> {
         key: &Key,
         value: f64,
         free: &Assignment,
-    ) -> Result<LogNum, EvalError> {
-        let (problem, instance) = (self.base.problem, self.base.instance);
-        let perturb = (key.clone(), LogNum::from_f64(value)?);
+    ) -> Result<N, EvalError> {
+        let perturb = (key.clone(), N::from_f64(value)?);
+        let base = &self.base;
         let ev = self
             .points
             .entry((key.clone(), value.to_bits()))
             .or_insert_with(|| {
-                let mut ev = Evaluator::new(problem, instance, free);
+                let mut ev = base.sibling(free);
                 ev.perturb = Some(perturb);
                 ev
             });

@@ -1,30 +1,31 @@
-//! Forward-mode dual numbers over [`LogNum`], and their running sum.
+//! Forward-mode dual numbers over a [`Number`] type, and their running sum.
 
-use super::lognum::{LogNum, LogSum};
+use super::lognum::LogNum;
+use super::number::{Number, NumberSum};
 use super::EvalError;
 use crate::expr::Func;
 use serde::Serialize;
 
 /// A running sum of dual numbers.
-pub(super) struct DualSum {
-    pub(super) v: LogSum,
-    pub(super) d: LogSum,
+pub(super) struct DualSum<N: Number> {
+    pub(super) v: N::Sum,
+    pub(super) d: N::Sum,
 }
 
-impl DualSum {
-    pub(super) fn new() -> DualSum {
+impl<N: Number> DualSum<N> {
+    pub(super) fn new() -> DualSum<N> {
         DualSum {
-            v: LogSum::EMPTY,
-            d: LogSum::EMPTY,
+            v: N::Sum::EMPTY,
+            d: N::Sum::EMPTY,
         }
     }
 
-    pub(super) fn push(&mut self, t: Dual) {
+    pub(super) fn push(&mut self, t: Dual<N>) {
         self.v.push(t.v);
         self.d.push(t.d);
     }
 
-    pub(super) fn finish(self) -> Result<Dual, EvalError> {
+    pub(super) fn finish(self) -> Result<Dual<N>, EvalError> {
         Ok(Dual {
             v: self.v.finish()?,
             d: self.d.finish()?,
@@ -34,26 +35,26 @@ impl DualSum {
 
 /// A forward-mode dual number: a value and its derivative with respect to the seeded input.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Dual {
+pub struct Dual<N: Number = LogNum> {
     /// The value.
-    pub v: LogNum,
+    pub v: N,
     /// The derivative.
-    pub d: LogNum,
+    pub d: N,
 }
 
-impl Dual {
+impl<N: Number> Dual<N> {
     /// A quantity that does not depend on the seeded input.
-    pub fn constant(v: LogNum) -> Dual {
-        Dual { v, d: LogNum::ZERO }
+    pub fn constant(v: N) -> Dual<N> {
+        Dual { v, d: N::ZERO }
     }
 
     /// The product rule for one more factor: `(u v)' = u' v + u v'` (nothing is divided out).
-    pub(super) fn times(self, f: Dual) -> Result<Dual, EvalError> {
+    pub(super) fn times(self, f: Dual<N>) -> Result<Dual<N>, EvalError> {
         if self.d.is_zero() && f.d.is_zero() {
             // Both terms of the product rule are exact zeros, which the sum would skip.
             return Ok(Dual::constant(self.v.checked_mul(f.v)?));
         }
-        let mut d = LogSum::EMPTY;
+        let mut d = N::Sum::EMPTY;
         d.push(self.d.checked_mul(f.v)?);
         d.push(self.v.checked_mul(f.d)?);
         Ok(Dual {
@@ -63,7 +64,7 @@ impl Dual {
     }
 
     /// `self ^ r` for a constant exponent.
-    pub(super) fn powc(self, r: f64) -> Result<Dual, EvalError> {
+    pub(super) fn powc(self, r: f64) -> Result<Dual<N>, EvalError> {
         let v = self.v.powf(r)?;
         if self.d.is_zero() || r == 0.0 {
             return Ok(Dual::constant(v));
@@ -72,14 +73,12 @@ impl Dual {
             EvalError::DivisionByZero => EvalError::InfiniteSlope,
             other => other,
         })?;
-        let d = LogNum::from_f64(r)?
-            .checked_mul(slope)?
-            .checked_mul(self.d)?;
+        let d = N::from_f64(r)?.checked_mul(slope)?.checked_mul(self.d)?;
         Ok(Dual { v, d })
     }
 
     /// `self ^ e` for an exponent that may depend on the seeded input.
-    pub(super) fn pow(self, e: Dual) -> Result<Dual, EvalError> {
+    pub(super) fn pow(self, e: Dual<N>) -> Result<Dual<N>, EvalError> {
         if e.d.is_zero() {
             return self.powc(e.v.to_f64());
         }
@@ -91,10 +90,10 @@ impl Dual {
         }
         let ln_b = self.v.ln()?;
         let v = e.v.checked_mul(ln_b)?.exp()?;
-        let inner = LogNum::sum(&[
-            e.d.checked_mul(ln_b)?,
-            e.v.checked_mul(self.d)?.checked_div(self.v)?,
-        ])?;
+        let mut inner = N::Sum::EMPTY;
+        inner.push(e.d.checked_mul(ln_b)?);
+        inner.push(e.v.checked_mul(self.d)?.checked_div(self.v)?);
+        let inner = inner.finish()?;
         Ok(Dual {
             v,
             d: v.checked_mul(inner)?,
@@ -102,7 +101,7 @@ impl Dual {
     }
 
     /// `exp`, `log` or `sqrt`.
-    pub(super) fn func(self, f: Func) -> Result<Dual, EvalError> {
+    pub(super) fn func(self, f: Func) -> Result<Dual<N>, EvalError> {
         match f {
             Func::Exp => {
                 let v = self.v.exp()?;

@@ -4,6 +4,7 @@
 use super::dual::{Dual, DualSum};
 use super::fxhash::FxMap;
 use super::lognum::LogNum;
+use super::number::Number;
 use super::sums::{Context, SumInfo};
 use super::{Assignment, EvalError};
 use crate::expr::{Expr, Func, Index, Symbol};
@@ -12,11 +13,11 @@ use crate::problem::{Definition, Problem, VarDecl};
 use crate::sample::{Instance, VarValues};
 
 /// What a symbol occurrence denotes at the place it is evaluated.
-pub(super) enum Resolved {
+pub(super) enum Resolved<N> {
     /// An entry of a variable or a defined symbol.
     Entry(Key),
     /// A range upper end (`K`): its size.
-    Size(LogNum),
+    Size(N),
 }
 
 /// An entry resolved against the problem: the symbol's position (variables first, then
@@ -65,6 +66,7 @@ impl Env<'_> {
 }
 
 /// A declared symbol as the evaluator looks it up.
+#[derive(Clone)]
 pub(super) struct SymbolEntry<'a> {
     pub(super) name: &'a str,
     /// Its declared number of indices.
@@ -74,12 +76,20 @@ pub(super) struct SymbolEntry<'a> {
 }
 
 /// Values memoised under one seed.
-#[derive(Default)]
-pub(super) struct Memo {
+pub(super) struct Memo<N: Number> {
     /// Entries of defined symbols.
-    pub(super) entries: FxMap<Key, Dual>,
+    pub(super) entries: FxMap<Key, Dual<N>>,
     /// Sums, by node address and context (see [`Evaluator::dense_sum`]).
-    pub(super) sums: FxMap<(usize, Context), Dual>,
+    pub(super) sums: FxMap<(usize, Context), Dual<N>>,
+}
+
+impl<N: Number> Default for Memo<N> {
+    fn default() -> Memo<N> {
+        Memo {
+            entries: FxMap::default(),
+            sums: FxMap::default(),
+        }
+    }
 }
 
 /// Evaluates expressions at one instance and one free-index assignment, memoising definitions.
@@ -88,22 +98,25 @@ pub(super) struct Memo {
 /// defined symbol, and each sum at given values of its indices (the `sum_m exp(s_m)` of a
 /// softmax, wherever it occurs: in a definition, in every line, inside another sum), is
 /// computed once per seeded input.
-pub struct Evaluator<'a> {
+///
+/// It computes in [`LogNum`] by default; the checker's fast path uses
+/// [`FastNum`](super::FastNum) (see [`Evaluator::with_numbers`]).
+pub struct Evaluator<'a, N: Number = LogNum> {
     pub(super) problem: &'a Problem,
     pub(super) instance: &'a Instance,
     pub(super) free: Assignment,
     /// Values that do not depend on the assignment of the free indices, by seed.
-    pub(super) memo: FxMap<Option<Key>, Memo>,
+    pub(super) memo: FxMap<Option<Key>, Memo<N>>,
     /// Values that do (through a definition that mentions a free index of its own, such as
     /// `let L = -log(p_y)`), by seed; cleared by [`Evaluator::set_free`].
-    pub(super) per_assignment: FxMap<Option<Key>, Memo>,
+    pub(super) per_assignment: FxMap<Option<Key>, Memo<N>>,
     /// What is known of each sum node met (by address; see [`outer_indices`]).
     pub(super) outer: FxMap<usize, Option<SumInfo<'a>>>,
     /// The variables then the definitions, by position ([`Key::id`]).
     pub(super) symbols: Vec<SymbolEntry<'a>>,
     /// Which symbol positions depend on which through definitions.
     pub(super) depends: FxMap<(usize, usize), bool>,
-    pub(super) perturb: Option<(Key, LogNum)>,
+    pub(super) perturb: Option<(Key, N)>,
     pub(super) active: Vec<usize>,
     pub(super) depth: usize,
     /// Per symbol position: does its value depend on the assignment of the free indices? True
@@ -112,12 +125,23 @@ pub struct Evaluator<'a> {
     pub(super) per_free: Vec<bool>,
     /// The largest magnitude of an argument of `exp` evaluated so far (memoised values count
     /// once): how extreme the scores and logits the loss sees are.
-    pub(super) largest_exp_argument: LogNum,
+    pub(super) largest_exp_argument: N,
 }
 
 impl<'a> Evaluator<'a> {
-    /// An evaluator for `instance` with the free indices at `free`.
+    /// An evaluator for `instance` with the free indices at `free`, in [`LogNum`].
     pub fn new(problem: &'a Problem, instance: &'a Instance, free: &Assignment) -> Evaluator<'a> {
+        Evaluator::with_numbers(problem, instance, free)
+    }
+}
+
+impl<'a, N: Number> Evaluator<'a, N> {
+    /// An evaluator for `instance` with the free indices at `free`, computing in `N`.
+    pub fn with_numbers(
+        problem: &'a Problem,
+        instance: &'a Instance,
+        free: &Assignment,
+    ) -> Evaluator<'a, N> {
         let mut ev = Evaluator {
             problem,
             instance,
@@ -144,10 +168,31 @@ impl<'a> Evaluator<'a> {
             active: Vec::new(),
             depth: 0,
             per_free: Vec::new(),
-            largest_exp_argument: LogNum::ZERO,
+            largest_exp_argument: N::ZERO,
         };
         ev.per_free = ev.symbols_per_free();
         ev
+    }
+
+    /// A fresh evaluator (no memoised values, no perturbation) for the same problem and
+    /// instance with the free indices at `free`: [`Evaluator::with_numbers`] without analysing
+    /// the definitions again.
+    pub(super) fn sibling(&self, free: &Assignment) -> Evaluator<'a, N> {
+        Evaluator {
+            problem: self.problem,
+            instance: self.instance,
+            free: free.clone(),
+            memo: FxMap::default(),
+            per_assignment: FxMap::default(),
+            outer: FxMap::default(),
+            symbols: self.symbols.clone(),
+            depends: FxMap::default(),
+            perturb: None,
+            active: Vec::new(),
+            depth: 0,
+            per_free: self.per_free.clone(),
+            largest_exp_argument: N::ZERO,
+        }
     }
 
     /// [`Evaluator::per_free`] for every symbol position: the definitions that mention a free
@@ -226,14 +271,14 @@ impl<'a> Evaluator<'a> {
                 values,
             },
         };
-        self.perturb = Some((key, LogNum::from_f64(value)?));
+        self.perturb = Some((key, N::from_f64(value)?));
         self.memo.clear();
         self.per_assignment.clear();
         Ok(())
     }
 
     /// The memo for values that depend on the assignment (`per_free`) or not.
-    pub(super) fn memo(&self, per_free: bool) -> &FxMap<Option<Key>, Memo> {
+    pub(super) fn memo(&self, per_free: bool) -> &FxMap<Option<Key>, Memo<N>> {
         if per_free {
             &self.per_assignment
         } else {
@@ -242,7 +287,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The memo under `seed` for values that depend on the assignment or not, made if missing.
-    pub(super) fn memo_mut(&mut self, per_free: bool, seed: &Option<Key>) -> &mut Memo {
+    pub(super) fn memo_mut(&mut self, per_free: bool, seed: &Option<Key>) -> &mut Memo<N> {
         let memo = if per_free {
             &mut self.per_assignment
         } else {
@@ -252,18 +297,18 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The value of `e`.
-    pub fn eval(&mut self, e: &'a Expr) -> Result<LogNum, EvalError> {
+    pub fn eval(&mut self, e: &'a Expr) -> Result<N, EvalError> {
         Ok(self.node(e, &mut Env::top())?.v)
     }
 
     /// The largest magnitude of an argument of `exp` met by this evaluator so far (each
     /// memoised value once).
-    pub fn largest_exp_argument(&self) -> LogNum {
+    pub fn largest_exp_argument(&self) -> N {
         self.largest_exp_argument
     }
 
     /// Evaluates one node, guarding the recursion depth.
-    pub(super) fn node(&mut self, e: &'a Expr, env: &mut Env<'a>) -> Result<Dual, EvalError> {
+    pub(super) fn node(&mut self, e: &'a Expr, env: &mut Env<'a>) -> Result<Dual<N>, EvalError> {
         if self.depth >= MAX_DEPTH {
             return Err(EvalError::TooDeep);
         }
@@ -273,9 +318,13 @@ impl<'a> Evaluator<'a> {
         out
     }
 
-    pub(super) fn node_inner(&mut self, e: &'a Expr, env: &mut Env<'a>) -> Result<Dual, EvalError> {
+    pub(super) fn node_inner(
+        &mut self,
+        e: &'a Expr,
+        env: &mut Env<'a>,
+    ) -> Result<Dual<N>, EvalError> {
         match e {
-            Expr::Num(r) => Ok(Dual::constant(LogNum::from_rational(r)?)),
+            Expr::Num(r) => Ok(Dual::constant(N::from_rational(r)?)),
             Expr::Sym(s) => match self.resolve_symbol(s, env)? {
                 Resolved::Entry(key) => self.entry(&key, &env.seed),
                 Resolved::Size(n) => Ok(Dual::constant(n)),
@@ -288,7 +337,7 @@ impl<'a> Evaluator<'a> {
                 total.finish()
             }
             Expr::Mul(xs) => {
-                let mut product = Dual::constant(LogNum::ONE);
+                let mut product = Dual::constant(N::ONE);
                 for x in xs {
                     product = product.times(self.node(x, env)?)?;
                 }
@@ -297,18 +346,14 @@ impl<'a> Evaluator<'a> {
             Expr::Pow(b, x) => self.power(b, x, env),
             Expr::Func(f, a) => {
                 let arg = self.node(a, env)?;
-                if *f == Func::Exp && arg.v.ln_abs() > self.largest_exp_argument.ln_abs() {
+                if *f == Func::Exp && arg.v.exceeds_in_magnitude(self.largest_exp_argument) {
                     self.largest_exp_argument = arg.v.abs();
                 }
                 arg.func(*f)
             }
             Expr::Delta(a, b) => {
                 let same = self.resolve(a, env)? == self.resolve(b, env)?;
-                Ok(Dual::constant(if same {
-                    LogNum::ONE
-                } else {
-                    LogNum::ZERO
-                }))
+                Ok(Dual::constant(if same { N::ONE } else { N::ZERO }))
             }
             Expr::Sum(binder, body) if env.seed.is_some() => match self.sparse_term(body, env) {
                 Some(term) => self.sparse_sum(e, binder, body, term, env),
@@ -358,7 +403,7 @@ impl<'a> Evaluator<'a> {
         b: &'a Expr,
         x: &'a Expr,
         env: &mut Env<'a>,
-    ) -> Result<Dual, EvalError> {
+    ) -> Result<Dual<N>, EvalError> {
         let base = self.node(b, env)?;
         match x {
             Expr::Num(r) => base.powc(r.to_f64()),
@@ -375,7 +420,7 @@ impl<'a> Evaluator<'a> {
         f: &'a Expr,
         x: &Symbol,
         env: &mut Env<'a>,
-    ) -> Result<Dual, EvalError> {
+    ) -> Result<Dual<N>, EvalError> {
         if env.seed.is_some() {
             return Err(EvalError::NestedDerivative);
         }
@@ -398,13 +443,17 @@ impl<'a> Evaluator<'a> {
     }
 
     /// What a symbol denotes here; checks its number of indices.
-    pub(super) fn resolve_symbol(&self, s: &Symbol, env: &Env<'a>) -> Result<Resolved, EvalError> {
+    pub(super) fn resolve_symbol(
+        &self,
+        s: &Symbol,
+        env: &Env<'a>,
+    ) -> Result<Resolved<N>, EvalError> {
         let found = self
             .symbol_id(&s.name)
             .map(|id| (id, self.symbols[id].arity));
         let Some((id, declared)) = found else {
             return match self.instance.size(&s.name) {
-                Some(n) if s.indices.is_empty() => Ok(Resolved::Size(LogNum::from_f64(n as f64)?)),
+                Some(n) if s.indices.is_empty() => Ok(Resolved::Size(N::from_f64(n as f64)?)),
                 _ => Err(EvalError::UnknownSymbol(s.name.clone())),
             };
         };
@@ -457,17 +506,13 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The value (and derivative, under a seed) of one entry.
-    pub(super) fn entry(&mut self, key: &Key, seed: &Option<Key>) -> Result<Dual, EvalError> {
+    pub(super) fn entry(&mut self, key: &Key, seed: &Option<Key>) -> Result<Dual<N>, EvalError> {
         // The seed first: an entry overridden by `perturb` (or `set_entry`) is still the input a
         // derivative is taken with respect to; only its value is overridden.
         if let Some(s) = seed {
             if s.id == key.id {
                 let v = self.entry(key, &None)?.v;
-                let d = if s.idx == key.idx {
-                    LogNum::ONE
-                } else {
-                    LogNum::ZERO
-                };
+                let d = if s.idx == key.idx { N::ONE } else { N::ZERO };
                 return Ok(Dual { v, d });
             }
         }
@@ -485,7 +530,7 @@ impl<'a> Evaluator<'a> {
                         name: var.symbol.name.clone(),
                         value: key.idx.as_slice().iter().copied().max().unwrap_or(0),
                     })?;
-                Ok(Dual::constant(LogNum::from_f64(x)?))
+                Ok(Dual::constant(N::from_f64(x)?))
             }
             Some(Target::Def(def)) => self.defined(def, key, seed),
             None => Err(EvalError::UnknownSymbol(format!("#{}", key.id))),
@@ -498,7 +543,7 @@ impl<'a> Evaluator<'a> {
         def: &'a Definition,
         key: &Key,
         seed: &Option<Key>,
-    ) -> Result<Dual, EvalError> {
+    ) -> Result<Dual<N>, EvalError> {
         let per_free = self.per_free.get(key.id).copied().unwrap_or(true);
         if let Some(v) = self
             .memo(per_free)

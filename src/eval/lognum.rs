@@ -327,7 +327,7 @@ impl std::ops::Neg for LogNum {
 /// `1 - e^50 / (e^50 + e^1)` is `e^-49` to full precision instead of 0, and `log(1 - sigma)` at
 /// a logit of 50 is finite.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct LogSum {
+pub struct LogSum {
     pub(super) max: Dd,
     pub(super) int: f64,
     pub(super) frac: f64,

@@ -27,14 +27,18 @@
 mod central;
 mod dual;
 mod evaluator;
+mod fast;
 mod fxhash;
 mod lognum;
+mod number;
 mod sums;
 
 pub use central::{central_difference, CentralDifferences};
 pub use dual::Dual;
 pub use evaluator::Evaluator;
-pub use lognum::LogNum;
+pub use fast::{FastNum, FastSum};
+pub use lognum::{LogNum, LogSum};
+pub use number::{Number, NumberSum};
 
 use crate::expr::Expr;
 use crate::problem::Problem;

@@ -3,11 +3,11 @@
 
 use super::dual::{Dual, DualSum};
 use super::evaluator::{Env, Evaluator, Key};
-use super::lognum::LogNum;
+use super::number::Number;
 use super::EvalError;
 use crate::expr::{Binder, Expr, Index};
 
-impl<'a> Evaluator<'a> {
+impl<'a, N: Number> Evaluator<'a, N> {
     /// A sum evaluated term by term, or taken from the memo: by its node and the values of the
     /// indices it mentions from outside (see [`outer_indices`]), under the current seed. So a
     /// sum inside another sum, in a definition, or at another assignment that leaves its indices
@@ -18,7 +18,7 @@ impl<'a> Evaluator<'a> {
         binder: &Binder,
         body: &'a Expr,
         env: &mut Env<'a>,
-    ) -> Result<Dual, EvalError> {
+    ) -> Result<Dual<N>, EvalError> {
         let Some((context, per_free)) = self.context(e, env) else {
             return self.sum(binder, body, env);
         };
@@ -79,7 +79,7 @@ impl<'a> Evaluator<'a> {
         body: &'a Expr,
         term: Option<usize>,
         env: &mut Env<'a>,
-    ) -> Result<Dual, EvalError> {
+    ) -> Result<Dual<N>, EvalError> {
         let seed = env.seed.take();
         let value = self.dense_sum(e, binder, body, env);
         env.seed = seed;
@@ -92,7 +92,7 @@ impl<'a> Evaluator<'a> {
                 env.bound.pop();
                 t?.d
             }
-            None => LogNum::ZERO,
+            None => N::ZERO,
         };
         Ok(Dual { v, d })
     }
@@ -149,7 +149,7 @@ impl<'a> Evaluator<'a> {
         binder: &Binder,
         body: &'a Expr,
         env: &mut Env<'a>,
-    ) -> Result<Dual, EvalError> {
+    ) -> Result<Dual<N>, EvalError> {
         let n = self.range_size(binder)?;
         let mut total = DualSum::new();
         for i in 1..=n {
