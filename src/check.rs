@@ -797,9 +797,13 @@ struct Tally<'c> {
     goal: Acc,
     lines: Vec<Acc>,
     cross: Option<CrossAcc>,
-    differences: CentralDifferences<'c>,
+    /// Made when first needed.
+    differences: Option<CentralDifferences<'c>>,
     /// The same in `f64`, tried first on the fast path.
     fast_differences: Option<CentralDifferences<'c, FastNum>>,
+    /// An evaluator of the instance that new evaluators are made from
+    /// ([`Evaluator::sibling`]: the definitions are analysed once).
+    base: Evaluator<'c, FastNum>,
     /// Arbitrary-precision re-evaluations left per line at this instance.
     budgets: Vec<usize>,
 }
@@ -819,20 +823,19 @@ impl<'c> Chain<'c> {
         cross_check: bool,
     ) -> Contribution {
         let (problem, opts) = (self.problem, self.opts);
+        let none = Assignment::new();
+        let base = Evaluator::<FastNum>::with_numbers(problem, inst, &none);
         let mut tally = Tally {
             goal: Acc::new(),
             lines: self.lines.iter().map(|_| Acc::new()).collect(),
             cross: cross_check.then(CrossAcc::new),
-            differences: CentralDifferences::new(problem, inst),
-            fast_differences: opts
-                .fast_path
-                .then(|| CentralDifferences::with_numbers(problem, inst)),
+            differences: None,
+            fast_differences: (opts.fast_path && cross_check)
+                .then(|| CentralDifferences::from_evaluator(base.sibling(&none))),
+            base,
             budgets: vec![PRECISE_PER_INSTANCE; self.lines.len()],
         };
-        let none = Assignment::new();
-        let mut fast = opts
-            .fast_path
-            .then(|| Evaluator::<FastNum>::with_numbers(problem, inst, &none));
+        let mut fast = opts.fast_path.then(|| tally.base.sibling::<FastNum>(&none));
         let mut exact: Option<Evaluator<'c>> = None;
         let mut comparisons = Vec::with_capacity(self.lines.len());
         for (n, free) in assignments(ranges, inst, opts.max_assignments)
@@ -852,7 +855,7 @@ impl<'c> Chain<'c> {
                 }
                 continue;
             }
-            let ev = exact.get_or_insert_with(|| Evaluator::new(problem, inst, &none));
+            let ev = exact.get_or_insert_with(|| tally.base.sibling(&none));
             self.exact_sample(ev, inst, n, &free, &mut tally);
         }
         Contribution {
@@ -879,7 +882,13 @@ impl<'c> Chain<'c> {
             .map(|cd| cd.at_number(f, x, free).and_then(FastNum::to_lognum));
         let cd = match fast {
             Some(Ok(v)) => Ok(v),
-            _ => tally.differences.at_lognum(f, x, free),
+            _ => {
+                let base = &tally.base;
+                tally
+                    .differences
+                    .get_or_insert_with(|| CentralDifferences::from_evaluator(base.sibling(free)))
+                    .at_lognum(f, x, free)
+            }
         };
         if let Some(cc) = tally.cross.as_mut() {
             cc.record(cd, reference);

@@ -72,8 +72,18 @@ impl<'a> CentralDifferences<'a> {
 impl<'a, N: Number> CentralDifferences<'a, N> {
     /// Central differences at `instance`, computing in `N`.
     pub fn with_numbers(problem: &'a Problem, instance: &'a Instance) -> CentralDifferences<'a, N> {
+        CentralDifferences::from_evaluator(Evaluator::with_numbers(
+            problem,
+            instance,
+            &Assignment::new(),
+        ))
+    }
+
+    /// Central differences at the problem and instance of `base` (a fresh evaluator, as
+    /// [`Evaluator::sibling`] makes).
+    pub fn from_evaluator(base: Evaluator<'a, N>) -> CentralDifferences<'a, N> {
         CentralDifferences {
-            base: Evaluator::with_numbers(problem, instance, &Assignment::new()),
+            base,
             points: FxMap::default(),
         }
     }
@@ -116,7 +126,7 @@ impl<'a, N: Number> CentralDifferences<'a, N> {
             .points
             .entry((key.clone(), value.to_bits()))
             .or_insert_with(|| {
-                let mut ev = base.sibling(free);
+                let mut ev = base.sibling::<N>(free);
                 ev.perturb = Some(perturb);
                 ev
             });

@@ -175,9 +175,9 @@ impl<'a, N: Number> Evaluator<'a, N> {
     }
 
     /// A fresh evaluator (no memoised values, no perturbation) for the same problem and
-    /// instance with the free indices at `free`: [`Evaluator::with_numbers`] without analysing
-    /// the definitions again.
-    pub(super) fn sibling(&self, free: &Assignment) -> Evaluator<'a, N> {
+    /// instance with the free indices at `free`, computing in `M`: [`Evaluator::with_numbers`]
+    /// without analysing the definitions again.
+    pub fn sibling<M: Number>(&self, free: &Assignment) -> Evaluator<'a, M> {
         Evaluator {
             problem: self.problem,
             instance: self.instance,
@@ -191,7 +191,7 @@ impl<'a, N: Number> Evaluator<'a, N> {
             active: Vec::new(),
             depth: 0,
             per_free: self.per_free.clone(),
-            largest_exp_argument: N::ZERO,
+            largest_exp_argument: M::ZERO,
         }
     }
 
