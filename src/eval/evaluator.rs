@@ -110,7 +110,8 @@ pub struct Evaluator<'a, N: Number = LogNum> {
     /// Values that do (through a definition that mentions a free index of its own, such as
     /// `let L = -log(p_y)`), by seed; cleared by [`Evaluator::set_free`].
     pub(super) per_assignment: FxMap<Option<Key>, Memo<N>>,
-    /// What is known of each sum node met (by address; see [`outer_indices`]).
+    /// What is known of each sum node met (by address; see
+    /// [`outer_indices`](super::sums::outer_indices)).
     pub(super) outer: FxMap<usize, Option<SumInfo<'a>>>,
     /// The variables then the definitions, by position ([`Key::id`]).
     pub(super) symbols: Vec<SymbolEntry<'a>>,

@@ -322,8 +322,8 @@ impl std::ops::Neg for LogNum {
 /// A running signed log-sum-exp: the terms so far, scaled by the largest of them.
 ///
 /// The scaled sum is kept in two parts so that near-cancellation stays accurate: a term within
-/// [`NEAR`] of the largest contributes `±1` to the exact integer part `int` and `±expm1(d)` to
-/// `frac`; a smaller one contributes `±exp(d)` to `frac`. With the double-double logarithms,
+/// `NEAR` (half a log unit) of the largest contributes `±1` to the exact integer part `int` and
+/// `±expm1(d)` to `frac`; a smaller one contributes `±exp(d)` to `frac`. With the double-double logarithms,
 /// `1 - e^50 / (e^50 + e^1)` is `e^-49` to full precision instead of 0, and `log(1 - sigma)` at
 /// a logit of 50 is finite.
 #[derive(Clone, Copy, Debug)]
