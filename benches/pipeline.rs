@@ -94,8 +94,9 @@ fn check_by_size(c: &mut Criterion) {
     group.finish();
 }
 
-/// The default check of the reference derivation on one thread and on every core (the report
-/// is the same; only the wall time differs).
+/// The default check of the reference derivation on one thread and on every core, with the
+/// `f64` fast path and without it (log space only, as before it): the verdicts are the same,
+/// only the wall time differs.
 fn check_by_threads(c: &mut Criterion) {
     let text = include_str!("../derivations/softmax_cross_entropy.deriv");
     let problem = parse_problem(text).expect("parses");
@@ -105,9 +106,15 @@ fn check_by_threads(c: &mut Criterion) {
         .sample_size(20)
         .warm_up_time(Duration::from_millis(300))
         .measurement_time(Duration::from_secs(2));
-    for (name, threads) in [("one", 1), ("every-core", 0)] {
+    for (name, threads, fast_path) in [
+        ("one", 1, true),
+        ("one-log-space", 1, false),
+        ("every-core", 0, true),
+        ("every-core-log-space", 0, false),
+    ] {
         let opts = CheckOptions {
             threads,
+            fast_path,
             ..CheckOptions::default()
         };
         group.bench_function(name, |b| {

@@ -22,7 +22,7 @@
 //! threads.
 
 use crate::assignments::{assignments, fixed_indices, ranges};
-use crate::eval::{Assignment, CentralDifferences, EvalError, Evaluator, LogNum};
+use crate::eval::{Assignment, CentralDifferences, EvalError, Evaluator, FastNum, LogNum};
 use crate::eval_precise::agree_precisely;
 use crate::expr::Expr;
 use crate::index::free_indices;
@@ -82,6 +82,48 @@ impl Tolerance {
         cancellation: 1e-9,
     };
 
+    /// Compares two values of the fast path ([`FastNum`]), giving a verdict only where it is
+    /// clearly "equal": both exact zeros, or both non-zero with the relative error, plus a
+    /// bound on the rounding of both evaluations ([`FAST_ROUNDING_ULPS`] units of their scales),
+    /// at most `rel / FAST_MARGIN`. Then the log-space evaluation (whose own rounding is far
+    /// smaller) finds them equal by the relative tolerance too, and the comparison is what
+    /// [`Tolerance::compare`] would give up to the rounding of `f64`. `None` (a difference, a
+    /// cancellation, a zero left by rounding) means: compare the log-space values instead.
+    pub fn compare_fast(self, value: FastNum, expected: FastNum) -> Option<Comparison> {
+        let (a, b) = (value.value(), expected.value());
+        let exact_zero = |x: FastNum| x.value() == 0.0 && x.scale() == 0.0;
+        if exact_zero(value) && exact_zero(expected) {
+            return Some(Comparison {
+                abs_error: 0.0,
+                rel_error: 0.0,
+                cancel_error: 0.0,
+                ratio: 0.0,
+                equal: true,
+                by_floor: false,
+            });
+        }
+        if a == 0.0 || b == 0.0 {
+            return None;
+        }
+        let abs_error = (a - b).abs();
+        let rel_error = abs_error / a.abs().max(b.abs());
+        let unit = f64::EPSILON / 2.0;
+        let rounding =
+            FAST_ROUNDING_ULPS * unit * (value.scale() / a.abs() + expected.scale() / b.abs());
+        if rel_error + rounding > self.rel / FAST_MARGIN {
+            return None;
+        }
+        let cancel_error = abs_error / value.scale().max(expected.scale());
+        Some(Comparison {
+            abs_error,
+            rel_error,
+            cancel_error,
+            ratio: (rel_error / self.rel).min(cancel_error / self.cancellation),
+            equal: true,
+            by_floor: false,
+        })
+    }
+
     /// Compares `value` with `expected`.
     pub fn compare(self, value: LogNum, expected: LogNum) -> Comparison {
         let diff = value.checked_sub(expected).ok();
@@ -117,6 +159,16 @@ impl Tolerance {
         }
     }
 }
+
+/// How far inside the relative tolerance a fast-path comparison must be to be kept: its
+/// relative error plus the rounding bound of both `f64` evaluations at most `rel / 10`, so that
+/// the log-space evaluation, which differs from it by less than that bound, finds a relative
+/// error below `rel` with a margin of ten.
+pub const FAST_MARGIN: f64 = 10.0;
+
+/// The rounding bound of a fast-path value, in units of `2^-53` of its scale: "a few thousand
+/// units in the last place of the scale", as for [`LogNum`].
+pub const FAST_ROUNDING_ULPS: f64 = 4096.0;
 
 /// Above the cancellation floor but below this fraction of the cancelled terms, a difference
 /// may still be rounding noise that the scale estimate missed: the fast evaluation cannot decide,
@@ -170,6 +222,12 @@ pub struct CheckOptions {
     /// is the same for any number.
     #[serde(skip)]
     pub threads: usize,
+    /// Evaluate each instance in plain `f64` first ([`FastNum`]) and keep the result where every
+    /// comparison is clearly decided ([`Tolerance::compare_fast`]); otherwise, and always when
+    /// false, in log space. The verdicts are the same either way; only the reported error
+    /// figures of clearly passing samples come from the `f64` values.
+    #[serde(skip)]
+    pub fast_path: bool,
 }
 
 impl Default for CheckOptions {
@@ -190,6 +248,7 @@ impl Default for CheckOptions {
             tolerance: Tolerance::STEP,
             cross_check: true,
             threads: 0,
+            fast_path: true,
         }
     }
 }
@@ -633,8 +692,7 @@ impl Acc {
             self.max_cancel = self.max_cancel.max(c.cancel_error);
             self.max_ratio = self.max_ratio.max(c.ratio);
         } else if c.equal {
-            self.max_rel = self.max_rel.max(c.rel_error);
-            self.max_ratio = self.max_ratio.max(c.ratio);
+            self.record_rel(&c);
         } else if c.undecided() && precise(against) == Some(true) {
             self.precise_samples += 1;
         } else {
@@ -652,6 +710,21 @@ impl Acc {
             };
             self.escalate(fail, 2);
         }
+    }
+
+    /// Notes the errors of a comparison that agreed by the relative tolerance.
+    fn record_rel(&mut self, c: &Comparison) {
+        self.max_rel = self.max_rel.max(c.rel_error);
+        self.max_ratio = self.max_ratio.max(c.ratio);
+    }
+
+    /// Records a sample that the fast path found clearly equal to the reference
+    /// ([`Tolerance::compare_fast`]), as [`Acc::record`] records one equal by the relative
+    /// tolerance.
+    fn record_fast(&mut self, c: &Comparison) {
+        self.samples += 1;
+        self.max_abs = self.max_abs.max(c.abs_error);
+        self.record_rel(c);
     }
 
     /// Adds what a later instance gathered (as if its samples had come after these).
@@ -719,93 +792,211 @@ struct Chain<'c> {
     opts: &'c CheckOptions,
 }
 
-impl Chain<'_> {
+/// What the samples of one instance gathered so far.
+struct Tally<'c> {
+    goal: Acc,
+    lines: Vec<Acc>,
+    cross: Option<CrossAcc>,
+    /// Made when first needed.
+    differences: Option<CentralDifferences<'c>>,
+    /// The same in `f64`, tried first on the fast path.
+    fast_differences: Option<CentralDifferences<'c, FastNum>>,
+    /// An evaluator of the instance that new evaluators are made from
+    /// ([`Evaluator::sibling`]: the definitions are analysed once).
+    base: Evaluator<'c, FastNum>,
+    /// Arbitrary-precision re-evaluations left per line at this instance.
+    budgets: Vec<usize>,
+}
+
+impl<'c> Chain<'c> {
     /// Checks the chain at every assignment of the free indices at `inst`.
-    fn at(&self, inst: &Instance, ranges: &[(String, String)], cross_check: bool) -> Contribution {
-        let (problem, start, opts) = (self.problem, self.start, self.opts);
-        let mut goal = Acc::new();
-        let mut accs: Vec<Acc> = self.lines.iter().map(|_| Acc::new()).collect();
-        let mut cross = cross_check.then(CrossAcc::new);
-        let mut ev = Evaluator::new(problem, inst, &Assignment::new());
-        let mut differences = CentralDifferences::new(problem, inst);
-        // Arbitrary-precision re-evaluations left per line at this instance.
-        let mut budgets = vec![PRECISE_PER_INSTANCE; self.lines.len()];
+    ///
+    /// With [`CheckOptions::fast_path`], each sample is first evaluated in `f64`
+    /// ([`Chain::fast_sample`]) and kept where that decides every comparison; every other sample
+    /// is evaluated in log space ([`Chain::exact_sample`]) exactly as without the fast path. A
+    /// kept sample is one the log-space evaluation would pass on every line too, and skipping
+    /// it changes no count, no budget and no first counterexample: the verdicts are the same.
+    fn at(
+        &self,
+        inst: &'c Instance,
+        ranges: &[(String, String)],
+        cross_check: bool,
+    ) -> Contribution {
+        let (problem, opts) = (self.problem, self.opts);
+        let none = Assignment::new();
+        let base = Evaluator::<FastNum>::with_numbers(problem, inst, &none);
+        let mut tally = Tally {
+            goal: Acc::new(),
+            lines: self.lines.iter().map(|_| Acc::new()).collect(),
+            cross: cross_check.then(CrossAcc::new),
+            differences: None,
+            fast_differences: (opts.fast_path && cross_check)
+                .then(|| CentralDifferences::from_evaluator(base.sibling(&none))),
+            base,
+            budgets: vec![PRECISE_PER_INSTANCE; self.lines.len()],
+        };
+        let mut fast = opts.fast_path.then(|| tally.base.sibling::<FastNum>(&none));
+        let mut exact: Option<Evaluator<'c>> = None;
+        let mut comparisons = Vec::with_capacity(self.lines.len());
         for (n, free) in assignments(ranges, inst, opts.max_assignments)
             .into_iter()
             .enumerate()
         {
-            ev.set_free(&free);
-            let reference = ev.eval(start);
-            match &reference {
-                Ok(_) => goal.samples += 1,
-                // Where the goal itself has no value (a loss undefined at `K = 1`, a derivative
-                // of a fractional power at 0) there is nothing to derive: skip the sample.
-                Err(e) if e.is_domain() => {
-                    goal.undefined += 1;
-                    continue;
-                }
-                Err(e) => goal.error(e, inst, &free),
-            }
-            if let (Some(cc), Ok(r)) = (cross.as_mut(), &reference) {
+            let fast_reference = fast
+                .as_mut()
+                .and_then(|ev| self.fast_sample(ev, &free, &mut comparisons));
+            if let Some(reference) = fast_reference {
+                tally.goal.samples += 1;
                 if n < CROSS_CHECKED_ASSIGNMENTS {
-                    cc.record(&mut differences, start, *r, &free);
+                    self.cross_check(&mut tally, &free, reference);
                 }
-            }
-            let mut sample = Sample {
-                instance: inst,
-                free: &free,
-                reference: reference.as_ref().ok().copied(),
-                previous: reference.as_ref().ok().copied(),
-            };
-            let mut previous_expr = start;
-            for ((line, acc), budget) in self.lines.iter().zip(accs.iter_mut()).zip(&mut budgets) {
-                match ev.eval(line.expr) {
-                    Ok(v) => {
-                        let mut precise = |against: Against| {
-                            if *budget == 0 {
-                                return None;
-                            }
-                            *budget -= 1;
-                            let other = match against {
-                                Against::Reference => start,
-                                Against::Previous => previous_expr,
-                            };
-                            let rel = opts.tolerance.rel;
-                            let verdict =
-                                agree_precisely(problem, inst, &free, line.expr, other, rel);
-                            // Once a sample is found really different, the line is false at
-                            // this instance: more re-evaluations could not change that.
-                            if verdict != Some(true) {
-                                *budget = 0;
-                            }
-                            verdict
-                        };
-                        acc.record(v, &sample, opts.tolerance, &mut precise);
-                        sample.previous = Some(v);
-                        previous_expr = line.expr;
-                    }
-                    Err(e) => {
-                        // Undefined because the line before it is, or because a derivative in
-                        // it does not exist here (a chain rule through a piece with an infinite
-                        // slope): not this step's doing, so the sample is skipped for it. A step
-                        // that makes a defined line undefined is still reported.
-                        let inherited =
-                            sample.previous.is_none() || matches!(e, EvalError::InfiniteSlope);
-                        if e.is_domain() && inherited {
-                            acc.undefined += 1;
-                        } else {
-                            acc.error(&e, inst, &free);
-                        }
-                        sample.previous = None;
-                        previous_expr = line.expr;
-                    }
+                for (acc, c) in tally.lines.iter_mut().zip(&comparisons) {
+                    acc.record_fast(c);
                 }
+                continue;
             }
+            let ev = exact.get_or_insert_with(|| tally.base.sibling(&none));
+            self.exact_sample(ev, inst, n, &free, &mut tally);
         }
         Contribution {
-            goal,
-            lines: accs,
-            cross,
+            goal: tally.goal,
+            lines: tally.lines,
+            cross: tally.cross,
+        }
+    }
+
+    /// Records the central difference of the goal `d(f)/d(x)` at `free` against `reference`
+    /// (the cross-check, when on): in `f64`
+    /// first on the fast path, in log space where that overflows or leaves the domain. The
+    /// cross-check is a diagnostic that never fails a step.
+    fn cross_check(&self, tally: &mut Tally<'c>, free: &Assignment, reference: LogNum) {
+        let Expr::Deriv(f, x) = self.start else {
+            return;
+        };
+        if tally.cross.is_none() {
+            return;
+        }
+        let fast = tally
+            .fast_differences
+            .as_mut()
+            .map(|cd| cd.at_number(f, x, free).and_then(FastNum::to_lognum));
+        let cd = match fast {
+            Some(Ok(v)) => Ok(v),
+            _ => {
+                let base = &tally.base;
+                tally
+                    .differences
+                    .get_or_insert_with(|| CentralDifferences::from_evaluator(base.sibling(free)))
+                    .at_lognum(f, x, free)
+            }
+        };
+        if let Some(cc) = tally.cross.as_mut() {
+            cc.record(cd, reference);
+        }
+    }
+
+    /// One sample evaluated in [`FastNum`]: the reference (as a [`LogNum`]), with each line's
+    /// comparison against it in `comparisons`, when every line has a value and agrees clearly
+    /// ([`Tolerance::compare_fast`]) with the reference and with the line before it. `None`
+    /// (an overflow, an underflow, a cancellation, a domain error, a difference) leaves the
+    /// sample to [`Chain::exact_sample`].
+    fn fast_sample(
+        &self,
+        ev: &mut Evaluator<'c, FastNum>,
+        free: &Assignment,
+        comparisons: &mut Vec<Comparison>,
+    ) -> Option<LogNum> {
+        let tol = self.opts.tolerance;
+        comparisons.clear();
+        ev.set_free(free);
+        let reference = ev.eval(self.start).ok()?;
+        let mut previous = reference;
+        for line in self.lines {
+            let value = ev.eval(line.expr).ok()?;
+            tol.compare_fast(value, previous)?;
+            comparisons.push(tol.compare_fast(value, reference)?);
+            previous = value;
+        }
+        reference.to_lognum().ok()
+    }
+
+    /// One sample evaluated in [`LogNum`], with arbitrary-precision re-evaluation where
+    /// rounding decides.
+    fn exact_sample(
+        &self,
+        ev: &mut Evaluator<'c>,
+        inst: &Instance,
+        n: usize,
+        free: &Assignment,
+        tally: &mut Tally<'c>,
+    ) {
+        let (problem, start, opts) = (self.problem, self.start, self.opts);
+        ev.set_free(free);
+        let reference = ev.eval(start);
+        match &reference {
+            Ok(_) => tally.goal.samples += 1,
+            // Where the goal itself has no value (a loss undefined at `K = 1`, a derivative
+            // of a fractional power at 0) there is nothing to derive: skip the sample.
+            Err(e) if e.is_domain() => {
+                tally.goal.undefined += 1;
+                return;
+            }
+            Err(e) => tally.goal.error(e, inst, free),
+        }
+        if let Ok(r) = reference {
+            if n < CROSS_CHECKED_ASSIGNMENTS {
+                self.cross_check(tally, free, r);
+            }
+        }
+        let mut sample = Sample {
+            instance: inst,
+            free,
+            reference: reference.as_ref().ok().copied(),
+            previous: reference.as_ref().ok().copied(),
+        };
+        let mut previous_expr = start;
+        let lines = self.lines.iter().zip(tally.lines.iter_mut());
+        for ((line, acc), budget) in lines.zip(&mut tally.budgets) {
+            match ev.eval(line.expr) {
+                Ok(v) => {
+                    let mut precise = |against: Against| {
+                        if *budget == 0 {
+                            return None;
+                        }
+                        *budget -= 1;
+                        let other = match against {
+                            Against::Reference => start,
+                            Against::Previous => previous_expr,
+                        };
+                        let rel = opts.tolerance.rel;
+                        let verdict = agree_precisely(problem, inst, free, line.expr, other, rel);
+                        // Once a sample is found really different, the line is false at this
+                        // instance: more re-evaluations could not change that.
+                        if verdict != Some(true) {
+                            *budget = 0;
+                        }
+                        verdict
+                    };
+                    acc.record(v, &sample, opts.tolerance, &mut precise);
+                    sample.previous = Some(v);
+                    previous_expr = line.expr;
+                }
+                Err(e) => {
+                    // Undefined because the line before it is, or because a derivative in
+                    // it does not exist here (a chain rule through a piece with an infinite
+                    // slope): not this step's doing, so the sample is skipped for it. A step
+                    // that makes a defined line undefined is still reported.
+                    let inherited =
+                        sample.previous.is_none() || matches!(e, EvalError::InfiniteSlope);
+                    if e.is_domain() && inherited {
+                        acc.undefined += 1;
+                    } else {
+                        acc.error(&e, inst, free);
+                    }
+                    sample.previous = None;
+                    previous_expr = line.expr;
+                }
+            }
         }
     }
 }
@@ -927,15 +1118,9 @@ impl CrossAcc {
         })
     }
 
-    fn record<'c>(
-        &mut self,
-        differences: &mut CentralDifferences<'c>,
-        goal: &'c Expr,
-        reference: LogNum,
-        free: &Assignment,
-    ) {
-        let Expr::Deriv(f, x) = goal else { return };
-        let cd = differences.at_lognum(f, x, free);
+    /// Compares the central difference `cd` of the goal (see [`Chain::cross_check`])
+    /// with the forward-mode `reference`.
+    fn record(&mut self, cd: Result<LogNum, EvalError>, reference: LogNum) {
         let Ok(cd) = cd else {
             self.0.errors += 1;
             return;

@@ -1,11 +1,15 @@
 //! Independent pieces of work spread over threads, with the results in a fixed order.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 /// The number of threads [`map_ordered`] uses for `threads` (0: one per core).
 pub fn thread_count(threads: usize) -> usize {
+    // Asking the system reads the cgroup files under `/proc` and `/sys` each time (a few
+    // percent of a whole `gradproof check`): ask once per process.
+    static CORES: OnceLock<usize> = OnceLock::new();
     match threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        0 => *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         n => n,
     }
 }
