@@ -206,10 +206,13 @@ proptest::proptest! {
     }
 }
 
-/// Does `e` hold a power of the number 0?
+/// Does `e` hold a power of the number 0, or of a product whose coefficient is 0 (`0/p`, kept
+/// as a product because `p` may be 0)? Such a power divides by something that is 0 wherever it
+/// is defined: `(1/2)·(0/p)^(-1)` prints as `1/(2(0/p))`, which reads back as `1/(0/p)`, and
+/// both are undefined everywhere.
 fn divides_by_zero(e: &Expr) -> bool {
     match e {
-        Expr::Pow(b, _) if b.is_zero() => true,
+        Expr::Pow(b, _) if b.is_zero() || b.coefficient().is_zero() => true,
         other => other.iter_children().any(divides_by_zero),
     }
 }
