@@ -402,9 +402,9 @@ impl<'p> Evaluator<'p> {
     }
 }
 
-/// The free index letters `e` mentions, and every letter a definition it mentions may read
-/// (a definition's body sees the point's free letters too).
-fn free_letters(e: &Expr, out: &mut Vec<String>) {
+/// The free index letters `e` mentions, a derivative's variable's included (the oracle gives
+/// each a value; a definition's body sees the point's free letters too).
+pub fn free_letters(e: &Expr, out: &mut Vec<String>) {
     let mut note = |i: &Index| {
         if let Index::Free(n) = i {
             if !out.contains(n) {
@@ -417,6 +417,10 @@ fn free_letters(e: &Expr, out: &mut Vec<String>) {
         Expr::Delta(a, b) => {
             note(a);
             note(b);
+        }
+        Expr::Deriv(f, x) => {
+            x.indices.iter().for_each(&mut note);
+            free_letters(f, out);
         }
         _ => e.iter_children().for_each(|c| free_letters(c, out)),
     }

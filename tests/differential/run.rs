@@ -4,7 +4,8 @@
 
 use super::gen::{avoided, generate_named, oracle_sizes, Case, Construct};
 use super::oracle::{
-    at_precision, big, close, derivative, magnitude, Big, Derivative, Evaluator, Point, PRECISIONS,
+    at_precision, big, close, derivative, free_letters, magnitude, Big, Derivative, Evaluator,
+    Point, PRECISIONS,
 };
 use super::rng::Rng;
 use gradproof::check::{check_derivation, check_expect, check_show, CheckOptions};
@@ -414,28 +415,6 @@ fn perturbations(problem: &Problem, result: &Expr) -> Vec<(String, Expr)> {
         }
     }
     out
-}
-
-fn free_letters(e: &Expr, out: &mut Vec<String>) {
-    let mut note = |i: &Index| {
-        if let Index::Free(n) = i {
-            if !out.contains(n) {
-                out.push(n.clone());
-            }
-        }
-    };
-    match e {
-        Expr::Sym(s) => s.indices.iter().for_each(&mut note),
-        Expr::Delta(a, b) => {
-            note(a);
-            note(b);
-        }
-        Expr::Deriv(f, x) => {
-            x.indices.iter().for_each(&mut note);
-            free_letters(f, out);
-        }
-        _ => e.iter_children().for_each(|c| free_letters(c, out)),
-    }
 }
 
 /// Renames the first free occurrence of `from` to `to`; true when it did.
