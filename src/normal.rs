@@ -195,6 +195,17 @@ fn nf_product(xs: &[Expr], ctx: &Ctx) -> Poly {
 
 fn nf_pow(b: &Expr, x: &Expr, ctx: &Ctx) -> Poly {
     let exponent = to_expr(&nf(x, ctx));
+    // A negative integer power of a product is the product of its factors' powers, exact
+    // wherever either side is defined (both need every factor non-zero). Taken before the base
+    // is multiplied out, so `1/((p - 1)*(2*(1 + p)/3))` and `1/(2*(p - 1)*(1 + p)/3)` have one
+    // normal form: a product of sums would otherwise become one polynomial atom.
+    if let (Expr::Mul(factors), Some(n)) = (b, exponent.num()) {
+        if n.is_integer() && n.is_negative() {
+            return factors.iter().fold(constant(Rational::one()), |acc, f| {
+                poly_mul(&acc, &nf_pow(f, x, ctx))
+            });
+        }
+    }
     let base = nf(b, ctx);
     let n = exponent.num().filter(|r| r.is_integer());
     let small = |n: &&Rational| {

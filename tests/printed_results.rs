@@ -206,15 +206,52 @@ proptest::proptest! {
     }
 }
 
-/// Does `e` hold a power of the number 0, or of a product whose coefficient is 0 (`0/p`, kept
-/// as a product because `p` may be 0)? Such a power divides by something that is 0 wherever it
-/// is defined: `(1/2)·(0/p)^(-1)` prints as `1/(2(0/p))`, which reads back as `1/(0/p)`, and
-/// both are undefined everywhere.
+/// Does `e` hold a power of the number 0, of a product whose coefficient is 0 (`0/p`, kept as
+/// a product because `p` may be 0), or a negative power of a base that mentions no symbol
+/// (`log(δ_kk)`, `δ_jk`: numbers that can be 0)? Such a power may divide by something that is 0
+/// wherever it is defined: `(1/2)·(0/p)^(-1)` prints as `1/(2(0/p))`, which reads back as
+/// `1/(0/p)`, and both are undefined everywhere; so is `1/(log(δ_kk)·2p)`.
 fn divides_by_zero(e: &Expr) -> bool {
+    let constant = |b: &Expr| {
+        let mut names = Vec::new();
+        b.symbol_names(&mut names);
+        names.is_empty()
+    };
+    let negative = |x: &Expr| x.num().is_none_or(|n| n.is_negative());
     match e {
         Expr::Pow(b, _) if b.is_zero() || b.coefficient().is_zero() => true,
+        Expr::Pow(b, x) if negative(x) && constant(b) => true,
         other => other.iter_children().any(divides_by_zero),
     }
+}
+
+/// Found by `random_trees_read_back_from_the_text_form`: a negative power of a product of sums
+/// against the product of the negative powers. The normal form multiplied the base out into one
+/// polynomial atom, so the two spellings of `1/((p - 1)(2(1 + p)/3))` were not equal.
+#[test]
+fn a_negative_power_of_a_product_of_sums_equals_the_product_of_the_powers() {
+    use gradproof::parse::parse_expr;
+    let read = |t: &str| parse_expr(t).unwrap_or_else(|e| panic!("{t}: {e:#}"));
+    let problem = Problem::default();
+    let a = read("1/((p - 1)*((2*(1 + p))/3))");
+    let b = read("1/((2*(p - 1)*(1 + p))/3)");
+    assert!(normal::equivalent(&a, &b, &problem));
+    assert!(normal::equivalent(
+        &read("1/((p - 1)*(p + 1))"),
+        &read("(p - 1)^(-1)*(p + 1)^(-1)"),
+        &problem
+    ));
+    // Still not equal to a different product.
+    assert!(!normal::equivalent(
+        &a,
+        &read("1/((2*(p - 1)*(2 + p))/3)"),
+        &problem
+    ));
+    assert!(!normal::equivalent(
+        &a,
+        &read("2/((2*(p - 1)*(1 + p))/3)"),
+        &problem
+    ));
 }
 
 #[test]
