@@ -2,13 +2,14 @@
 //! `p` is a `let`, holds `p` as an input, in the engine as in the checker. The engine used to
 //! substitute `p`'s own definition, so `d-constant` gave 0 and a false `expect 0` could pass.
 
+mod common;
+
 use gradproof::check::{check_derivation, CheckOptions};
 use gradproof::engine::{derive, Limits};
 use gradproof::index::free_indices;
 use gradproof::normal;
 use gradproof::parse::parse_problem;
 use gradproof::Expr;
-use std::process::Command;
 
 /// Softmax and cross-entropy, differentiated by the softmax output `p` without `via`; the
 /// loss is scaled down so that every value is tiny (an absolute tolerance would then call 0
@@ -23,16 +24,8 @@ derive d(L)/d(p_k)
 
 /// Runs `gradproof derive` on `text` and returns (exit code, stdout, stderr).
 fn cli(name: &str, text: &str) -> (Option<i32>, String, String) {
-    let dir = std::env::temp_dir().join(format!("gradproof-defined-wrt-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    std::fs::write(dir.join(name), text).expect("write");
-    let o = Command::new(env!("CARGO_BIN_EXE_gradproof"))
-        .current_dir(&dir)
-        .args(["derive", name])
-        .output()
-        .expect("the binary runs");
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (o.status.code(), text(&o.stdout), text(&o.stderr))
+    let o = common::run(&["derive", &common::temp_file(name, text)]);
+    (o.status.code(), common::stdout(&o), common::stderr(&o))
 }
 
 #[test]
@@ -48,12 +41,15 @@ fn a_defined_symbol_differentiated_by_is_held_as_an_input() {
         !normal::equivalent(result, &Expr::zero(), &problem),
         "{result:?}"
     );
-    assert!(mentions(result, "p"), "{result:?}");
+    assert!(result.mentions_symbol("p"), "{result:?}");
     assert_eq!(free_indices(result), free_indices(&d.goal));
     // No line substitutes `p`'s own definition inside the derivative.
     for line in d.lines() {
         if let Expr::Deriv(f, _) = line {
-            assert!(mentions(f, "p") || !mentions(f, "s"), "{line:?}");
+            assert!(
+                f.mentions_symbol("p") || !f.mentions_symbol("s"),
+                "{line:?}"
+            );
         }
     }
 }
@@ -71,13 +67,4 @@ fn a_false_expect_zero_exits_1_and_the_true_result_exits_0() {
         &format!("{BY_DEFINED}expect {printed}\n"),
     );
     assert_eq!(code, Some(0), "{stdout}{stderr}");
-}
-
-/// Does `e` mention the symbol named `name`?
-fn mentions(e: &Expr, name: &str) -> bool {
-    match e {
-        Expr::Sym(s) => s.name == name,
-        Expr::Deriv(f, x) => x.name == name || mentions(f, name),
-        other => other.iter_children().any(|c| mentions(c, name)),
-    }
 }

@@ -6,7 +6,6 @@
 mod common;
 
 use gradproof::parse::{parse_problem, ErrorKind, ParseError};
-use std::process::Command;
 
 /// The error for a file that must not parse.
 fn file_error(text: &str) -> ParseError {
@@ -23,18 +22,8 @@ fn at(err: &ParseError) -> (usize, usize) {
 
 /// Runs `gradproof derive` on `text` and returns (exit code, stderr).
 fn cli(name: &str, text: &str) -> (Option<i32>, String) {
-    let dir = std::env::temp_dir().join(format!("gradproof-ranges-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    std::fs::write(dir.join(name), text).expect("write");
-    let o = Command::new(env!("CARGO_BIN_EXE_gradproof"))
-        .current_dir(&dir)
-        .args(["derive", name])
-        .output()
-        .expect("the binary runs");
-    (
-        o.status.code(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    let o = common::run(&["derive", &common::temp_file(name, text)]);
+    (o.status.code(), common::stderr(&o))
 }
 
 // ---- Item 6: a range end is not a variable, a definition or an index letter ---------------
@@ -259,18 +248,11 @@ fn the_two_range_documents_never_show_a_sum_with_a_letter_of_another_range() {
     for (n, text) in two_range_files().iter().enumerate() {
         let problem = parse_problem(text).expect("parses");
         let letters = problem.index_letters();
-        let dir = std::env::temp_dir().join(format!("gradproof-ranges-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let name = format!("two_ranges_{n}.deriv");
-        std::fs::write(dir.join(&name), text).expect("write");
+        let path = common::temp_file(&format!("two_ranges_{n}.deriv"), text);
         let run = |format: &str| {
-            let o = Command::new(env!("CARGO_BIN_EXE_gradproof"))
-                .current_dir(&dir)
-                .args(["derive", &name, "--format", format])
-                .output()
-                .expect("the binary runs");
+            let o = common::run(&["derive", &path, "--format", format]);
             assert_eq!(o.status.code(), Some(0), "{format}");
-            String::from_utf8_lossy(&o.stdout).into_owned()
+            common::stdout(&o)
         };
         let latex = run("latex");
         let sums = latex_sums(&latex);

@@ -202,20 +202,11 @@ fn undefined_literals_exit_2_from_the_cli() {
     assert_eq!(o.status.code(), Some(2), "{}", common::stdout(&o));
     assert!(common::stderr(&o).contains("1:4"), "{}", common::stderr(&o));
     let text = "var x real\nlet L = x^2\nderive d(L)/d(x)\nexpect 2*x + 0/0\n";
-    let path = repro_file("zero_over_zero.deriv", text);
+    let path = common::temp_file("zero_over_zero.deriv", text);
     let o = common::run(&["derive", &path]);
     assert_eq!(o.status.code(), Some(2), "{}", common::stdout(&o));
     let err = common::stderr(&o);
     assert!(err.contains("4:16") && err.contains("undefined"), "{err}");
-}
-
-/// Writes a repro file to a fresh temporary directory and returns its path.
-fn repro_file(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("gradproof-regress-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write");
-    path.to_string_lossy().into_owned()
 }
 
 /// Issue #12 item 4: exact arithmetic that overflowed. A product whose coefficient overflowed

@@ -253,6 +253,20 @@ pub fn run(args: &[&str]) -> std::process::Output {
         .expect("the binary runs")
 }
 
+/// Writes `text` to the file `name` in a temporary folder of this test binary and process, and
+/// returns its path: the repro files that the CLI tests run `gradproof` on.
+pub fn temp_file(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!(
+        "gradproof-{}-{}",
+        env!("CARGO_CRATE_NAME"),
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path.to_string_lossy().into_owned()
+}
+
 /// A run's standard output as text.
 pub fn stdout(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
