@@ -63,6 +63,21 @@ enum Command {
         /// The seed of the numeric check's random instances.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// With --format markdown: the math delimiters, `$..$`/`$$..$$` (dollars, read by
+        /// pandoc, GitHub, Obsidian, Quarto, kramdown) or `\(..\)`/`\[..\]` (brackets).
+        #[arg(long, value_enum, default_value_t = MathArg::Dollars)]
+        math: MathArg,
+        /// With --format markdown: open with front matter (yaml: `title`, `math: true`).
+        #[arg(long, value_enum)]
+        front_matter: Option<FrontMatterArg>,
+        /// With --format html: a fragment to paste into a CMS (no page, no embedded fonts;
+        /// KaTeX's stylesheet linked).
+        #[arg(long)]
+        fragment: bool,
+        /// With --format text: print the lines of a `show` block in the printer's normal form
+        /// instead of as written in the file.
+        #[arg(long)]
+        normalise_show: bool,
     },
     /// Print the numeric check report of a .deriv file: every step of the derivation and its
     /// lemmas, the `expect` line, and any `show` block.
@@ -190,6 +205,9 @@ struct Output<'a> {
     format: ProofFormat,
     latex: LatexOptions,
     figures: Option<&'a str>,
+    markdown: markdown::MarkdownOptions,
+    html: html::HtmlOptions,
+    normalise_show: bool,
 }
 
 impl Output<'_> {
@@ -201,7 +219,29 @@ impl Output<'_> {
             standalone: false,
         },
         figures: None,
+        markdown: markdown::MarkdownOptions {
+            math: markdown::MathDelimiters::Dollars,
+            front_matter: false,
+        },
+        html: html::HtmlOptions { fragment: false },
+        normalise_show: false,
     };
+}
+
+/// `--math`: how Markdown delimits math.
+#[derive(Clone, Copy, ValueEnum)]
+enum MathArg {
+    /// `$..$` inline, `$$..$$` display.
+    Dollars,
+    /// `\(..\)` inline, `\[..\]` display.
+    Brackets,
+}
+
+/// `--front-matter`: the front matter of a Markdown document.
+#[derive(Clone, Copy, ValueEnum)]
+enum FrontMatterArg {
+    /// YAML between `---` lines.
+    Yaml,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -230,9 +270,15 @@ fn main() -> ExitCode {
             no_annotations,
             figures,
             seed,
-        }) => output(format, standalone, no_annotations, figures.as_deref()).and_then(|out| {
-            read(&file).and_then(|text| run_file(&file, &text, Mode::Derive(out), seed))
-        }),
+            math,
+            front_matter,
+            fragment,
+            normalise_show,
+        }) => output(format, standalone, no_annotations, figures.as_deref())
+            .and_then(|out| document_flags(out, math, front_matter, fragment, normalise_show))
+            .and_then(|out| {
+                read(&file).and_then(|text| run_file(&file, &text, Mode::Derive(out), seed))
+            }),
         Some(Command::Check { file, seed }) => {
             read(&file).and_then(|text| run_file(&file, &text, Mode::Check, seed))
         }
@@ -354,7 +400,56 @@ fn output(
             standalone,
         },
         figures,
+        ..Output::TEXT
     })
+}
+
+/// Adds the Markdown, HTML and text document flags to `out`, checking that each comes with its
+/// format.
+fn document_flags(
+    mut out: Output<'_>,
+    math: MathArg,
+    front_matter: Option<FrontMatterArg>,
+    fragment: bool,
+    normalise_show: bool,
+) -> Result<Output<'_>, Failure> {
+    let only = |set: bool, flag: &str, format: ProofFormat, name: &str| match set
+        && !matches!(
+            (format, out.format),
+            (ProofFormat::Markdown, ProofFormat::Markdown)
+                | (ProofFormat::Html, ProofFormat::Html)
+                | (ProofFormat::Text, ProofFormat::Text)
+        ) {
+        true => Err(Failure::Input(format!(
+            "{flag} only applies to --format {name}"
+        ))),
+        false => Ok(()),
+    };
+    let brackets = matches!(math, MathArg::Brackets);
+    only(brackets, "--math", ProofFormat::Markdown, "markdown")?;
+    only(
+        front_matter.is_some(),
+        "--front-matter",
+        ProofFormat::Markdown,
+        "markdown",
+    )?;
+    only(fragment, "--fragment", ProofFormat::Html, "html")?;
+    only(
+        normalise_show,
+        "--normalise-show",
+        ProofFormat::Text,
+        "text",
+    )?;
+    out.markdown = markdown::MarkdownOptions {
+        math: match math {
+            MathArg::Dollars => markdown::MathDelimiters::Dollars,
+            MathArg::Brackets => markdown::MathDelimiters::Brackets,
+        },
+        front_matter: front_matter.is_some(),
+    };
+    out.html = html::HtmlOptions { fragment };
+    out.normalise_show = normalise_show;
+    Ok(out)
 }
 
 /// What to print for a file.
@@ -406,11 +501,27 @@ fn run_file(name: &str, text: &str, mode: Mode, seed: u64) -> Result<ExitCode, F
         ..CheckOptions::default()
     };
     let mut all_true = true;
-    if let Some(d) = engine::derive(&problem, Limits::default()) {
+    let derived = engine::derive(&problem, Limits::default()).map(|d| {
         let report = check_derivation(&problem, &d, &check_opts);
-        match mode {
-            Mode::Derive(out) => emit(&render_proof(name, &problem, &d, &report, out)?),
-            Mode::Check => emit(&report::report_text(&report, &opts)),
+        (d, report)
+    });
+    let shown = problem
+        .show
+        .as_ref()
+        .map(|show| check_show_block(&problem, show, &check_opts, Limits::default()));
+    if let Mode::Derive(out) = mode {
+        let input = render::proof_input::ProofInput {
+            problem: &problem,
+            derivation: derived.as_ref().map(|(d, _)| d),
+            report: derived.as_ref().map(|(_, r)| r),
+            show: shown.as_ref(),
+            source: (!out.normalise_show).then_some(text),
+        };
+        emit(&render_proof(name, &input, out)?);
+    }
+    if let Some((d, report)) = &derived {
+        if let Mode::Check = mode {
+            emit(&report::report_text(report, &opts));
         }
         if !report.ok() {
             all_true = false;
@@ -422,13 +533,12 @@ fn run_file(name: &str, text: &str, mode: Mode, seed: u64) -> Result<ExitCode, F
             all_true &= expect_holds(&problem, &d.goal, d.result(), expect, &check_opts, mode);
         }
     }
-    if let Some(show) = &problem.show {
-        let checked = check_show_block(&problem, show, &check_opts, Limits::default());
-        if mode.is_report() {
+    if let (Some(show), Some(checked)) = (&problem.show, &shown) {
+        if let Mode::Check = mode {
             emit(&format!(
                 "\nHand-written derivation (line {}):\n{}",
                 show.pos.line,
-                report::show_text(&checked, &opts)
+                render::show_doc::show_text_as_written(checked, show.pos.line, &opts, Some(text))
             ));
         }
         if let Some(line) = checked.first_false_line() {
@@ -502,28 +612,34 @@ fn count_firings(d: &gradproof::Derivation) -> usize {
         .sum()
 }
 
-/// The proof of `d` in the requested format.
+/// The proof document of `input` in the requested format.
 fn render_proof(
     name: &str,
-    problem: &Problem,
-    d: &gradproof::Derivation,
-    report: &gradproof::check::CheckReport,
+    input: &render::proof_input::ProofInput,
     out: Output,
 ) -> Result<String, Failure> {
+    let problem = input.problem;
     Ok(match out.format {
-        ProofFormat::Text => proof::proof_text_checked(problem, d, Some(report)),
-        ProofFormat::Latex => latex_proof::proof_latex(problem, d, out.latex),
-        ProofFormat::Markdown => match out.figures {
-            Some(dir) => markdown::proof_markdown_with_figures(
-                problem,
-                d,
-                &plot_cmd::write_figures(problem, d, dir).map_err(Failure::Input)?,
-            ),
-            None => markdown::proof_markdown(problem, d),
-        },
-        ProofFormat::Json => json::proof_json_checked(problem, d, Some(report)),
-        ProofFormat::Html => html::proof_html_with_figures(problem, d, &blog_figures(problem, d))
-            .map_err(|e| Failure::Input(format!("{name}: {e}")))?,
+        ProofFormat::Text => proof::document_text(input),
+        ProofFormat::Latex => latex_proof::document_latex(input, out.latex),
+        ProofFormat::Markdown => {
+            let figures = match (out.figures, input.derivation) {
+                (Some(dir), Some(d)) => {
+                    plot_cmd::write_figures(problem, d, dir).map_err(Failure::Input)?
+                }
+                _ => Vec::new(),
+            };
+            markdown::document_markdown(input, &figures, out.markdown)
+        }
+        ProofFormat::Json => json::document_json(input),
+        ProofFormat::Html => {
+            let figures = input
+                .derivation
+                .map(|d| blog_figures(problem, d))
+                .unwrap_or_default();
+            html::document_html(input, &figures, out.html)
+                .map_err(|e| Failure::Input(format!("{name}: {e}")))?
+        }
     })
 }
 

@@ -342,7 +342,7 @@ impl Replay<'_> {
         for out in outputs {
             let after = replace_at(expr, &fv.path, out.clone());
             let printed = to_input_with(&after, &self.print);
-            if printed == fv.expr {
+            if printed == fv.expr.input {
                 return Ok(((mv.name(), out), after));
             }
             first.get_or_insert(printed);
@@ -352,7 +352,7 @@ impl Replay<'_> {
             Some(replayed) => format!(
                 "{at}: the recorded expression is not the rule's output: the proof says `{}`, \
                  the rule gives `{replayed}`",
-                fv.expr
+                fv.expr.input
             ),
         }))
     }

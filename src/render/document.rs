@@ -6,7 +6,11 @@
 //! and text are written out differs.
 
 use super::blog_figures::Anchor;
+use super::proof_input::ProofInput;
+use super::report::mark;
+use super::statement::{statement_blocks, MathStyle};
 use super::{to_latex, FracStyle, PrintOptions};
+use crate::check::CheckReport;
 use crate::expr::{Expr, Index};
 use crate::index::{free_indices, fresh_index_name, open};
 use crate::problem::Problem;
@@ -130,32 +134,69 @@ pub(crate) fn blog_document_with(
     d: &Derivation,
     anchors: &[Anchor],
 ) -> Vec<Block> {
-    let opts = proof_options(problem, d);
+    document_blocks(&ProofInput::derivation(problem, d), anchors)
+}
+
+/// The whole document: the title, the problem stated, the derivation (each step with its check
+/// mark when `input` has a report), the hand-written `show` block, and the cancellation report.
+pub(crate) fn document_blocks(input: &ProofInput, anchors: &[Anchor]) -> Vec<Block> {
+    let problem = input.problem;
+    let opts = match input.derivation {
+        Some(d) => proof_options(problem, d),
+        None => super::proof::options_for(problem),
+    };
     let mut out = Vec::new();
     if let Some(title) = &problem.title {
         out.push(Block::Heading(1, vec![Inline::Text(title.clone())]));
     }
-    out.push(Block::Para(vec![
-        Inline::Text(String::from("We derive ")),
-        Inline::Math(inline_latex(&d.goal, &opts)),
-        Inline::Text(String::from(
-            " one named rule at a time; every line is checked numerically.",
-        )),
-    ]));
-    derivation_blocks(d, &opts, 2, is_final(d), anchors, &mut out);
-    if d.stop != Stop::Saturated {
-        out.push(Block::Para(vec![Inline::Text(format!(
-            "The derivation stopped early: {}.",
-            d.stop
-        ))]));
+    out.extend(statement_blocks(problem, &opts, MathStyle::Latex));
+    if let Some(d) = input.derivation {
+        out.push(Block::Para(vec![
+            Inline::Text(String::from("We derive ")),
+            Inline::Math(inline_latex(&d.goal, &opts)),
+            Inline::Text(String::from(
+                " one named rule at a time; every line is checked numerically.",
+            )),
+        ]));
+        derivation_blocks(d, input.report, &opts, 2, is_final(d), anchors, &mut out);
+        if d.stop != Stop::Saturated {
+            out.push(Block::Para(vec![Inline::Text(format!(
+                "The derivation stopped early: {}.",
+                d.stop
+            ))]));
+        }
+    }
+    if let Some(show) = input.show {
+        out.extend(super::show_doc::show_blocks(show, &opts, 2));
+    }
+    if let Some(d) = input.derivation {
+        out.extend(cancellation_blocks(problem, d, &opts));
     }
     out
 }
 
+/// The cancellation report as a heading and one paragraph per sentence of its text form (the
+/// text form is the one source of the report's wording).
+pub(crate) fn cancellation_blocks(
+    problem: &Problem,
+    d: &Derivation,
+    opts: &PrintOptions,
+) -> Vec<Block> {
+    let text =
+        super::cancellation::cancellation_text(&crate::cancellation::analyse(problem, d), opts);
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let heading = lines.next().unwrap_or("Cancellation report").to_string();
+    let mut out = vec![Block::Heading(2, vec![Inline::Text(heading)])];
+    out.extend(lines.map(|l| Block::Para(vec![Inline::Text(l.to_string())])));
+    out
+}
+
 /// The blocks of one derivation (the main one or a lemma); `level` is the heading level of its
-/// lemmas, and `boxed` says whether its result is the final one.
+/// lemmas, and `boxed` says whether its result is the final one. Headings carry no math: the
+/// formula goes in the sentence below.
 fn derivation_blocks(
     d: &Derivation,
+    report: Option<&CheckReport>,
     opts: &PrintOptions,
     level: usize,
     boxed: bool,
@@ -171,27 +212,38 @@ fn derivation_blocks(
     };
     let goal = to_latex(&d.goal, opts);
     for (n, step) in d.steps.iter().enumerate() {
+        let checked = report.and_then(|r| r.steps.get(n));
         if !step.lemmas.is_empty() {
             for (i, lemma) in step.lemmas.iter().enumerate() {
+                let piece = ordinal(i + 1);
                 out.push(Block::Heading(
                     level,
-                    vec![
-                        Inline::Text(format!("The {} piece: ", ordinal(i + 1))),
-                        Inline::Math(inline_latex(&lemma.goal, opts)),
-                    ],
+                    vec![Inline::Text(format!("The {piece} piece"))],
                 ));
-                derivation_blocks(lemma, opts, level + 1, false, &[], out);
+                out.push(Block::Para(vec![
+                    Inline::Text(format!("The {piece} piece is ")),
+                    Inline::Math(inline_latex(&lemma.goal, opts)),
+                    Inline::Text(String::from(".")),
+                ]));
+                let lemma_report = checked.and_then(|c| c.lemmas.get(i));
+                derivation_blocks(lemma, lemma_report, opts, level + 1, false, &[], out);
                 figures_at(&Anchor::AfterLemma(lemma.goal.clone()), out);
             }
             out.push(Block::Heading(
                 level,
-                vec![
-                    Inline::Text(String::from("Back to ")),
-                    Inline::Math(inline_latex(&d.goal, opts)),
-                ],
+                vec![Inline::Text(String::from("Back to the whole"))],
             ));
+            out.push(Block::Para(vec![
+                Inline::Text(String::from("With the pieces, back to ")),
+                Inline::Math(inline_latex(&d.goal, opts)),
+                Inline::Text(String::from(".")),
+            ]));
         }
-        out.push(Block::Para(step_sentence(d, n, opts)));
+        let mut sentence = step_sentence(d, n, opts);
+        if let Some(c) = checked {
+            sentence.push(Inline::Text(format!(" {}", mark(c))));
+        }
+        out.push(Block::Para(sentence));
         let mut rhs = to_latex(&step.expr, opts);
         if boxed && n + 1 == d.steps.len() {
             rhs = format!("\\boxed{{{rhs}}}");

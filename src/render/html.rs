@@ -3,7 +3,8 @@
 //! stylesheet and `woff2` fonts embedded as data URLs, so the page opens offline.
 
 use super::blog_figures::{inline_svg, Anchor, BlogFigure};
-use super::document::{blog_document_with, Block, Inline};
+use super::document::{blog_document_with, document_blocks, Block, Inline};
+use super::proof_input::ProofInput;
 use crate::problem::Problem;
 use crate::trace::Derivation;
 use thiserror::Error;
@@ -56,19 +57,65 @@ pub fn proof_html_with_figures(
     figures: &[BlogFigure],
 ) -> Result<String, KatexError> {
     let anchors: Vec<Anchor> = figures.iter().map(|f| f.anchor.clone()).collect();
+    page(
+        &blog_document_with(problem, d, &anchors),
+        figures,
+        problem.title.as_deref(),
+        HtmlOptions::default(),
+    )
+}
+
+/// How an HTML document is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HtmlOptions {
+    /// Write a fragment to paste into a CMS: the `<article>` alone, with a `<link>` to KaTeX's
+    /// stylesheet on a CDN instead of the embedded stylesheet and fonts.
+    pub fragment: bool,
+}
+
+/// KaTeX's stylesheet for fragments, at the version of the embedded one.
+pub const KATEX_CSS_URL: &str = "https://cdn.jsdelivr.net/npm/katex@0.16.4/dist/katex.min.css";
+
+/// The whole proof document of `input` (statement, derivation with check marks, `show` block,
+/// cancellation report) as HTML: a standalone page, or a fragment (see [`HtmlOptions`]).
+pub fn document_html(
+    input: &ProofInput,
+    figures: &[BlogFigure],
+    options: HtmlOptions,
+) -> Result<String, KatexError> {
+    let anchors: Vec<Anchor> = figures.iter().map(|f| f.anchor.clone()).collect();
+    page(
+        &document_blocks(input, &anchors),
+        figures,
+        input.problem.title.as_deref(),
+        options,
+    )
+}
+
+fn page(
+    blocks: &[Block],
+    figures: &[BlogFigure],
+    title: Option<&str>,
+    options: HtmlOptions,
+) -> Result<String, KatexError> {
     let mut body = String::new();
-    for b in blog_document_with(problem, d, &anchors) {
+    for b in blocks {
         match b {
             Block::Figure(i) => body.push_str(&format!(
                 "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>",
-                inline_svg(&figures[i].svg),
-                escape(&figures[i].caption)
+                inline_svg(&figures[*i].svg),
+                escape(&figures[*i].caption)
             )),
-            b => body.push_str(&block(&b)?),
+            b => body.push_str(&block(b)?),
         }
         body.push('\n');
     }
-    let title = escape(problem.title.as_deref().unwrap_or("gradproof derivation"));
+    if options.fragment {
+        return Ok(format!(
+            "<link rel=\"stylesheet\" href=\"{KATEX_CSS_URL}\">\n<article class=\"gradproof\">\n{body}</article>\n"
+        ));
+    }
+    let title = escape(title.unwrap_or("gradproof derivation"));
     Ok(format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\

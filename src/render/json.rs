@@ -2,20 +2,29 @@
 //! in the README's "JSON output" section), every firing included, lemmas nested.
 
 use super::document::{changed_term, one_line, proof_options};
+use super::proof_input::ProofInput;
 use super::report::mark;
 use super::{to_input_with, to_latex, PrintOptions};
 use crate::cancellation::{analyse, Cancellation, Shape, Trend};
 use crate::check::{CheckReport, Status, StepReport};
 use crate::expr::Expr;
+use crate::handwritten::ShowReport;
 use crate::normal::equivalent;
 use crate::problem::Problem;
 use crate::trace::{Derivation, Firing, Step, Stop};
 use serde::{Deserialize, Serialize};
 
+/// The version of the JSON document's shape (see the README's "JSON output"): 2 added
+/// `schema_version`, `declarations`, `show` and firings as `{input, latex}` expressions.
+pub const SCHEMA_VERSION: u32 = 2;
+
 /// The whole proof: the problem's title, the main derivation (its fields at the top level) and the
 /// `expect` check.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProofView {
+    /// The shape's version, [`SCHEMA_VERSION`] (absent, read as 0, in older proofs).
+    #[serde(default)]
+    pub schema_version: u32,
     /// The file's `title`, if any.
     pub title: Option<String>,
     /// The main derivation.
@@ -32,6 +41,177 @@ pub struct ProofView {
     /// `derive` and `expect` lines; see [`super::deriv_file`]): what `gradproof verify` rebuilds
     /// the derivation from.
     pub problem: String,
+    /// The problem's declarations, each expression in both notations.
+    #[serde(default)]
+    pub declarations: Option<DeclarationsView>,
+    /// The file's checked `show` block, if it has one.
+    #[serde(default)]
+    pub show: Option<ShowView>,
+}
+
+/// A file with a `show` block and no `derive` line: the problem and the checked lines.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShowDocumentView {
+    /// The shape's version, [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The file's `title`, if any.
+    pub title: Option<String>,
+    /// The problem as `.deriv` text (as in [`ProofView::problem`]).
+    pub problem: String,
+    /// The problem's declarations.
+    pub declarations: DeclarationsView,
+    /// The checked `show` block.
+    pub show: ShowView,
+}
+
+/// The declarations of a problem.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeclarationsView {
+    /// `index` lines: the letters of each range and its upper end.
+    pub indices: Vec<IndexView>,
+    /// `var` lines.
+    pub variables: Vec<VariableView>,
+    /// `let` lines.
+    pub definitions: Vec<DefinitionView>,
+    /// The derivative of the `derive` line, if any.
+    pub goal: Option<ExprView>,
+}
+
+/// One index letter and its range `1..upper`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexView {
+    /// The letter.
+    pub letter: String,
+    /// The upper end of its range.
+    pub upper: String,
+}
+
+/// A declared variable.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariableView {
+    /// The symbol with its indices.
+    pub symbol: ExprView,
+    /// Its kind's keyword (`real`, `distribution`, ...).
+    pub kind: String,
+}
+
+/// A definition `symbol = body`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefinitionView {
+    /// The defined symbol.
+    pub symbol: ExprView,
+    /// Its right-hand side.
+    pub body: ExprView,
+}
+
+/// A checked `show` block.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShowView {
+    /// The expression the lines start from.
+    pub start: ExprView,
+    /// Each line, in order.
+    pub lines: Vec<ShowLineView>,
+    /// True when every line is numerically true.
+    pub checked: bool,
+}
+
+/// One line of a `show` block.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShowLineView {
+    /// The line's number in the file.
+    pub file_line: usize,
+    /// The claimed expression.
+    pub expr: ExprView,
+    /// The rules that connect it to the previous line, or `null` when the engine found none.
+    pub rules: Option<Vec<String>>,
+    /// Its numeric check.
+    pub check: Option<CheckView>,
+}
+
+fn declarations_view(problem: &Problem, opts: &PrintOptions) -> DeclarationsView {
+    let sym = |s: &crate::expr::Symbol| expr_view(&Expr::Sym(s.clone()), opts);
+    DeclarationsView {
+        indices: problem
+            .indices
+            .iter()
+            .map(|i| IndexView {
+                letter: i.name.clone(),
+                upper: i.upper.clone(),
+            })
+            .collect(),
+        variables: problem
+            .vars
+            .iter()
+            .map(|v| VariableView {
+                symbol: sym(&v.symbol),
+                kind: v.kind.keyword().to_string(),
+            })
+            .collect(),
+        definitions: problem
+            .defs
+            .iter()
+            .map(|d| DefinitionView {
+                symbol: sym(&d.symbol),
+                body: expr_view(&d.body, opts),
+            })
+            .collect(),
+        goal: problem
+            .goal
+            .as_ref()
+            .map(|g| expr_view(&crate::expr::deriv(g.of.clone(), g.wrt.clone()), opts)),
+    }
+}
+
+fn show_view(show: &ShowReport, opts: &PrintOptions) -> ShowView {
+    ShowView {
+        start: expr_view(&show.start, opts),
+        lines: show
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(n, l)| ShowLineView {
+                file_line: l.file_line,
+                expr: expr_view(&l.expr, opts),
+                rules: l
+                    .rules
+                    .as_ref()
+                    .map(|r| r.iter().map(|r| (*r).to_string()).collect()),
+                check: show.check.steps.get(n).map(check_view),
+            })
+            .collect(),
+        checked: show.ok(),
+    }
+}
+
+/// The whole proof document of `input` as pretty-printed JSON: a [`ProofView`] (with the `show`
+/// block, if any) when the file derives, a [`ShowDocumentView`] when it only shows.
+pub fn document_json(input: &ProofInput) -> String {
+    let problem = input.problem;
+    let text = match input.derivation {
+        Some(d) => {
+            let mut view = proof_view_checked(problem, d, input.report);
+            let opts = proof_options(problem, d);
+            view.show = input.show.map(|s| show_view(s, &opts));
+            serde_json::to_string_pretty(&view)
+        }
+        None => {
+            let opts = super::proof::options_for(problem);
+            let Some(show) = input.show else {
+                return String::from("{}\n");
+            };
+            serde_json::to_string_pretty(&ShowDocumentView {
+                schema_version: SCHEMA_VERSION,
+                title: problem.title.clone(),
+                problem: super::deriv_file::problem_text(problem),
+                declarations: declarations_view(problem, &opts),
+                show: show_view(show, &opts),
+            })
+        }
+    };
+    // The views hold only strings, numbers, booleans and sequences: serialising cannot fail.
+    let mut out = text.unwrap_or_default();
+    out.push('\n');
+    out
 }
 
 /// The cancellation report (see [`crate::cancellation`]).
@@ -202,8 +382,8 @@ pub struct FiringView {
     pub rule: String,
     /// Where it fired, in the expression before the firing.
     pub path: Vec<usize>,
-    /// The whole expression after the firing, in the input syntax.
-    pub expr: String,
+    /// The whole expression after the firing.
+    pub expr: ExprView,
 }
 
 /// Why the engine stopped.
@@ -239,6 +419,7 @@ pub fn proof_view_checked(
 ) -> ProofView {
     let opts = proof_options(problem, d);
     ProofView {
+        schema_version: SCHEMA_VERSION,
         title: problem.title.clone(),
         derivation: derivation_view(d, report, &opts),
         checked: report.map(CheckReport::ok),
@@ -248,6 +429,8 @@ pub fn proof_view_checked(
         }),
         cancellation: cancellation_view(&analyse(problem, d), &opts),
         problem: super::deriv_file::problem_text(problem),
+        declarations: Some(declarations_view(problem, &opts)),
+        show: None,
     }
 }
 
@@ -324,7 +507,7 @@ fn firing_view(f: &Firing, after: &Expr, opts: &PrintOptions) -> FiringView {
     FiringView {
         rule: f.rule.to_string(),
         path: f.path.clone(),
-        expr: to_input_with(after, opts),
+        expr: expr_view(after, opts),
     }
 }
 

@@ -1,17 +1,29 @@
-//! A whole derivation as LaTeX: `align*` blocks of the presented steps in the blog post's
-//! notation, each line annotated with its step's title (and rules), the lemmas (the chain rule's
-//! pieces) as their own blocks before the step that substitutes them, and the final result in
-//! `\boxed{..}`. Optionally wrapped in a minimal `article` document that `pdflatex` compiles.
+//! A whole proof as LaTeX: the problem stated (its declarations, and its definitions in an
+//! `align*` block), then `align*` blocks of the presented steps in the blog post's notation, the
+//! lemmas (the chain rule's pieces) as their own blocks before the step that substitutes them, the
+//! final result in `\boxed{..}`, the hand-written `show` block and the cancellation report.
+//! Optionally wrapped in a minimal `article` document that `pdflatex` compiles.
+//!
+//! Layout, so that every line fits the page: each step's annotation (its number, title, rules and
+//! check mark) sits on its own row under the step, indented (`&\qquad \text{..}`), and a long
+//! right side breaks before a top-level `+`/`-` onto continuation rows (`\\ &\quad {}+ ..`).
+//! Every piece stays one `align*` block, which KaTeX and MathJax render.
 
-use super::document::{inline_latex, is_final, ordinal, proof_options, rules_repeat_title};
+use super::document::{
+    inline_latex, is_final, ordinal, proof_options, rules_repeat_title, Block, Inline,
+};
+use super::proof_input::ProofInput;
+use super::statement::{statement_blocks, MathStyle};
 use super::{to_latex, PrintOptions};
+use crate::check::{CheckReport, StepReport};
+use crate::handwritten::ShowReport;
 use crate::problem::Problem;
 use crate::trace::{Derivation, Step};
 
 /// What the LaTeX proof includes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LatexOptions {
-    /// Annotate every line with its step's title and rules (`&& \text{cancel}`).
+    /// Annotate every line with its step's title and rules (a row under the line).
     pub annotations: bool,
     /// Wrap the proof in a complete `article` document (with `amsmath`).
     pub standalone: bool,
@@ -26,17 +38,54 @@ impl Default for LatexOptions {
     }
 }
 
+/// The width, in characters of LaTeX source, past which a right side breaks onto a new row.
+const LATEX_WIDTH: usize = 90;
+
+/// The most characters of annotation text on one row before the rest goes on the next.
+const ANNOTATION_WIDTH: usize = 60;
+
 /// The derivation as LaTeX: a fragment of `align*` blocks and short connecting sentences, or a
 /// complete document when [`LatexOptions::standalone`] is set.
 pub fn proof_latex(problem: &Problem, d: &Derivation, options: LatexOptions) -> String {
-    let opts = proof_options(problem, d);
-    let mut body = String::new();
-    derivation(d, &opts, options, is_final(d), &mut body);
-    if !is_final(d) && !d.steps.is_empty() {
+    document_latex(&ProofInput::derivation(problem, d), options)
+}
+
+/// The whole proof document of `input` as LaTeX (see the module documentation).
+pub fn document_latex(input: &ProofInput, options: LatexOptions) -> String {
+    let problem = input.problem;
+    let mut opts = match input.derivation {
+        Some(d) => proof_options(problem, d),
+        None => super::proof::options_for(problem),
+    };
+    opts.width = LATEX_WIDTH;
+    let mut body = statement(problem, &opts);
+    if let Some(d) = input.derivation {
         body.push_str(&format!(
-            "\nThe derivation stopped early: {}.\n",
-            text_escape(&d.stop.to_string())
+            "\nWe derive \\({}\\) one named rule at a time; every line is checked numerically.\n",
+            inline_latex(&d.goal, &opts)
         ));
+        derivation(d, input.report, &opts, options, is_final(d), &mut body);
+        if !is_final(d) && !d.steps.is_empty() {
+            body.push_str(&format!(
+                "\nThe derivation stopped early: {}.\n",
+                text_escape(&d.stop.to_string())
+            ));
+        }
+    }
+    if let Some(show) = input.show {
+        show_block(show, &opts, options, &mut body);
+    }
+    if let Some(d) = input.derivation {
+        for b in super::document::cancellation_blocks(problem, d, &opts) {
+            match b {
+                Block::Heading(_, words) => body.push_str(&format!(
+                    "\n\\medskip\\noindent\\textbf{{{}.}}\n",
+                    inlines(&words)
+                )),
+                Block::Para(words) => body.push_str(&format!("\n{}\n", inlines(&words))),
+                Block::Display(_) | Block::Figure(_) => {}
+            }
+        }
     }
     if !options.standalone {
         let heading = match &problem.title {
@@ -50,14 +99,51 @@ pub fn proof_latex(problem: &Problem, d: &Derivation, options: LatexOptions) -> 
         None => String::new(),
     };
     format!(
-        "\\documentclass{{article}}\n\\usepackage{{amsmath}}\n\\usepackage[margin=2cm]{{geometry}}\n\\allowdisplaybreaks\n\
+        "\\documentclass{{article}}\n\\usepackage{{amsmath}}\n\\usepackage{{amssymb}}\n\
+         \\usepackage[margin=2cm]{{geometry}}\n\\allowdisplaybreaks\n\
          \\begin{{document}}\n\n{title}{body}\n\\end{{document}}\n"
     )
+}
+
+/// The problem stated: its sentences, and its definitions as one `align*` block.
+fn statement(problem: &Problem, opts: &PrintOptions) -> String {
+    let mut out = String::new();
+    let mut rows: Vec<String> = Vec::new();
+    for b in statement_blocks(problem, opts, MathStyle::Latex) {
+        match b {
+            Block::Display(eq) => {
+                // Every statement display is `LHS = RHS` with a symbol or a derivative on the
+                // left, whose LaTeX never contains ` = `.
+                let (lhs, rhs) = eq.split_once(" = ").unwrap_or(("", eq.as_str()));
+                rows.push(format!("{lhs} &= {}", break_rows(rhs)));
+            }
+            Block::Heading(_, words) | Block::Para(words) => {
+                flush(&mut rows, &mut out);
+                out.push_str(&format!("\n{}\n", inlines(&words)));
+            }
+            Block::Figure(_) => {}
+        }
+    }
+    flush(&mut rows, &mut out);
+    out
+}
+
+/// Running text with inline math as `\( .. \)`.
+fn inlines(words: &[Inline]) -> String {
+    words
+        .iter()
+        .map(|w| match w {
+            Inline::Text(t) => text_escape(t),
+            Inline::Code(c) => format!("\\texttt{{{}}}", text_escape(c)),
+            Inline::Math(m) => format!("\\({m}\\)"),
+        })
+        .collect()
 }
 
 /// The blocks of one derivation; `boxed` says whether its result is the final one.
 fn derivation(
     d: &Derivation,
+    report: Option<&CheckReport>,
     opts: &PrintOptions,
     options: LatexOptions,
     boxed: bool,
@@ -66,6 +152,7 @@ fn derivation(
     let goal = to_latex(&d.goal, opts);
     let mut lines: Vec<String> = Vec::new();
     for (n, step) in d.steps.iter().enumerate() {
+        let checked = report.and_then(|r| r.steps.get(n));
         if !step.lemmas.is_empty() {
             flush(&mut lines, out);
             for (i, lemma) in step.lemmas.iter().enumerate() {
@@ -74,21 +161,26 @@ fn derivation(
                     "\nThe {} piece, \\({lemma_goal}\\):\n",
                     ordinal(i + 1)
                 ));
-                derivation(lemma, opts, options, false, out);
+                let lemma_report = checked.and_then(|c| c.lemmas.get(i));
+                derivation(lemma, lemma_report, opts, options, false, out);
             }
             out.push_str(&format!(
                 "\nBack to \\({}\\):\n",
                 inline_latex(&d.goal, opts)
             ));
         }
-        let mut rhs = to_latex(&step.expr, opts);
+        let mut rhs = break_rows(&to_latex(&step.expr, opts));
         if boxed && n + 1 == d.steps.len() {
-            rhs = format!("\\boxed{{{rhs}}}");
+            rhs = match rhs.contains("\\\\") {
+                // A box cannot span rows: the result is boxed on its own row.
+                true => format!("{rhs} \\\\\n&= \\boxed{{{}}}", one_row(&step.expr, opts)),
+                false => format!("\\boxed{{{rhs}}}"),
+            };
         }
         let lhs = if lines.is_empty() { goal.as_str() } else { "" };
         let mut line = format!("{lhs} &= {rhs}");
         if options.annotations {
-            line.push_str(&format!(" && {}", annotation(step)));
+            line.push_str(&annotation_rows(&format!("{}. ", n + 1), step, checked));
         }
         lines.push(line);
     }
@@ -96,6 +188,163 @@ fn derivation(
         lines.push(format!("{goal} &= {goal}"));
     }
     flush(&mut lines, out);
+}
+
+/// `e` on one row, however long.
+fn one_row(e: &crate::expr::Expr, opts: &PrintOptions) -> String {
+    super::document::one_line(&to_latex(
+        e,
+        &PrintOptions {
+            width: usize::MAX / 4,
+            ..opts.clone()
+        },
+    ))
+}
+
+/// The hand-written `show` block: one `align*` of the user's lines, each with its file line, the
+/// rules that connect it and its check mark on a row under it.
+fn show_block(show: &ShowReport, opts: &PrintOptions, options: LatexOptions, out: &mut String) {
+    out.push_str(&format!(
+        "\n\\medskip\\noindent\\textbf{{The hand-written derivation.}} Each line is checked \
+         numerically against the previous one; where the rules lead from one line to the next, \
+         they are named.\n"
+    ));
+    let start = to_latex(&show.start, opts);
+    let mut lines = Vec::new();
+    for (n, line) in show.lines.iter().enumerate() {
+        let lhs = if lines.is_empty() { start.as_str() } else { "" };
+        let mut row = format!("{lhs} &= {}", break_rows(&to_latex(&line.expr, opts)));
+        if options.annotations {
+            let how = match &line.rules {
+                Some(rules) if !rules.is_empty() => {
+                    let names: Vec<String> = rules
+                        .iter()
+                        .map(|r| format!("\\texttt{{{}}}", text_escape(r)))
+                        .collect();
+                    format!("by {}", names.join(", "))
+                }
+                Some(_) => String::from("the same expression"),
+                None => String::from("checked by the numbers only"),
+            };
+            let words = vec![format!("line {}: ", line.file_line), how];
+            row.push_str(&rows_of(&words, show.check.steps.get(n)));
+        }
+        lines.push(row);
+    }
+    flush(&mut lines, out);
+}
+
+/// The annotation of a step: its number and title, its rules (when they add to the title) and
+/// its check mark, on rows under the step.
+fn annotation_rows(number: &str, step: &Step, checked: Option<&StepReport>) -> String {
+    let mut words = vec![format!("{number}{}", text_escape(&step.title))];
+    if !(step.rules.is_empty() || rules_repeat_title(step)) {
+        for (i, r) in step.rules.iter().enumerate() {
+            let sep = if i == 0 { ": " } else { ", " };
+            words.push(format!("{sep}\\texttt{{{}}}", text_escape(r)));
+        }
+    }
+    rows_of(&words, checked)
+}
+
+/// Annotation words on rows of at most [`ANNOTATION_WIDTH`] characters, each row `&\qquad
+/// \text{..}`, the check mark after the last.
+fn rows_of(words: &[String], checked: Option<&StepReport>) -> String {
+    let mut rows: Vec<String> = vec![String::new()];
+    let mut visible = 0;
+    for w in words {
+        let len = visible_len(w);
+        if visible > 0 && visible + len > ANNOTATION_WIDTH {
+            rows.push(String::new());
+            visible = 0;
+        }
+        if let Some(row) = rows.last_mut() {
+            row.push_str(w);
+        }
+        visible += len;
+    }
+    let check = match checked {
+        Some(c) if c.status.is_pass() => " \\checkmark",
+        Some(_) => " \\times\\ \\text{false}",
+        None => "",
+    };
+    let mut out = String::new();
+    let last = rows.len() - 1;
+    for (i, row) in rows.iter().enumerate() {
+        let mark = if i == last { check } else { "" };
+        out.push_str(&format!(" \\\\\n&\\qquad \\text{{{}}}{mark}", row.trim()));
+    }
+    out
+}
+
+/// The characters of `latex` a reader sees, roughly: commands and braces do not count.
+fn visible_len(latex: &str) -> usize {
+    let mut n = 0;
+    let mut chars = latex.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let mut word = false;
+                while chars.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
+                    chars.next();
+                    word = true;
+                }
+                if !word {
+                    chars.next();
+                    n += 1;
+                }
+            }
+            '{' | '}' => {}
+            _ => n += 1,
+        }
+    }
+    n
+}
+
+/// A right side the printer broke over several source lines (before top-level `+`/`-`), as
+/// `align*` continuation rows; pieces whose braces or `\left`/`\right` do not balance are joined
+/// back, so that no group is split across rows.
+fn break_rows(latex: &str) -> String {
+    let mut pieces: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for part in latex.lines().map(str::trim).filter(|p| !p.is_empty()) {
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(part);
+        if balanced(&current) {
+            pieces.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        pieces.push(current);
+    }
+    let mut out = String::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        if i == 0 {
+            out.push_str(piece);
+        } else {
+            out.push_str(&format!(" \\\\\n&\\quad {{}}{piece}"));
+        }
+    }
+    out
+}
+
+/// True when `latex` has as many `{` as `}` and as many `\left` as `\right`, never closing more
+/// than it opened.
+fn balanced(latex: &str) -> bool {
+    let mut depth: i64 = 0;
+    for c in latex.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return false;
+        }
+    }
+    depth == 0 && latex.matches("\\left").count() == latex.matches("\\right").count()
 }
 
 /// Writes the collected lines as one `align*` block, if there are any.
@@ -109,22 +358,8 @@ fn flush(lines: &mut Vec<String>, out: &mut String) {
     lines.clear();
 }
 
-/// `\text{cancel}`, or `\text{split the sum: \texttt{split-sum}, ..}` when the rule names add
-/// something to the title.
-fn annotation(step: &Step) -> String {
-    let title = text_escape(&step.title);
-    if step.rules.is_empty() || rules_repeat_title(step) {
-        return format!("\\text{{{title}}}");
-    }
-    let rules: Vec<String> = step
-        .rules
-        .iter()
-        .map(|r| format!("\\texttt{{{}}}", text_escape(r)))
-        .collect();
-    format!("\\text{{{title}: {}}}", rules.join(", "))
-}
-
-/// `text` safe in LaTeX text mode (and in KaTeX's `\text{..}`).
+/// `text` safe in LaTeX text mode (and in KaTeX's `\text{..}`); the Unicode math signs of the
+/// text printer become inline math (`\(\Sigma\)`), which LaTeX and MathJax both read.
 fn text_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -137,8 +372,68 @@ fn text_escape(text: &str) -> String {
             '^' => out.push_str("\\textasciicircum{}"),
             '~' => out.push_str("\\textasciitilde{}"),
             '\n' | '\r' => out.push(' '),
-            c => out.push(c),
+            c if c.is_ascii() => out.push(c),
+            c => match unicode_math(c) {
+                Some(cmd) => out.push_str(&format!("\\({cmd}\\)")),
+                None => out.push('?'),
+            },
         }
     }
     out
+}
+
+/// The LaTeX math command of a Unicode sign the text printer and the reports use.
+fn unicode_math(c: char) -> Option<&'static str> {
+    const SIGNS: &[(char, &str)] = &[
+        ('−', "-"),
+        ('·', "\\cdot"),
+        ('×', "\\times"),
+        ('→', "\\to"),
+        ('∂', "\\partial"),
+        ('√', "\\surd"),
+        ('∞', "\\infty"),
+        ('≈', "\\approx"),
+        ('≤', "\\le"),
+        ('≥', "\\ge"),
+        ('≠', "\\ne"),
+        ('∈', "\\in"),
+        ('…', "\\dots"),
+        ('✓', "\\checkmark"),
+        ('✗', "\\times"),
+        ('Σ', "\\Sigma"),
+        ('Π', "\\Pi"),
+        ('Γ', "\\Gamma"),
+        ('Δ', "\\Delta"),
+        ('Θ', "\\Theta"),
+        ('Λ', "\\Lambda"),
+        ('Ξ', "\\Xi"),
+        ('Φ', "\\Phi"),
+        ('Ψ', "\\Psi"),
+        ('Ω', "\\Omega"),
+        ('α', "\\alpha"),
+        ('β', "\\beta"),
+        ('γ', "\\gamma"),
+        ('δ', "\\delta"),
+        ('ε', "\\varepsilon"),
+        ('ϵ', "\\epsilon"),
+        ('ζ', "\\zeta"),
+        ('η', "\\eta"),
+        ('θ', "\\theta"),
+        ('ι', "\\iota"),
+        ('κ', "\\kappa"),
+        ('λ', "\\lambda"),
+        ('μ', "\\mu"),
+        ('ν', "\\nu"),
+        ('ξ', "\\xi"),
+        ('π', "\\pi"),
+        ('ρ', "\\rho"),
+        ('σ', "\\sigma"),
+        ('τ', "\\tau"),
+        ('υ', "\\upsilon"),
+        ('φ', "\\phi"),
+        ('χ', "\\chi"),
+        ('ψ', "\\psi"),
+        ('ω', "\\omega"),
+    ];
+    SIGNS.iter().find(|(s, _)| *s == c).map(|(_, cmd)| *cmd)
 }

@@ -19,6 +19,9 @@ pub mod latex_proof;
 mod layout;
 pub mod markdown;
 pub mod text;
+pub mod proof_input;
+pub mod show_doc;
+pub(crate) mod statement;
 
 pub use input::{to_input, to_input_with};
 pub use latex::to_latex;

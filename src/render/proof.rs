@@ -10,6 +10,10 @@ use crate::index::free_indices;
 use crate::problem::Problem;
 use crate::trace::{Derivation, Stop};
 
+use super::document::{Block, Inline};
+use super::proof_input::ProofInput;
+use super::statement::{statement_blocks, MathStyle};
+
 /// Printer options for `problem`: its index letters are the candidates for renaming.
 pub fn options_for(problem: &Problem) -> PrintOptions {
     let mut opts = PrintOptions {
@@ -43,19 +47,94 @@ pub fn proof_text_checked(
         out.push_str(title);
         out.push_str("\n\n");
     }
-    derivation_lines(d, report, &opts, "", &mut out);
+    body_text(d, report, &opts, &mut out);
+    out.push_str(&cancellation_text(&analyse(problem, d), &opts));
+    out
+}
+
+/// The derivation's lines and its result (no title, no cancellation report).
+fn body_text(d: &Derivation, report: Option<&CheckReport>, opts: &PrintOptions, out: &mut String) {
+    derivation_lines(d, report, opts, "", out);
     out.push('\n');
     out.push_str(&format!(
         "Result: {} = {}\n",
-        to_text(&d.goal, &opts),
-        to_text(d.result(), &opts)
+        to_text(&d.goal, opts),
+        to_text(d.result(), opts)
     ));
     if d.stop != Stop::Saturated {
         out.push_str(&format!("Stopped early: {}\n", d.stop));
     }
     out.push('\n');
-    out.push_str(&cancellation_text(&analyse(problem, d), &opts));
+}
+
+/// The whole document as text: the title, the problem stated, the derivation with its check
+/// marks, the `show` block (its lines as the user wrote them when `input` has the source, else
+/// normalised) and the cancellation report.
+pub fn document_text(input: &ProofInput) -> String {
+    let problem = input.problem;
+    let mut opts = options_for(problem);
+    if let Some(d) = input.derivation {
+        opts.reserved_indices = free_indices(&d.goal).into_iter().collect();
+    }
+    let mut out = String::new();
+    if let Some(title) = &problem.title {
+        out.push_str(title);
+        out.push_str("\n\n");
+    }
+    let statement = statement_blocks(problem, &opts, MathStyle::Text);
+    if !statement.is_empty() {
+        out.push_str(&blocks_text(&statement));
+        out.push('\n');
+    }
+    if let Some(d) = input.derivation {
+        body_text(d, input.report, &opts, &mut out);
+    }
+    if let (Some(show), Some(decl)) = (input.show, &problem.show) {
+        out.push_str(&format!(
+            "Hand-written derivation (line {}):\n",
+            decl.pos.line
+        ));
+        out.push_str(&super::show_doc::show_text_as_written(
+            show,
+            decl.pos.line,
+            &opts,
+            input.source,
+        ));
+        out.push('\n');
+    }
+    if let Some(d) = input.derivation {
+        out.push_str(&cancellation_text(&analyse(problem, d), &opts));
+    }
     out
+}
+
+/// Document blocks whose math is already text, one paragraph per line, displays indented.
+fn blocks_text(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for b in blocks {
+        match b {
+            Block::Heading(_, words) | Block::Para(words) => {
+                out.push_str(&inline_text(words));
+                out.push('\n');
+            }
+            Block::Display(math) => {
+                out.push_str("    ");
+                out.push_str(&math.replace('\n', "\n      "));
+                out.push('\n');
+            }
+            Block::Figure(_) => {}
+        }
+    }
+    out
+}
+
+fn inline_text(words: &[Inline]) -> String {
+    words
+        .iter()
+        .map(|w| match w {
+            Inline::Text(t) | Inline::Code(t) | Inline::Math(t) => t.as_str(),
+        })
+        .collect()
 }
 
 fn derivation_lines(

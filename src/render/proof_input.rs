@@ -1,0 +1,35 @@
+//! What a proof document is made of: the problem, the engine's derivation with its numeric check,
+//! and a checked hand-written `show` block. A file may have either or both.
+
+use crate::check::CheckReport;
+use crate::handwritten::ShowReport;
+use crate::problem::Problem;
+use crate::trace::Derivation;
+
+/// The inputs of a proof document in any format.
+#[derive(Clone, Copy, Debug)]
+pub struct ProofInput<'a> {
+    /// The problem (its declarations are stated at the top of every document).
+    pub problem: &'a Problem,
+    /// The derivation of the `derive` line, if the file has one.
+    pub derivation: Option<&'a Derivation>,
+    /// The numeric check of [`ProofInput::derivation`], when it was checked.
+    pub report: Option<&'a CheckReport>,
+    /// The checked `show` block, if the file has one.
+    pub show: Option<&'a ShowReport>,
+    /// The file's text, so that text output can quote the user's `show` lines as written.
+    pub source: Option<&'a str>,
+}
+
+impl<'a> ProofInput<'a> {
+    /// A document of the derivation `d` alone, unchecked.
+    pub fn derivation(problem: &'a Problem, d: &'a Derivation) -> Self {
+        ProofInput {
+            problem,
+            derivation: Some(d),
+            report: None,
+            show: None,
+            source: None,
+        }
+    }
+}
