@@ -48,7 +48,7 @@ fn the_reference_latex_reads_like_the_post() {
     }
     let first = latex
         .lines()
-        .find(|l| l.contains("&="))
+        .find(|l| l.starts_with(r"\dfrac{\partial L}{\partial s_k} &="))
         .expect("an align line");
     assert!(
         first.starts_with(r"\dfrac{\partial L}{\partial s_k} &= \sum_{j=1}^{K}"),
@@ -67,10 +67,11 @@ fn the_lemmas_come_before_the_step_that_substitutes_them() {
     };
     let loss_piece = at(r"\dfrac{\partial L}{\partial p_j} &=");
     let softmax_piece = at(r"\dfrac{\partial p_j}{\partial s_k} &=");
-    let substitute = at(r"\text{substitute the pieces");
-    assert!(at(r"\text{chain rule}") < loss_piece);
+    let substitute = at(r"\text{2. substitute the pieces");
+    assert!(at(r"\text{1. chain rule}") < loss_piece);
     assert!(loss_piece < softmax_piece && softmax_piece < substitute);
-    assert_eq!(latex.matches(r"\begin{align*}").count(), 4, "{latex}");
+    // The definitions, the chain rule, the two pieces and the rest of the main derivation.
+    assert_eq!(latex.matches(r"\begin{align*}").count(), 5, "{latex}");
     assert_eq!(latex.matches(r"\boxed").count(), 1, "{latex}");
 }
 
@@ -83,19 +84,26 @@ fn no_annotations_leaves_out_every_annotation_and_nothing_else() {
     };
     let with = proof_latex(&problem, &d, LatexOptions::default());
     let without = proof_latex(&problem, &d, plain);
-    assert!(with.contains(r"&& \text{cancel}"), "{with}");
-    assert!(
-        !without.contains("&&") && !without.contains(r"\text"),
-        "{without}"
-    );
-    let stripped: Vec<String> = with
-        .lines()
-        .map(|l| match l.split_once(" && ") {
-            Some((math, _)) if l.ends_with(r" \\") => format!(r"{math} \\"),
-            Some((math, _)) => math.to_string(),
-            None => l.to_string(),
-        })
-        .collect();
+    assert!(with.contains("\\\\\n&\\qquad \\text{3. cancel}"), "{with}");
+    assert!(!without.contains(r"&\qquad \text"), "{without}");
+    // Dropping each annotation row (and the row break before it) gives the plain output.
+    let mut stripped: Vec<String> = Vec::new();
+    for l in with.lines() {
+        if l.starts_with(r"&\qquad \text{") {
+            let previous = stripped.pop().expect("a line above the annotation");
+            let previous = previous
+                .strip_suffix(r" \\")
+                .unwrap_or(&previous)
+                .to_string();
+            let continues = l.ends_with(r" \\");
+            stripped.push(match continues {
+                true => format!(r"{previous} \\"),
+                false => previous,
+            });
+        } else {
+            stripped.push(l.to_string());
+        }
+    }
     assert_eq!(stripped.join("\n"), without.trim_end_matches('\n'));
 }
 
@@ -177,13 +185,15 @@ fn emitted_formulas(text: &str) -> Vec<String> {
         formulas.extend(between(&latex, r"\(", r"\)").into_iter().map(String::from));
     }
     let markdown = proof_markdown(&problem, &d);
+    let displays = between(&markdown, "$$\n", "\n$$");
+    formulas.extend(displays.iter().map(|s| s.to_string()));
+    let mut inline_only = markdown.clone();
+    for display in &displays {
+        inline_only = inline_only.replace(display, "");
+    }
+    let inline_only = inline_only.replace("$$", "");
     formulas.extend(
-        between(&markdown, r"\[", r"\]")
-            .into_iter()
-            .map(String::from),
-    );
-    formulas.extend(
-        between(&markdown, r"\(", r"\)")
+        between(&inline_only, "$", "$")
             .into_iter()
             .map(String::from),
     );
@@ -217,7 +227,10 @@ fn the_formula_harvest_finds_the_boxed_result_and_the_align_blocks() {
         .iter()
         .filter(|f| f.starts_with(r"\begin{align*}"))
         .count();
-    assert_eq!(aligns, 8, "4 blocks, with and without annotations");
+    assert_eq!(
+        aligns, 10,
+        "the definitions and 4 blocks, with and without annotations"
+    );
     let boxed = formulas.iter().filter(|f| f.contains(r"\boxed{")).count();
     assert_eq!(boxed, 3, "LaTeX twice and Markdown once");
 }
@@ -299,10 +312,13 @@ fn the_json_fields_are_the_documented_ones() {
         [
             "cancellation",
             "checked",
+            "declarations",
             "expect",
             "goal",
             "problem",
             "result",
+            "schema_version",
+            "show",
             "steps",
             "stop",
             "title"
@@ -385,7 +401,7 @@ fn the_cli_prints_every_format() {
         ("latex", r"\boxed{p_k - q_k}"),
         (
             "markdown",
-            "\\[\n\\dfrac{\\partial L}{\\partial s_k} = \\boxed{p_k - q_k}\n\\]",
+            "$$\n\\dfrac{\\partial L}{\\partial s_k} = \\boxed{p_k - q_k}\n$$",
         ),
         ("json", r#""holds": true"#),
         ("html", r#"<span class="katex-display">"#),

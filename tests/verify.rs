@@ -178,11 +178,11 @@ fn a_firing_attributed_to_the_wrong_rule_fails_naming_it() {
 fn a_changed_firing_output_fails_naming_the_firing() {
     let mut proof = reference();
     let step = step_with_firings(&proof, 1);
-    let claimed = proof["steps"][step - 1]["firings"][0]["expr"]
+    let claimed = proof["steps"][step - 1]["firings"][0]["expr"]["input"]
         .as_str()
         .unwrap()
         .to_string();
-    proof["steps"][step - 1]["firings"][0]["expr"] = Value::from(format!("-({claimed})"));
+    proof["steps"][step - 1]["firings"][0]["expr"]["input"] = Value::from(format!("-({claimed})"));
     let (code, out) = verify_cli("changed_firing.json", &proof);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains(&firing_name(&proof, step, 1)), "{out}");
@@ -212,7 +212,7 @@ fn a_changed_lemma_fails_naming_the_lemma() {
         .expect("a step with lemmas");
     let lemma = &mut proof["steps"][step - 1]["lemmas"][0];
     let last = lemma["steps"].as_array().unwrap().len() - 1;
-    lemma["steps"][last]["firings"][0]["expr"] = Value::from("0");
+    lemma["steps"][last]["firings"][0]["expr"]["input"] = Value::from("0");
     let (code, out) = verify_cli("changed_lemma.json", &proof);
     assert_eq!(code, Some(1), "{out}");
     assert!(
@@ -280,7 +280,7 @@ fn malformed_proofs_exit_2_with_a_clear_message() {
 fn the_library_tells_false_from_unreadable() {
     let mut proof = reference();
     let step = step_with_firings(&proof, 1);
-    proof["steps"][step - 1]["firings"][0]["expr"] = Value::from("0");
+    proof["steps"][step - 1]["firings"][0]["expr"]["input"] = Value::from("0");
     let text = serde_json::to_string(&proof).unwrap();
     assert!(matches!(
         verify_json(&text, &CheckOptions::default()),

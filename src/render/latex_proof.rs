@@ -169,14 +169,26 @@ fn derivation(
                 inline_latex(&d.goal, opts)
             ));
         }
-        let mut rhs = break_rows(&to_latex(&step.expr, opts));
-        if boxed && n + 1 == d.steps.len() {
-            rhs = match rhs.contains("\\\\") {
-                // A box cannot span rows: the result is boxed on its own row.
-                true => format!("{rhs} \\\\\n&= \\boxed{{{}}}", one_row(&step.expr, opts)),
-                false => format!("\\boxed{{{rhs}}}"),
-            };
-        }
+        let pieces = row_pieces(&to_latex(&step.expr, opts));
+        let rhs = match (boxed && n + 1 == d.steps.len(), pieces.len()) {
+            (true, 1) => format!("\\boxed{{{}}}", pieces[0]),
+            // A box cannot span the rows of `align*`: a long result is boxed as one `aligned`.
+            (true, _) => {
+                let rows: Vec<String> = pieces
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| match i {
+                        0 => format!("&{p}"),
+                        _ => format!("&\\quad {{}}{p}"),
+                    })
+                    .collect();
+                format!(
+                    "\\boxed{{\\begin{{aligned}}{}\\end{{aligned}}}}",
+                    rows.join(" \\\\\n")
+                )
+            }
+            (false, _) => join_rows(&pieces),
+        };
         let lhs = if lines.is_empty() { goal.as_str() } else { "" };
         let mut line = format!("{lhs} &= {rhs}");
         if options.annotations {
@@ -190,43 +202,32 @@ fn derivation(
     flush(&mut lines, out);
 }
 
-/// `e` on one row, however long.
-fn one_row(e: &crate::expr::Expr, opts: &PrintOptions) -> String {
-    super::document::one_line(&to_latex(
-        e,
-        &PrintOptions {
-            width: usize::MAX / 4,
-            ..opts.clone()
-        },
-    ))
-}
-
 /// The hand-written `show` block: one `align*` of the user's lines, each with its file line, the
 /// rules that connect it and its check mark on a row under it.
 fn show_block(show: &ShowReport, opts: &PrintOptions, options: LatexOptions, out: &mut String) {
-    out.push_str(&format!(
-        "\n\\medskip\\noindent\\textbf{{The hand-written derivation.}} Each line is checked \
+    out.push_str(
+        "\n\\medskip\\noindent\\textbf{The hand-written derivation.} Each line is checked \
          numerically against the previous one; where the rules lead from one line to the next, \
-         they are named.\n"
-    ));
+         they are named.\n",
+    );
     let start = to_latex(&show.start, opts);
     let mut lines = Vec::new();
     for (n, line) in show.lines.iter().enumerate() {
         let lhs = if lines.is_empty() { start.as_str() } else { "" };
         let mut row = format!("{lhs} &= {}", break_rows(&to_latex(&line.expr, opts)));
         if options.annotations {
-            let how = match &line.rules {
+            let mut words = vec![format!("line {}:", line.file_line)];
+            match &line.rules {
                 Some(rules) if !rules.is_empty() => {
-                    let names: Vec<String> = rules
-                        .iter()
-                        .map(|r| format!("\\texttt{{{}}}", text_escape(r)))
-                        .collect();
-                    format!("by {}", names.join(", "))
+                    words.push(String::from(" by"));
+                    for (i, r) in rules.iter().enumerate() {
+                        let comma = if i + 1 < rules.len() { "," } else { "" };
+                        words.push(format!(" \\texttt{{{}}}{comma}", text_escape(r)));
+                    }
                 }
-                Some(_) => String::from("the same expression"),
-                None => String::from("checked by the numbers only"),
-            };
-            let words = vec![format!("line {}: ", line.file_line), how];
+                Some(_) => words.push(String::from(" the same expression")),
+                None => words.push(String::from(" checked by the numbers only")),
+            }
             row.push_str(&rows_of(&words, show.check.steps.get(n)));
         }
         lines.push(row);
@@ -239,9 +240,13 @@ fn show_block(show: &ShowReport, opts: &PrintOptions, options: LatexOptions, out
 fn annotation_rows(number: &str, step: &Step, checked: Option<&StepReport>) -> String {
     let mut words = vec![format!("{number}{}", text_escape(&step.title))];
     if !(step.rules.is_empty() || rules_repeat_title(step)) {
+        if let Some(first) = words.first_mut() {
+            first.push(':');
+        }
+        let n = step.rules.len();
         for (i, r) in step.rules.iter().enumerate() {
-            let sep = if i == 0 { ": " } else { ", " };
-            words.push(format!("{sep}\\texttt{{{}}}", text_escape(r)));
+            let comma = if i + 1 < n { "," } else { "" };
+            words.push(format!(" \\texttt{{{}}}{comma}", text_escape(r)));
         }
     }
     rows_of(&words, checked)
@@ -305,6 +310,11 @@ fn visible_len(latex: &str) -> usize {
 /// `align*` continuation rows; pieces whose braces or `\left`/`\right` do not balance are joined
 /// back, so that no group is split across rows.
 fn break_rows(latex: &str) -> String {
+    join_rows(&row_pieces(latex))
+}
+
+/// The rows of a right side the printer broke over several source lines, each balanced.
+fn row_pieces(latex: &str) -> Vec<String> {
     let mut pieces: Vec<String> = Vec::new();
     let mut current = String::new();
     for part in latex.lines().map(str::trim).filter(|p| !p.is_empty()) {
@@ -319,6 +329,11 @@ fn break_rows(latex: &str) -> String {
     if !current.is_empty() {
         pieces.push(current);
     }
+    pieces
+}
+
+/// Rows as `align*` continuation rows.
+fn join_rows(pieces: &[String]) -> String {
     let mut out = String::new();
     for (i, piece) in pieces.iter().enumerate() {
         if i == 0 {
