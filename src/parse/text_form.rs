@@ -69,6 +69,11 @@ pub fn text_to_input(text: &str) -> String {
             '(' if prev == Prev::Function => out.push('('),
             'Σ' => {
                 let (names, next) = subscript(&chars, at + 1);
+                // `Σ_{m=1..D}`: the range the text printer names when two ranges differ.
+                let names: Vec<&str> = names
+                    .iter()
+                    .map(|n| n.split('=').next().unwrap_or(n).trim())
+                    .collect();
                 out.push_str(&format!("sum_{} ", names.join(",")));
                 at = next;
                 prev = Prev::Operator;

@@ -185,6 +185,15 @@ impl<'o> Scope<'o> {
         name
     }
 
+    /// True when the letters of the printed indices could mislead about a sum's range: the
+    /// problem has ranges with different upper ends (`1..K` and `1..D`), so a text printer names
+    /// each sum's range.
+    pub fn ranges_differ(&self) -> bool {
+        let mut uppers = self.opts.index_ranges.iter().map(|(_, u)| u);
+        let first = uppers.next();
+        uppers.any(|u| Some(u) != first)
+    }
+
     /// Leaves the innermost sum.
     pub fn unbind(&mut self) {
         self.names.pop();

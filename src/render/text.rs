@@ -62,7 +62,12 @@ impl Printer<'_> {
                 let body = self.expr(body, true);
                 self.scope.unbind();
                 let body = wrap_if(body, |p| p < Prec::Mul);
-                let doc = Doc::text(format!("Σ{} ", subscript(&[name]))).append(body.doc);
+                let head = match &binder.upper {
+                    // With two ranges, `Σ_m` could be read over either: name the range.
+                    Some(upper) if self.scope.ranges_differ() => format!("Σ_{{{name}=1..{upper}}}"),
+                    _ => format!("Σ{}", subscript(&[name])),
+                };
+                let doc = Doc::text(format!("{head} ")).append(body.doc);
                 wrap_if(Part::new(doc, Prec::Prefix, Kind::Other), |_| !tail)
             }
             Expr::Deriv(f, x) => {
