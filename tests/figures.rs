@@ -527,14 +527,17 @@ fn markdown_links_the_figures_after_the_steps_they_illustrate() {
     let (jacobian, curves, signal) = (link("jacobian"), link("curves"), link("signal"));
     let heading = |prefix: &str| lines.iter().rposition(|l| l.starts_with(prefix)).unwrap();
     // The Jacobian closes the second piece, just before the main derivation resumes.
-    assert!(jacobian > heading("## The second piece") && jacobian < heading("## Back to"));
+    assert!(
+        jacobian > heading("## The second piece")
+            && jacobian < heading("## Putting the pieces together")
+    );
     // The curves follow the display of the main derivation's cancel step.
     let cancel = lines
         .iter()
         .rposition(|l| l.contains(": the rule `cancel`"))
         .unwrap();
-    assert!(cancel > heading("## Back to") && curves > cancel);
-    assert_eq!(lines[curves - 2], "\\]", "right after its display");
+    assert!(cancel > heading("## Putting the pieces together") && curves > cancel);
+    assert_eq!(lines[curves - 2], "$$", "right after its display");
     // The signal follows the boxed result, last.
     let boxed = lines.iter().rposition(|l| l.contains("\\boxed")).unwrap();
     assert!(signal > boxed && signal > curves);

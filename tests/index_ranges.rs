@@ -190,7 +190,11 @@ fn text_sums(text: &str) -> Vec<String> {
     for (at, _) in text.match_indices("Σ_") {
         let rest = &text[at + "Σ_".len()..];
         let letter: String = match rest.strip_prefix('{') {
-            Some(inner) => inner.chars().take_while(|c| *c != '}').collect(),
+            // `Σ_{m=1..D}`: with two ranges the text form names the range after the letter.
+            Some(inner) => inner
+                .chars()
+                .take_while(|c| !matches!(c, '}' | '='))
+                .collect(),
             None => rest
                 .chars()
                 .take_while(char::is_ascii_alphanumeric)
@@ -233,9 +237,16 @@ fn every_sum_of_a_two_range_derivation_is_named_with_a_letter_of_its_range() {
                     "\\sum_{{{letter}=1}}^{{{upper}}} in {latex}"
                 );
             }
-            // The text form names the same sums in the same order (it does not show ranges).
+            // The text form names the same sums in the same order, each with its range.
             let names: Vec<String> = in_latex.iter().map(|(l, _)| l.clone()).collect();
-            assert_eq!(text_sums(&to_text(&line, &opts)), names, "{latex}");
+            let text = to_text(&line, &opts);
+            assert_eq!(text_sums(&text), names, "{latex}");
+            for (letter, upper) in &in_latex {
+                assert!(
+                    text.contains(&format!("Σ_{{{letter}=1..{upper}}}")),
+                    "{text}"
+                );
+            }
             sums += names.len();
         }
         assert!(sums > 10, "only {sums} sums in the derivation of\n{text}");

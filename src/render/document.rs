@@ -231,7 +231,7 @@ fn derivation_blocks(
             }
             out.push(Block::Heading(
                 level,
-                vec![Inline::Text(String::from("Back to the whole"))],
+                vec![Inline::Text(String::from("Putting the pieces together"))],
             ));
             out.push(Block::Para(vec![
                 Inline::Text(String::from("With the pieces, back to ")),
