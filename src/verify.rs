@@ -57,6 +57,12 @@ pub struct Verified {
 /// Reads the JSON proof `text`, replays every firing and checks the replayed derivation
 /// numerically with `opts`.
 pub fn verify_json(text: &str, opts: &CheckOptions) -> Result<Verified, VerifyError> {
+    if serde_json::from_str::<crate::render::json::ShowDocumentView>(text).is_ok() {
+        return Err(VerifyError::Unreadable(String::from(
+            "a proof of a `show` block only (no `derive` line): there are no firings to replay; \
+             `gradproof check` the .deriv file instead",
+        )));
+    }
     let view: ProofView = serde_json::from_str(text)
         .map_err(|e| VerifyError::Unreadable(format!("not a gradproof JSON proof: {e}")))?;
     let problem = parse_problem(&view.problem).map_err(|e| {

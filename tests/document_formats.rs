@@ -551,3 +551,14 @@ fn katex_renders_every_formula_of_every_checked_latex_document() {
     )
     .is_err());
 }
+
+#[test]
+fn verify_explains_that_a_show_only_proof_has_nothing_to_replay() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("derivations/softmax_cross_entropy_by_hand.deriv");
+    let json = derive_cli(&path, &["--format", "json"]);
+    let file = common::temp_file("show_only.json", &json);
+    let o = run(&["verify", &file]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(common::stderr(&o).contains("no firings to replay"), "{o:?}");
+}
