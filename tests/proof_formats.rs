@@ -46,7 +46,9 @@ fn the_reference_latex_reads_like_the_post() {
     ] {
         assert!(latex.contains(needle), "missing {needle} in\n{latex}");
     }
-    let first = latex
+    // The first line of the derivation (after the statement, whose expected result is a display).
+    let derivation = &latex[latex.find("We derive").expect("the derivation")..];
+    let first = derivation
         .lines()
         .find(|l| l.starts_with(r"\dfrac{\partial L}{\partial s_k} &="))
         .expect("an align line");
@@ -70,8 +72,9 @@ fn the_lemmas_come_before_the_step_that_substitutes_them() {
     let substitute = at(r"\text{2. substitute the pieces");
     assert!(at(r"\text{1. chain rule}") < loss_piece);
     assert!(loss_piece < softmax_piece && softmax_piece < substitute);
-    // The definitions, the chain rule, the two pieces and the rest of the main derivation.
-    assert_eq!(latex.matches(r"\begin{align*}").count(), 5, "{latex}");
+    // The definitions, the expected result, the chain rule, the two pieces and the rest of the
+    // main derivation.
+    assert_eq!(latex.matches(r"\begin{align*}").count(), 6, "{latex}");
     assert_eq!(latex.matches(r"\boxed").count(), 1, "{latex}");
 }
 
@@ -228,8 +231,8 @@ fn the_formula_harvest_finds_the_boxed_result_and_the_align_blocks() {
         .filter(|f| f.starts_with(r"\begin{align*}"))
         .count();
     assert_eq!(
-        aligns, 10,
-        "the definitions and 4 blocks, with and without annotations"
+        aligns, 12,
+        "the definitions, the expected result and 4 blocks, with and without annotations"
     );
     let boxed = formulas.iter().filter(|f| f.contains(r"\boxed{")).count();
     assert_eq!(boxed, 3, "LaTeX twice and Markdown once");

@@ -103,16 +103,23 @@ pub(crate) fn statement_blocks(
     }
     if let Some(goal) = &problem.goal {
         let target = deriv(goal.of.clone(), goal.wrt.clone());
-        let mut words = vec![
+        let words = vec![
             Inline::Text(String::from("To derive: ")),
             Inline::Math(style.inline(&target, opts)),
+            Inline::Text(String::from(match problem.expect {
+                Some(_) => ", expected to be",
+                None => ".",
+            })),
         ];
-        if let Some((expect, _)) = &problem.expect {
-            words.push(Inline::Text(String::from(", expected to equal ")));
-            words.push(Inline::Math(style.inline(expect, opts)));
-        }
-        words.push(Inline::Text(String::from(".")));
         out.push(Block::Para(words));
+        // The expected result is a display, which a long result can break over rows.
+        if let Some((expect, _)) = &problem.expect {
+            out.push(Block::Display(format!(
+                "{} = {}",
+                style.display(&target, opts),
+                style.display(expect, opts)
+            )));
+        }
     }
     out
 }
