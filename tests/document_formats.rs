@@ -165,6 +165,12 @@ fn every_standalone_latex_compiles_and_fits_the_page() {
             let mut args = vec!["--format", "latex", "--standalone"];
             args.extend_from_slice(extra);
             let tex = derive_cli(&path, &args);
+            // A Unicode sign the LaTeX writer does not know becomes `?`: none may be lost.
+            let source = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                source.contains('?') || !tex.contains('?'),
+                "{name}: a character was lost:\n{tex}"
+            );
             let log = pdflatex(&dir, &name, &tex)
                 .unwrap_or_else(|e| panic!("{name} {extra:?}: pdflatex failed:\n{e}"));
             let wide = overfull(&log, 1.0);

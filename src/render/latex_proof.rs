@@ -82,7 +82,12 @@ pub fn document_latex(input: &ProofInput, options: LatexOptions) -> String {
                     "\n\\medskip\\noindent\\textbf{{{}.}}\n",
                     inlines(&words)
                 )),
-                Block::Para(words) => body.push_str(&format!("\n{}\n", inlines(&words))),
+                // The report's sentences quote expressions in the text printer's notation:
+                // typeset as in the terminal (monospace), not as half-converted math.
+                Block::Para(words) => body.push_str(&format!(
+                    "\n{{\\raggedright\\ttfamily\\small {}\\par}}\n",
+                    inlines(&words)
+                )),
                 Block::Display(_) | Block::Figure(_) => {}
             }
         }
@@ -413,6 +418,20 @@ fn unicode_math(c: char) -> Option<&'static str> {
         ('≠', "\\ne"),
         ('∈', "\\in"),
         ('…', "\\dots"),
+        ('∑', "\\sum"),
+        ('⋅', "\\cdot"),
+        ('±', "\\pm"),
+        ('∓', "\\mp"),
+        ('⊙', "\\odot"),
+        ('≡', "\\equiv"),
+        ('∝', "\\propto"),
+        ('′', "'"),
+        ('²', "^2"),
+        ('³', "^3"),
+        ('←', "\\leftarrow"),
+        ('↑', "\\uparrow"),
+        ('↓', "\\downarrow"),
+        ('⇒', "\\Rightarrow"),
         ('✓', "\\checkmark"),
         ('✗', "\\times"),
         ('Σ', "\\Sigma"),
