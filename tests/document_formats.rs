@@ -568,3 +568,39 @@ fn verify_explains_that_a_show_only_proof_has_nothing_to_replay() {
     assert_eq!(o.status.code(), Some(2));
     assert!(common::stderr(&o).contains("no firings to replay"), "{o:?}");
 }
+
+#[test]
+fn a_document_flag_without_its_format_is_bad_input() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("derivations/softmax_cross_entropy.deriv");
+    let path = path.to_string_lossy();
+    for (args, flag) in [
+        (
+            &["--math", "brackets"][..],
+            "--math only applies to --format markdown",
+        ),
+        (
+            &["--format", "html", "--front-matter", "yaml"][..],
+            "--front-matter only applies",
+        ),
+        (
+            &["--format", "markdown", "--fragment"][..],
+            "--fragment only applies to --format html",
+        ),
+        (
+            &["--format", "latex", "--normalise-show"][..],
+            "--normalise-show only applies",
+        ),
+    ] {
+        let mut all = vec!["derive", path.as_ref()];
+        all.extend_from_slice(args);
+        let o = run(&all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            common::stderr(&o).contains(flag),
+            "{args:?}: {}",
+            common::stderr(&o)
+        );
+        assert!(stdout(&o).is_empty(), "{args:?}");
+    }
+}
