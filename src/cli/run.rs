@@ -1,0 +1,231 @@
+//! What the subcommands that read a .deriv file or a proof do: derive, check, verify.
+
+use super::args::{Output, ProofFormat};
+use super::{emit, load, Failure};
+use crate::plot_cmd;
+use gradproof::check::{check_derivation, check_expect_against_goal, CheckOptions};
+use gradproof::engine::{self, Limits};
+use gradproof::expr::Expr;
+use gradproof::handwritten::check_show_block;
+use gradproof::problem::Problem;
+use gradproof::render::blog_figures::blog_figures;
+use gradproof::render::latex_proof;
+use gradproof::render::{self, html, json, markdown, proof, report};
+use gradproof::{normal, verify};
+use std::process::ExitCode;
+
+/// What to print for a file.
+#[derive(Clone, Copy)]
+pub enum Mode<'a> {
+    /// The proof in a format (text: with a check mark per step).
+    Derive(Output<'a>),
+    /// The numeric check report.
+    Check,
+}
+
+impl Mode<'_> {
+    /// True when stdout is a human-readable report; false when it holds a document (LaTeX,
+    /// Markdown, JSON, HTML), in which case verdicts go to stderr.
+    fn is_report(self) -> bool {
+        match self {
+            Mode::Derive(out) => matches!(out.format, ProofFormat::Text),
+            Mode::Check => true,
+        }
+    }
+
+    /// Prints a verdict where this mode's verdicts go.
+    fn say(self, line: &str) {
+        if self.is_report() {
+            emit(&format!("{line}\n"));
+        } else {
+            eprintln!("{line}");
+        }
+    }
+}
+
+/// Derives and checks the file's goal and checks its `show` block; 1 when anything is false.
+pub fn run_file(name: &str, text: &str, mode: Mode, seed: u64) -> Result<ExitCode, Failure> {
+    let problem = load(name, text)?;
+    if text.trim().is_empty() {
+        return Err(Failure::Input(format!(
+            "{name}: the file is empty (expected lines such as `var x real`, `let L = x^2` and \
+             `derive d(L)/d(x)`)"
+        )));
+    }
+    if problem.goal.is_none() && problem.show.is_none() {
+        return Err(Failure::Input(format!(
+            "{name}: no `derive` or `show` line, nothing to do"
+        )));
+    }
+    let opts = proof::options_for(&problem);
+    let check_opts = CheckOptions {
+        seed,
+        ..CheckOptions::default()
+    };
+    let mut all_true = true;
+    if let Some(d) = engine::derive(&problem, Limits::default()) {
+        let report = check_derivation(&problem, &d, &check_opts);
+        match mode {
+            Mode::Derive(out) => emit(&render_proof(name, &problem, &d, &report, out)?),
+            Mode::Check => emit(&report::report_text(&report, &opts)),
+        }
+        if !report.ok() {
+            all_true = false;
+            mode.say(&format!(
+                "{name}: ✗ a step of the derivation is numerically false or undefined"
+            ));
+        }
+        if let Some((expect, _)) = &problem.expect {
+            all_true &= expect_holds(&problem, &d.goal, d.result(), expect, &check_opts, mode);
+        }
+    }
+    if let Some(show) = &problem.show {
+        let checked = check_show_block(&problem, show, &check_opts, Limits::default());
+        if mode.is_report() {
+            emit(&format!(
+                "\nHand-written derivation (line {}):\n{}",
+                show.pos.line,
+                report::show_text(&checked, &opts)
+            ));
+        }
+        if let Some(line) = checked.first_false_line() {
+            mode.say(&format!("✗ line {line} of {name} is false"));
+        }
+        all_true &= checked.ok();
+    }
+    Ok(if all_true {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Replays and re-checks the JSON proof `text`: 1 when a firing or step is false, a line is
+/// numerically false or the `expect` line fails; bad input is a [`Failure`].
+pub fn verify_proof(name: &str, text: &str, seed: u64) -> Result<ExitCode, Failure> {
+    let check_opts = CheckOptions {
+        seed,
+        ..CheckOptions::default()
+    };
+    let verified = match verify::verify_json(text, &check_opts) {
+        Ok(v) => v,
+        Err(verify::VerifyError::Unreadable(m)) => {
+            return Err(Failure::Input(format!("{name}: {m}")))
+        }
+        Err(verify::VerifyError::False(m)) => {
+            println!("{name}: ✗ {m}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let problem = &verified.problem;
+    let d = &verified.derivation;
+    let firings: usize = count_firings(d);
+    emit(&format!(
+        "{name}: every firing replays ({firings} firings, {} steps)\n",
+        d.steps.len()
+    ));
+    emit(&report::report_text(
+        &verified.report,
+        &proof::options_for(problem),
+    ));
+    let mut all_true = verified.report.ok();
+    if !all_true {
+        emit(&format!(
+            "{name}: ✗ a step of the derivation is numerically false or undefined\n"
+        ));
+    }
+    if let Some((expect, _)) = &problem.expect {
+        all_true &= expect_holds(
+            problem,
+            &d.goal,
+            d.result(),
+            expect,
+            &check_opts,
+            Mode::Check,
+        );
+    }
+    Ok(if all_true {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The firings of `d` and of its lemmas.
+pub fn count_firings(d: &gradproof::Derivation) -> usize {
+    d.steps
+        .iter()
+        .map(|s| s.firings.len() + s.lemmas.iter().map(count_firings).sum::<usize>())
+        .sum()
+}
+
+/// The proof of `d` in the requested format.
+pub fn render_proof(
+    name: &str,
+    problem: &Problem,
+    d: &gradproof::Derivation,
+    report: &gradproof::check::CheckReport,
+    out: Output,
+) -> Result<String, Failure> {
+    Ok(match out.format {
+        ProofFormat::Text => proof::proof_text_checked(problem, d, Some(report)),
+        ProofFormat::Latex => latex_proof::proof_latex(problem, d, out.latex),
+        ProofFormat::Markdown => match out.figures {
+            Some(dir) => markdown::proof_markdown_with_figures(
+                problem,
+                d,
+                &plot_cmd::write_figures(problem, d, dir).map_err(Failure::Input)?,
+            ),
+            None => markdown::proof_markdown(problem, d),
+        },
+        ProofFormat::Json => json::proof_json_checked(problem, d, Some(report)),
+        ProofFormat::Html => html::proof_html_with_figures(problem, d, &blog_figures(problem, d))
+            .map_err(|e| Failure::Input(format!("{name}: {e}")))?,
+    })
+}
+
+/// Checks `expect` against the goal's reference gradient and the result numerically, and
+/// against the result symbolically (normal forms), and says the one verdict that applies.
+pub fn expect_holds(
+    problem: &Problem,
+    goal: &Expr,
+    result: &Expr,
+    expect: &Expr,
+    opts: &CheckOptions,
+    mode: Mode,
+) -> bool {
+    let text = render::to_text(expect, &proof::options_for(problem));
+    let numeric = check_expect_against_goal(problem, goal, result, expect, opts);
+    let mark = report::mark(numeric.expect_line());
+    if !numeric.equals_reference() {
+        let why = if numeric.report.goal.status.is_pass() {
+            mark.trim_start_matches("✗ ").to_string()
+        } else {
+            format!("the reference: {}", report::mark(&numeric.report.goal))
+        };
+        mode.say(&format!(
+            "Expected: {text} ✗ differs from the reference gradient: {why}"
+        ));
+        return false;
+    }
+    if !numeric.equals_result() {
+        mode.say(&format!(
+            "Expected: {text} ✗ equals the reference gradient ({mark}), but the derivation's \
+             result does not"
+        ));
+        return false;
+    }
+    if !normal::equivalent(result, expect, problem) {
+        mode.say(&format!(
+            "Expected: {text} ✗ the numbers agree ({mark}), but the rules did not bring the \
+             result to this form"
+        ));
+        return false;
+    }
+    if mode.is_report() {
+        mode.say(&format!(
+            "Expected: {text} ✓ equal after normalisation; numerically {mark}"
+        ));
+    }
+    true
+}
