@@ -107,8 +107,17 @@ impl std::fmt::Display for Trend {
     }
 }
 
+/// Values for the fixed instance's plain (unindexed) variables, set by the user (`compare --set
+/// gamma=1`), in place of the defaults of [`fixed_instance`].
+pub type Overrides = BTreeMap<String, f64>;
+
 /// Analyses a derivation of `problem`'s goal.
 pub fn analyse(problem: &Problem, d: &Derivation) -> Cancellation {
+    analyse_with(problem, d, &Overrides::new())
+}
+
+/// [`analyse`] with the plain variables in `overrides` set to their values.
+pub fn analyse_with(problem: &Problem, d: &Derivation, overrides: &Overrides) -> Cancellation {
     let Some(goal) = &problem.goal else {
         return not_applicable();
     };
@@ -142,7 +151,7 @@ pub fn analyse(problem: &Problem, d: &Derivation) -> Cancellation {
         cancelled,
         cancelled_at_step,
         shape: shape(problem, d.result(), &at_var),
-        true_class: true_class(problem, d.result(), &Expr::Sym(at_var.clone())),
+        true_class: true_class(problem, d.result(), &Expr::Sym(at_var.clone()), overrides),
     }
 }
 
@@ -256,6 +265,36 @@ pub fn fixed_instance(
     class: usize,
     drive: f64,
 ) -> Option<Instance> {
+    fixed_instance_with(problem, size, class, drive, &Overrides::new())
+}
+
+/// The plain (unindexed) variables of the fixed instance other than the differentiation
+/// variable, with their values: the defaults of [`fixed_instance`], or `overrides` where set.
+/// These are the loss's parameters (`γ`, `ε`, `T`) a `compare` table is computed at.
+pub fn instance_values(problem: &Problem, overrides: &Overrides) -> Vec<(String, f64)> {
+    let Some(instance) = fixed_instance_with(problem, FIXED_RANGE_SIZE, 1, 0.0, overrides) else {
+        return Vec::new();
+    };
+    let wrt = problem.goal.as_ref().map(|g| g.wrt.name.as_str());
+    problem
+        .vars
+        .iter()
+        .filter(|v| v.symbol.indices.is_empty() && Some(v.symbol.name.as_str()) != wrt)
+        .filter_map(|v| {
+            let value = instance.values.get(&v.symbol.name)?.data.first()?;
+            Some((v.symbol.name.clone(), *value))
+        })
+        .collect()
+}
+
+/// [`fixed_instance`] with the plain variables named in `overrides` set to their values.
+pub fn fixed_instance_with(
+    problem: &Problem,
+    size: usize,
+    class: usize,
+    drive: f64,
+    overrides: &Overrides,
+) -> Option<Instance> {
     let goal = problem.goal.as_ref()?;
     let sizes: BTreeMap<String, usize> = problem
         .indices
@@ -283,6 +322,10 @@ pub fn fixed_instance(
             Kind::Unit if !has_distribution => 1.0,
             Kind::Unit => 0.1,
             Kind::Positive => 2.0,
+        };
+        let fill = match overrides.get(&v.symbol.name) {
+            Some(&value) if shape.is_empty() => value,
+            _ => fill,
         };
         let mut vals = VarValues {
             shape: shape.clone(),
@@ -358,9 +401,14 @@ pub fn drive_for(problem: &Problem, instance: &Instance, prob: &Expr, target: f6
     ((at(x)? - target).abs() <= 1e-9 * target.max(1e-300) + 1e-12).then_some(x)
 }
 
-fn true_class(problem: &Problem, result: &Expr, prob_at_one: &Expr) -> Option<TrueClass> {
+fn true_class(
+    problem: &Problem,
+    result: &Expr,
+    prob_at_one: &Expr,
+    overrides: &Overrides,
+) -> Option<TrueClass> {
     // The instance is drawn once; each evaluation sets the driven entry.
-    let instance = true_class_instance(problem, 0.0)?;
+    let instance = fixed_instance_with(problem, FIXED_RANGE_SIZE, 1, 0.0, overrides)?;
     let mut ev = Evaluator::new(problem, &instance, &class_one(result, problem));
     let points: Vec<(f64, Option<f64>)> = TRUE_CLASS_PROBABILITIES
         .iter()

@@ -19,16 +19,53 @@ use gradproof::render::latex_proof::LatexOptions;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// A .deriv file to derive (default: the embedded softmax cross-entropy derivation).
+    /// A .deriv file to derive (default: the embedded softmax cross-entropy derivation); `-`
+    /// reads standard input.
     pub file: Option<String>,
+    /// How diagnostics (errors with their place and hints) are printed on stderr: `human`, or
+    /// `json`, one JSON object per diagnostic per line (like cargo's).
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+    /// Colour diagnostics and verdicts: `auto` (when stderr is a terminal and NO_COLOR is not
+    /// set), `always` or `never`.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print no report on stdout (`derive` in text, `check`, `verify`): only diagnostics for what
+    /// is false or bad, and the exit code. Documents (LaTeX, Markdown, JSON, HTML) are still
+    /// written.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    /// `error: FILE:LINE:COL: message`, the line with a caret, and `= help:` lines.
+    Human,
+    /// One JSON object per diagnostic per line: level, code, message, file, line, column,
+    /// help, rendered.
+    Json,
+}
+
+/// When to colour.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stderr is a terminal and the NO_COLOR environment variable is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 #[derive(Subcommand)]
 pub enum Command {
     /// Derive a .deriv file, check every step numerically, and print the proof.
     Derive {
-        /// The .deriv file.
-        file: String,
+        /// The .deriv files (`-` reads standard input); several only with --format text. Each is
+        /// reported; the exit code is the worst.
+        #[arg(required = true)]
+        files: Vec<String>,
         /// The output format.
         #[arg(long, value_enum, default_value_t = ProofFormat::Text)]
         format: ProofFormat,
@@ -47,15 +84,21 @@ pub enum Command {
         /// The seed of the numeric check's random instances.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// Print the numeric check report of a .deriv file: every step of the derivation and its
     /// lemmas, the `expect` line, and any `show` block.
     Check {
-        /// The .deriv file.
-        file: String,
+        /// The .deriv files (`-` reads standard input). Each is reported; the exit code is the
+        /// worst.
+        #[arg(required = true)]
+        files: Vec<String>,
         /// The seed of the random instances.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// Re-check a saved JSON proof (`derive FILE --format json`): replay every firing with its
     /// named rule at its path, then check the replayed derivation numerically.
@@ -77,9 +120,20 @@ pub enum Command {
         /// picture of the table) instead of printing the table.
         #[arg(long)]
         plot: bool,
-        /// With --plot: write the SVG to this file instead of stdout.
-        #[arg(short, long, requires = "plot")]
+        /// Write the table (or, with --plot, the SVG) to this file instead of stdout.
+        #[arg(short, long)]
         output: Option<String>,
+        /// The table's format: `table` (fits the terminal: COLUMNS, else 100), `csv`, `json` or
+        /// `markdown` (the machine formats always carry the full gradients).
+        #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
+        format: CompareFormat,
+        /// Change the fixed instance's values: NAME=VALUE pairs, comma-separated or repeated
+        /// (e.g. gamma=1,eps=0.2). NAME is a plain `var` of one of the files.
+        #[arg(long, value_name = "NAME=VALUE,...", allow_hyphen_values = true)]
+        set: Vec<String>,
+        /// With --format table: print every gradient in full, however wide the table gets.
+        #[arg(long)]
+        full: bool,
     },
     /// Draw one of the post's figures from the derivation, as SVG: `curves` (the loss piece, the
     /// softmax piece and the result along the true-class probability), `jacobian` (the softmax
@@ -144,6 +198,38 @@ pub enum Command {
     },
     /// List the rewrite rules, in registry order.
     Rules,
+    /// Print a shell completion script (e.g. `gradproof completions bash >
+    /// ~/.local/share/bash-completion/completions/gradproof`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Where a run's output goes, and whether it repeats.
+#[derive(clap::Args, Clone)]
+pub struct RunArgs {
+    /// Write what would go to stdout into FILE instead.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<String>,
+    /// Run again whenever one of the files changes (their modification times are polled every
+    /// 300 ms); stop with Ctrl-C.
+    #[arg(long)]
+    pub watch: bool,
+}
+
+/// The formats of the `compare` table.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormat {
+    /// Aligned columns that fit the terminal width; long gradients are elided with `…`.
+    Table,
+    /// Comma-separated values with a header row (RFC 4180 quoting).
+    Csv,
+    /// One JSON document: the instance and one object per file.
+    Json,
+    /// A Markdown (GFM) table.
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -1,9 +1,10 @@
 //! What the subcommands that read a .deriv file or a proof do: derive, check, verify.
 
 use super::args::{Output, ProofFormat};
-use super::{emit, load, Failure};
+use super::{emit, load, report, settings, Failure};
 use crate::plot_cmd;
 use gradproof::check::{check_derivation, check_expect_against_goal, CheckOptions};
+use gradproof::diagnostic::{Code, Diagnostic};
 use gradproof::engine::{self, Limits};
 use gradproof::expr::Expr;
 use gradproof::handwritten::check_show_block;
@@ -26,25 +27,41 @@ pub enum Mode<'a> {
 impl Mode<'_> {
     /// True when stdout is a human-readable report; false when it holds a document (LaTeX,
     /// Markdown, JSON, HTML), in which case verdicts go to stderr.
-    fn is_report(self) -> bool {
+    pub fn is_report(self) -> bool {
         match self {
             Mode::Derive(out) => matches!(out.format, ProofFormat::Text),
             Mode::Check => true,
         }
     }
 
-    /// Prints a verdict where this mode's verdicts go.
-    fn say(self, line: &str) {
-        if self.is_report() {
+    /// Prints a verdict where this mode's verdicts go: stdout for a report, stderr next to a
+    /// document or with --quiet. A false verdict carries its diagnostic, which replaces the line
+    /// with --message-format json; a true verdict (`diagnostic` None) is not printed with
+    /// --quiet.
+    fn say(self, diagnostic: Option<Diagnostic>, line: &str) {
+        let s = settings();
+        match diagnostic {
+            Some(d) if s.json => return report(&d),
+            None if s.quiet || s.json && !self.is_report() => return,
+            _ => {}
+        }
+        if self.is_report() && !s.quiet {
             emit(&format!("{line}\n"));
         } else {
             eprintln!("{line}");
         }
     }
+
+    /// Emits a report (not with --quiet) or a document (always).
+    fn print(self, text: &str) {
+        if !(settings().quiet && self.is_report()) {
+            emit(text);
+        }
+    }
 }
 
 /// Derives and checks the file's goal and checks its `show` block; 1 when anything is false.
-pub fn run_file(name: &str, text: &str, mode: Mode, seed: u64) -> Result<ExitCode, Failure> {
+pub fn run_file(name: &str, text: &str, mode: Mode, seed: u64) -> Result<u8, Failure> {
     let problem = load(name, text)?;
     if text.trim().is_empty() {
         return Err(Failure::Input(format!(
@@ -66,38 +83,79 @@ pub fn run_file(name: &str, text: &str, mode: Mode, seed: u64) -> Result<ExitCod
     if let Some(d) = engine::derive(&problem, Limits::default()) {
         let report = check_derivation(&problem, &d, &check_opts);
         match mode {
-            Mode::Derive(out) => emit(&render_proof(name, &problem, &d, &report, out)?),
-            Mode::Check => emit(&report::report_text(&report, &opts)),
+            Mode::Derive(out) => mode.print(&render_proof(name, &problem, &d, &report, out)?),
+            Mode::Check => mode.print(&report::report_text(&report, &opts)),
         }
         if !report.ok() {
             all_true = false;
-            mode.say(&format!(
-                "{name}: ✗ a step of the derivation is numerically false or undefined"
-            ));
+            let message = "✗ a step of the derivation is numerically false or undefined";
+            let diagnostic = match problem.goal.as_ref() {
+                Some(g) => {
+                    Diagnostic::at(Code::FalseStep, name, (g.pos.line, g.pos.column), message)
+                }
+                None => {
+                    Diagnostic::plain(Code::FalseStep, format!("{name}: {message}"), Vec::new())
+                }
+            };
+            mode.say(Some(diagnostic.clone()), &diagnostic.rendered);
         }
-        if let Some((expect, _)) = &problem.expect {
-            all_true &= expect_holds(&problem, &d.goal, d.result(), expect, &check_opts, mode);
+        if let Some((expect, pos)) = &problem.expect {
+            let at = Place {
+                file: name,
+                line: pos.line,
+                column: pos.column,
+            };
+            all_true &= expect_holds(
+                &problem,
+                &d.goal,
+                d.result(),
+                expect,
+                &check_opts,
+                mode,
+                Some(at),
+            );
         }
     }
     if let Some(show) = &problem.show {
         let checked = check_show_block(&problem, show, &check_opts, Limits::default());
         if mode.is_report() {
-            emit(&format!(
+            mode.print(&format!(
                 "\nHand-written derivation (line {}):\n{}",
                 show.pos.line,
                 report::show_text(&checked, &opts)
             ));
         }
         if let Some(line) = checked.first_false_line() {
-            mode.say(&format!("✗ line {line} of {name} is false"));
+            let column = show
+                .lines
+                .iter()
+                .find(|l| l.pos.line == line)
+                .map_or(1, |l| l.pos.column);
+            let d = Diagnostic::at(
+                Code::FalseShowLine,
+                name,
+                (line, column),
+                "✗ this `show` line is numerically false (the check report above has the instance)",
+            );
+            mode.say(
+                Some(d),
+                &format!("{name}:{line}:{column}: ✗ this `show` line is false"),
+            );
         }
         all_true &= checked.ok();
     }
-    Ok(if all_true {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(if all_true { 0 } else { 1 })
+}
+
+/// Where a verdict points: a file, line and column.
+#[derive(Clone, Copy)]
+pub struct Place<'a> {
+    /// The file's name.
+    pub file: &'a str,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
 }
 
 /// Replays and re-checks the JSON proof `text`: 1 when a firing or step is false, a line is
@@ -142,6 +200,7 @@ pub fn verify_proof(name: &str, text: &str, seed: u64) -> Result<ExitCode, Failu
             expect,
             &check_opts,
             Mode::Check,
+            None,
         );
     }
     Ok(if all_true {
@@ -193,8 +252,27 @@ pub fn expect_holds(
     expect: &Expr,
     opts: &CheckOptions,
     mode: Mode,
+    at: Option<Place>,
 ) -> bool {
     let text = render::to_text(expect, &proof::options_for(problem));
+    let false_expect = |line: String| {
+        let (d, place) = match at {
+            Some(at) => (
+                Diagnostic::at(
+                    Code::FalseExpect,
+                    at.file,
+                    (at.line, at.column),
+                    line.clone(),
+                ),
+                format!("{}:{}:{}: ", at.file, at.line, at.column),
+            ),
+            None => (
+                Diagnostic::plain(Code::FalseExpect, line.clone(), Vec::new()),
+                String::new(),
+            ),
+        };
+        mode.say(Some(d), &format!("{place}{line}"));
+    };
     let numeric = check_expect_against_goal(problem, goal, result, expect, opts);
     let mark = report::mark(numeric.expect_line());
     if !numeric.equals_reference() {
@@ -203,29 +281,30 @@ pub fn expect_holds(
         } else {
             format!("the reference: {}", report::mark(&numeric.report.goal))
         };
-        mode.say(&format!(
+        false_expect(format!(
             "Expected: {text} ✗ differs from the reference gradient: {why}"
         ));
         return false;
     }
     if !numeric.equals_result() {
-        mode.say(&format!(
+        false_expect(format!(
             "Expected: {text} ✗ equals the reference gradient ({mark}), but the derivation's \
              result does not"
         ));
         return false;
     }
     if !normal::equivalent(result, expect, problem) {
-        mode.say(&format!(
+        false_expect(format!(
             "Expected: {text} ✗ the numbers agree ({mark}), but the rules did not bring the \
              result to this form"
         ));
         return false;
     }
     if mode.is_report() {
-        mode.say(&format!(
-            "Expected: {text} ✓ equal after normalisation; numerically {mark}"
-        ));
+        mode.say(
+            None,
+            &format!("Expected: {text} ✓ equal after normalisation; numerically {mark}"),
+        );
     }
     true
 }
