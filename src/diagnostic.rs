@@ -67,7 +67,7 @@ impl Diagnostic {
             help,
             rendered: String::new(),
         };
-        d.rendered = d.human(false);
+        d.rendered = d.compose(false);
         d
     }
 
@@ -82,7 +82,7 @@ impl Diagnostic {
         d.file = Some(file.to_string());
         d.line = Some(line);
         d.column = Some(column);
-        d.rendered = d.human(false);
+        d.rendered = d.compose(false);
         d
     }
 
@@ -132,6 +132,11 @@ impl Diagnostic {
         if !self.rendered.is_empty() {
             return self.rendered.clone();
         }
+        self.compose(color)
+    }
+
+    /// The head line and the help lines (a diagnostic without a snippet).
+    fn compose(&self, color: bool) -> String {
         format!("{}{}", self.head(color), help_lines(&self.help, color))
     }
 

@@ -132,8 +132,15 @@ fn text_form_hint(line: &str, column: usize) -> Option<String> {
             None => c.to_string(),
         })
         .collect();
+    let letter: String = line
+        .chars()
+        .skip(column)
+        .skip_while(|c| *c == '_')
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let letter = if letter.is_empty() { "LETTER" } else { &letter };
     let what = match *instead {
-        "sum" => "a sum is written `sum_m BODY`".to_string(),
+        "sum" => format!("a sum is written `sum_{letter} BODY`"),
         other => format!("the input syntax writes `{other}` for `{found}`"),
     };
     Some(format!("{what}: `{}`", fixed.trim()))

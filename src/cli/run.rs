@@ -88,7 +88,7 @@ pub fn run_file(name: &str, text: &str, mode: Mode, seed: u64) -> Result<u8, Fai
         }
         if !report.ok() {
             all_true = false;
-            let message = "✗ a step of the derivation is numerically false or undefined";
+            let message = "a step of the derivation is numerically false or undefined";
             let diagnostic = match problem.goal.as_ref() {
                 Some(g) => {
                     Diagnostic::at(Code::FalseStep, name, (g.pos.line, g.pos.column), message)
@@ -97,7 +97,11 @@ pub fn run_file(name: &str, text: &str, mode: Mode, seed: u64) -> Result<u8, Fai
                     Diagnostic::plain(Code::FalseStep, format!("{name}: {message}"), Vec::new())
                 }
             };
-            mode.say(Some(diagnostic.clone()), &diagnostic.rendered);
+            let place = match problem.goal.as_ref() {
+                Some(g) => format!("{name}:{}:{}", g.pos.line, g.pos.column),
+                None => name.to_string(),
+            };
+            mode.say(Some(diagnostic), &format!("{place}: ✗ {message}"));
         }
         if let Some((expect, pos)) = &problem.expect {
             let at = Place {
@@ -135,7 +139,7 @@ pub fn run_file(name: &str, text: &str, mode: Mode, seed: u64) -> Result<u8, Fai
                 Code::FalseShowLine,
                 name,
                 (line, column),
-                "✗ this `show` line is numerically false (the check report above has the instance)",
+                "this `show` line is numerically false (the check report has the instance and both values)",
             );
             mode.say(
                 Some(d),
