@@ -63,6 +63,7 @@ pub mod check;
 pub mod parallel;
 pub mod handwritten;
 pub mod cancellation;
+pub mod cancellation_below;
 pub mod verify;
 pub mod figures;
 
