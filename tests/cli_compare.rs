@@ -168,3 +168,32 @@ fn set_rejects_unknown_names_and_values_outside_the_kind() {
     let o = compare("100", &["--set", "gamma"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn variables_below_the_logits_get_numbers_and_no_probability_gets_not_applicable() {
+    // Weights and an embedding (tests/fixtures/below_logits; values checked by the oracle
+    // tests/oracles/below_logits.py), and a file with no probability at all.
+    let dir = "tests/fixtures/below_logits";
+    let o = common::run(&[
+        "compare",
+        "--format",
+        "csv",
+        &format!("{dir}/context_weights.deriv"),
+        &format!("{dir}/embedding.deriv"),
+        &format!("{dir}/layer_norm_free.deriv"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let records = parse_csv(&common::stdout(&o));
+    let cols: Vec<usize> = (0..records[0].len())
+        .filter(|&i| records[0][i].starts_with("p="))
+        .collect();
+    for r in &records[1..] {
+        let numbers = cols.iter().all(|&c| r[c].parse::<f64>().is_ok());
+        match r[0].as_str() {
+            "layer_norm_free" => {
+                assert!(!numbers && r.iter().any(|f| f == "not applicable"), "{r:?}")
+            }
+            _ => assert!(numbers, "{r:?}"),
+        }
+    }
+}
