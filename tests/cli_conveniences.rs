@@ -98,6 +98,14 @@ fn quiet_prints_only_what_is_false() {
         "{}",
         stderr(&o)
     );
+    // verify is quiet too.
+    let proof = temp_file("conv_proof.json", "");
+    let o = run(&["derive", GOOD, "--format", "json", "-o", &proof]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = run(&["verify", &proof, "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+    assert!(!stdout(&run(&["verify", &proof])).is_empty());
 }
 
 #[test]
@@ -112,6 +120,9 @@ fn completions_for_each_shell() {
         );
     }
     assert_eq!(run(&["completions", "cmd.exe"]).status.code(), Some(2));
+    // The table's flags do not apply to --plot.
+    let o = run(&["compare", GOOD, "--plot", "--set", "gamma=1"]);
+    assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]

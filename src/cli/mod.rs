@@ -144,8 +144,17 @@ fn dispatch(command: Option<Command>, file: Option<String>) -> Result<ExitCode, 
             files,
             plot: true,
             output,
-            ..
-        }) => compare::compare_plot(&files, output.as_deref()),
+            format,
+            set,
+            full,
+        }) => {
+            if !set.is_empty() || full || format != args::CompareFormat::Table {
+                return Err(Failure::Input(
+                    "--set, --full and --format apply to the table, not to --plot".to_string(),
+                ));
+            }
+            compare::compare_plot(&files, output.as_deref())
+        }
         Some(Command::Plot {
             file,
             figure,

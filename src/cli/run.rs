@@ -182,6 +182,12 @@ pub fn verify_proof(name: &str, text: &str, seed: u64) -> Result<ExitCode, Failu
     let problem = &verified.problem;
     let d = &verified.derivation;
     let firings: usize = count_firings(d);
+    let quiet = settings().quiet;
+    let emit = |text: &str| {
+        if !quiet {
+            emit(text)
+        }
+    };
     emit(&format!(
         "{name}: every firing replays ({firings} firings, {} steps)\n",
         d.steps.len()
