@@ -12,6 +12,7 @@
 //!    evaluated at a fixed instance, [`TRUE_CLASS_PROBABILITIES`], documented on
 //!    [`true_class_instance`].
 
+use crate::cancellation_below::{below_logits, is_probability, BelowLogits};
 use crate::eval::{Assignment, Evaluator};
 use crate::expr::{add, mul, neg, recip, Expr, Index, Symbol};
 use crate::index::free_indices;
@@ -46,6 +47,9 @@ pub struct Cancellation {
     pub shape: Shape,
     /// The gradient on the true class as its probability goes to zero.
     pub true_class: Option<TrueClass>,
+    /// When the variable sits below the logits: the gap at the logits and the factor the chain
+    /// carries it by ([`crate::cancellation_below`]); the shape above is then the gap's.
+    pub below: Option<BelowLogits>,
 }
 
 /// The shape of a result.
@@ -107,13 +111,31 @@ impl std::fmt::Display for Trend {
     }
 }
 
+/// Values for the fixed instance's plain (unindexed) variables, set by the user (`compare --set
+/// gamma=1`), in place of the defaults of [`fixed_instance`].
+pub type Overrides = BTreeMap<String, f64>;
+
 /// Analyses a derivation of `problem`'s goal.
 pub fn analyse(problem: &Problem, d: &Derivation) -> Cancellation {
+    analyse_with(problem, d, &Overrides::new())
+}
+
+/// [`analyse`] with the plain variables in `overrides` set to their values.
+pub fn analyse_with(problem: &Problem, d: &Derivation, overrides: &Overrides) -> Cancellation {
     let Some(goal) = &problem.goal else {
         return not_applicable();
     };
-    let Some(prob) = probability_symbol(problem) else {
-        return not_applicable();
+    let prob = match probability_symbol(problem) {
+        // The author named it with `via`, or it passes the probability rule.
+        Some(p) if named_by_via(problem, &p) => p,
+        Some(p)
+            if problem
+                .def(&p.name)
+                .is_some_and(|d| is_probability(problem, d)) =>
+        {
+            p
+        }
+        _ => return analyse_below(problem, d, overrides),
     };
     let at_var = Symbol {
         name: prob.name.clone(),
@@ -142,7 +164,60 @@ pub fn analyse(problem: &Problem, d: &Derivation) -> Cancellation {
         cancelled,
         cancelled_at_step,
         shape: shape(problem, d.result(), &at_var),
-        true_class: true_class(problem, d.result(), &Expr::Sym(at_var.clone())),
+        true_class: true_class(
+            problem,
+            d.result(),
+            &Expr::Sym(at_var.clone()),
+            overrides,
+            false,
+        ),
+        below: None,
+    }
+}
+
+/// Is `p` the goal's `via` symbol?
+fn named_by_via(problem: &Problem, p: &Symbol) -> bool {
+    let via = problem.goal.as_ref().and_then(|g| g.via.as_ref());
+    via.is_some_and(|v| v.name == p.name)
+}
+
+/// The report when the variable is below the logits (or "not applicable" without a
+/// probability): the loss piece as above, the shape of the gap at the logits, and the
+/// true-class sweep moving the logit through the variable.
+fn analyse_below(problem: &Problem, d: &Derivation, overrides: &Overrides) -> Cancellation {
+    let Some((prob_at, below)) = below_logits(problem, d) else {
+        return not_applicable();
+    };
+    let loss_piece = loss_piece(d, &prob_at.name);
+    let divides = loss_piece
+        .as_ref()
+        .is_some_and(|l| has_reciprocal_of(l, &prob_at.name));
+    let cancelled = divides.then_some(!has_reciprocal_of(d.result(), &prob_at.name));
+    let cancelled_at_step = match cancelled {
+        Some(true) => d
+            .steps
+            .iter()
+            .position(|s| {
+                crate::rules::algebra::CANCEL.fired_in(s)
+                    && !has_reciprocal_of(&s.expr, &prob_at.name)
+            })
+            .map(|i| i + 1),
+        _ => None,
+    };
+    let shape = match &below.gap {
+        Some(gap) => shape(problem, gap, &prob_at),
+        None => Shape::NotApplicable,
+    };
+    let prob = Expr::Sym(prob_at.clone());
+    Cancellation {
+        probability: Some(prob.clone()),
+        loss_piece,
+        loss_piece_divides: divides,
+        cancelled,
+        cancelled_at_step,
+        shape,
+        true_class: true_class(problem, d.result(), &prob, overrides, true),
+        below: Some(below),
     }
 }
 
@@ -155,6 +230,7 @@ fn not_applicable() -> Cancellation {
         cancelled_at_step: None,
         shape: Shape::NotApplicable,
         true_class: None,
+        below: None,
     }
 }
 
@@ -256,6 +332,41 @@ pub fn fixed_instance(
     class: usize,
     drive: f64,
 ) -> Option<Instance> {
+    fixed_instance_with(problem, size, class, drive, &Overrides::new(), false)
+}
+
+/// The plain (unindexed) variables of the fixed instance other than the differentiation
+/// variable, with their values: the defaults of [`fixed_instance`], or `overrides` where set.
+/// These are the loss's parameters (`γ`, `ε`, `T`) a `compare` table is computed at.
+pub fn instance_values(problem: &Problem, overrides: &Overrides) -> Vec<(String, f64)> {
+    let Some(instance) = fixed_instance_with(problem, FIXED_RANGE_SIZE, 1, 0.0, overrides, false)
+    else {
+        return Vec::new();
+    };
+    let wrt = problem.goal.as_ref().map(|g| g.wrt.name.as_str());
+    problem
+        .vars
+        .iter()
+        .filter(|v| v.symbol.indices.is_empty() && Some(v.symbol.name.as_str()) != wrt)
+        .filter_map(|v| {
+            let value = instance.values.get(&v.symbol.name)?.data.first()?;
+            Some((v.symbol.name.clone(), *value))
+        })
+        .collect()
+}
+
+/// [`fixed_instance`] with the plain variables named in `overrides` set to their values. With
+/// `below` (the variable sits below the logits), every indexed `real` input other than the
+/// variable is 1 at its entry with every subscript at `class` and 0 elsewhere, so that the
+/// variable's driven entry moves the true class's logit (`z_1 = Σ_e v_e x_1e = v_1`).
+pub fn fixed_instance_with(
+    problem: &Problem,
+    size: usize,
+    class: usize,
+    drive: f64,
+    overrides: &Overrides,
+    below: bool,
+) -> Option<Instance> {
     let goal = problem.goal.as_ref()?;
     let sizes: BTreeMap<String, usize> = problem
         .indices
@@ -284,12 +395,19 @@ pub fn fixed_instance(
             Kind::Unit => 0.1,
             Kind::Positive => 2.0,
         };
+        let fill = match overrides.get(&v.symbol.name) {
+            Some(&value) if shape.is_empty() => value,
+            _ => fill,
+        };
         let mut vals = VarValues {
             shape: shape.clone(),
             data: vec![fill; len],
         };
         let first = vec![class; shape.len()];
         if v.kind.sums_to_one() {
+            vals.set(&first, 1.0);
+        }
+        if below && v.kind == Kind::Real && !shape.is_empty() {
             vals.set(&first, 1.0);
         }
         if v.symbol.name == goal.wrt.name {
@@ -332,19 +450,27 @@ pub fn value_at<'a>(
     v.is_finite().then_some(v)
 }
 
-/// The drive at which the probability symbol's class-1 entry `prob` equals `target` (bisection;
-/// the probability is taken to increase with its own logit).
+/// The drive at which the probability symbol's class-1 entry `prob` equals `target`: bisection
+/// on [-200, 200], which needs the probability on one side of `target` at one end and on the
+/// other side at the other end (whichever way it moves with the drive); `None` otherwise.
 pub fn drive_for(problem: &Problem, instance: &Instance, prob: &Expr, target: f64) -> Option<f64> {
     let mut ev = Evaluator::new(problem, instance, &class_one(prob, problem));
     let mut at = |x: f64| value_at(&mut ev, problem, prob, x);
     let (mut lo, mut hi) = (-200.0f64, 200.0f64);
-    if at(lo)? > target || at(hi)? < target {
+    let (at_lo, at_hi) = (at(lo)?, at(hi)?);
+    let rising = at_lo <= at_hi;
+    let (low, high) = if rising {
+        (at_lo, at_hi)
+    } else {
+        (at_hi, at_lo)
+    };
+    if low > target || high < target {
         return None;
     }
     for _ in 0..200 {
         let mid = 0.5 * (lo + hi);
         let before = (lo, hi);
-        if at(mid)? < target {
+        if (at(mid)? < target) == rising {
             lo = mid;
         } else {
             hi = mid;
@@ -358,9 +484,15 @@ pub fn drive_for(problem: &Problem, instance: &Instance, prob: &Expr, target: f6
     ((at(x)? - target).abs() <= 1e-9 * target.max(1e-300) + 1e-12).then_some(x)
 }
 
-fn true_class(problem: &Problem, result: &Expr, prob_at_one: &Expr) -> Option<TrueClass> {
+fn true_class(
+    problem: &Problem,
+    result: &Expr,
+    prob_at_one: &Expr,
+    overrides: &Overrides,
+    below: bool,
+) -> Option<TrueClass> {
     // The instance is drawn once; each evaluation sets the driven entry.
-    let instance = true_class_instance(problem, 0.0)?;
+    let instance = fixed_instance_with(problem, FIXED_RANGE_SIZE, 1, 0.0, overrides, below)?;
     let mut ev = Evaluator::new(problem, &instance, &class_one(result, problem));
     let points: Vec<(f64, Option<f64>)> = TRUE_CLASS_PROBABILITIES
         .iter()

@@ -63,6 +63,7 @@ pub mod check;
 pub mod parallel;
 pub mod handwritten;
 pub mod cancellation;
+pub mod cancellation_below;
 pub mod verify;
 pub mod figures;
 
@@ -71,6 +72,11 @@ pub mod render;
 
 // Checking a blog post's own LaTeX (uses all of the above).
 pub mod audit;
+
+// Diagnostics for people and tools: hints, did-you-mean.
+pub mod diagnostic;
+pub mod hints;
+pub mod suggest;
 
 pub use expr::{Binder, Expr, Func, Index, Symbol};
 pub use problem::{Kind, Problem};

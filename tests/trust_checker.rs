@@ -83,7 +83,8 @@ fn expect_is_checked_against_the_reference_gradient() {
     assert_eq!(code, Some(1), "{out}");
     let expected = out
         .lines()
-        .find(|l| l.starts_with("Expected:"))
+        // A false `expect` is reported at its place: `FILE:LINE:COL: Expected: …`.
+        .find(|l| l.contains(": Expected:"))
         .unwrap_or_else(|| panic!("no Expected line: {out}"));
     assert!(!expected.contains('✓'), "{expected}");
     assert!(expected.contains("reference gradient"), "{expected}");

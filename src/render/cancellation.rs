@@ -26,7 +26,7 @@ fn grouped(e: &crate::expr::Expr, opts: &PrintOptions) -> String {
 pub fn cancellation_text(c: &Cancellation, opts: &PrintOptions) -> String {
     let mut out = String::from("Cancellation report\n");
     let Some(p) = &c.probability else {
-        out.push_str("  not applicable: no probability symbol (no `via`, no definition indexed like the variable)\n");
+        out.push_str("  not applicable: no probability (no definition is a normalised positive vector or lies in (0, 1)), or no logits between it and the variable\n");
         return out;
     };
     let p = line(p, opts);
@@ -84,6 +84,9 @@ pub fn cancellation_text(c: &Cancellation, opts: &PrintOptions) -> String {
         Shape::NotApplicable => {
             out.push_str("  Shape: the result does not involve the probability.\n")
         }
+    }
+    if let Some(b) = &c.below {
+        out.push_str(&super::cancellation_below::below_text(b, opts));
     }
     if let Some(tc) = &c.true_class {
         let _ = writeln!(

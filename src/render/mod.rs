@@ -68,5 +68,6 @@ impl Default for PrintOptions {
     }
 }
 pub mod cancellation;
+pub mod cancellation_below;
 pub mod proof;
 pub mod report;

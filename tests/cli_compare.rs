@@ -1,0 +1,199 @@
+//! `compare`: fits the width (display columns), shows and sets the instance values, and writes
+//! csv, json and markdown that parse.
+
+mod common;
+
+use std::process::Command;
+use unicode_width::UnicodeWidthStr;
+
+/// Every file of derivations/, as arguments.
+fn all_files() -> Vec<String> {
+    common::derivation_files()
+        .into_iter()
+        .map(|(p, _)| p.to_str().expect("utf-8").to_string())
+        .collect()
+}
+
+/// `compare` of every derivation with `extra` flags and `COLUMNS` set.
+fn compare(columns: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["compare".to_string()];
+    args.extend(all_files());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    Command::new(env!("CARGO_BIN_EXE_gradproof"))
+        .env("COLUMNS", columns)
+        .args(&args)
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn the_table_fits_the_width() {
+    for columns in [100, 80] {
+        let o = compare(&columns.to_string(), &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+        let out = common::stdout(&o);
+        for line in out.lines() {
+            assert!(
+                line.width() <= columns,
+                "{} > {columns}: {line}",
+                line.width()
+            );
+        }
+        // Something was long enough to be elided, and the table says how to see it whole.
+        assert!(out.contains('…') && out.contains("--full"), "{out}");
+    }
+    // --full prints the gradients whole (wider than 100 columns for some loss).
+    let out = common::stdout(&compare("100", &["--full"]));
+    assert!(out.lines().any(|l| l.width() > 100), "{out}");
+}
+
+/// A minimal RFC 4180 reader: the fields of each record.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(!quoted, "an unterminated quote");
+    records
+}
+
+#[test]
+fn csv_parses_with_the_same_fields_in_every_row_and_numbers_in_every_row() {
+    let o = compare("100", &["--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0));
+    let records = parse_csv(&common::stdout(&o));
+    let n = records[0].len();
+    assert!(records.len() > 5);
+    for r in &records {
+        assert_eq!(r.len(), n, "{r:?}");
+    }
+    // Every row has a number in each true-class column.
+    let cols: Vec<usize> = (0..n)
+        .filter(|&i| records[0][i].starts_with("p="))
+        .collect();
+    assert_eq!(cols.len(), 4);
+    for r in &records[1..] {
+        for &c in &cols {
+            assert!(
+                r[c].parse::<f64>().is_ok(),
+                "{}: {} is not a number",
+                r[0],
+                r[c]
+            );
+        }
+    }
+}
+
+#[test]
+fn json_and_markdown_parse() {
+    let o = compare("100", &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&common::stdout(&o)).expect("JSON");
+    assert!(v["files"].as_array().expect("files").len() > 5);
+    let o = compare("100", &["--format", "markdown"]);
+    let out = common::stdout(&o);
+    let bars = |l: &str| l.replace("\\|", "").matches('|').count();
+    let first = out.lines().next().expect("a header");
+    for l in out.lines() {
+        assert!(l.starts_with('|'), "{l}");
+        assert_eq!(bars(l), bars(first), "{l}");
+    }
+}
+
+/// The plain variables of the instance, per file, from the JSON form.
+fn values(extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["--format", "json"];
+    args.extend(extra);
+    let o = compare("100", &args);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    serde_json::from_str(&common::stdout(&o)).expect("JSON")
+}
+
+#[test]
+fn set_changes_the_instance_and_the_numbers() {
+    let before = values(&[]);
+    let after = values(&["--set", "gamma=1,eps=0.2"]);
+    let file = |v: &serde_json::Value, name: &str| {
+        v["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .find(|f| f["loss"] == name)
+            .expect("the file")
+            .clone()
+    };
+    for (loss, var) in [("focal", "gamma"), ("label_smoothing", "eps")] {
+        let (b, a) = (file(&before, loss), file(&after, loss));
+        assert_ne!(b["values"][var], a["values"][var]);
+        assert_ne!(
+            b["true_class"], a["true_class"],
+            "{loss}: the numbers moved"
+        );
+    }
+    // The table shows the values it used.
+    let table = common::stdout(&compare("100", &["--set", "gamma=1"]));
+    assert!(table.contains("focal: gamma = 1"), "{table}");
+}
+
+#[test]
+fn set_rejects_unknown_names_and_values_outside_the_kind() {
+    let o = compare("100", &["--set", "gama=1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        common::stderr(&o).contains("did you mean `gamma`?"),
+        "{}",
+        common::stderr(&o)
+    );
+    let o = compare("100", &["--set", "gamma=-1"]);
+    assert_eq!(o.status.code(), Some(2), "gamma is positive");
+    let o = compare("100", &["--set", "gamma"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn variables_below_the_logits_get_numbers_and_no_probability_gets_not_applicable() {
+    // Weights and an embedding (tests/fixtures/below_logits; values checked by the oracle
+    // tests/oracles/below_logits.py), and a file with no probability at all.
+    let dir = "tests/fixtures/below_logits";
+    let o = common::run(&[
+        "compare",
+        "--format",
+        "csv",
+        &format!("{dir}/context_weights.deriv"),
+        &format!("{dir}/embedding.deriv"),
+        &format!("{dir}/layer_norm_free.deriv"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let records = parse_csv(&common::stdout(&o));
+    let cols: Vec<usize> = (0..records[0].len())
+        .filter(|&i| records[0][i].starts_with("p="))
+        .collect();
+    for r in &records[1..] {
+        let numbers = cols.iter().all(|&c| r[c].parse::<f64>().is_ok());
+        match r[0].as_str() {
+            "layer_norm_free" => {
+                assert!(!numbers && r.iter().any(|f| f == "not applicable"), "{r:?}")
+            }
+            _ => assert!(numbers, "{r:?}"),
+        }
+    }
+}
