@@ -133,7 +133,8 @@ pub fn derive(problem: &Problem, limits: Limits) -> Option<Derivation> {
     let goal = problem.goal.as_ref()?;
     let start = deriv(goal.of.clone(), goal.wrt.clone());
     let mut run = Run::new(problem, limits);
-    Some(run.derive_goal(start, goal.via.is_some()))
+    let vias = crate::chain::route(problem);
+    Some(run.derive_goal(start, &vias))
 }
 
 /// Simplifies `e` as far as the rules go, as a derivation starting at `e`.
@@ -164,12 +165,12 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn derive_goal(&mut self, start: Expr, via: bool) -> Derivation {
-        let chained = if via {
-            (definitions::CHAIN_RULE.apply)(&start, &self.ctx)
-        } else {
-            None
-        };
+    /// Derives `start` by the chain rule through `vias[0]` (its pieces through the rest, see
+    /// [`crate::chain`]), or directly when there is none or it does not apply.
+    fn derive_goal(&mut self, start: Expr, vias: &[Symbol]) -> Derivation {
+        let chained = vias
+            .first()
+            .and_then(|via| definitions::chain_rule(&start, via, &self.ctx));
         let Some(chained) = chained else {
             return self.direct(start);
         };
@@ -188,7 +189,7 @@ impl<'a> Run<'a> {
         }];
         let mut taken = self.taken_index_names(&start);
         let mut lemmas = Vec::new();
-        let substituted = self.substitute_lemmas(&chained, &mut taken, &mut lemmas);
+        let substituted = self.substitute_lemmas(&chained, &mut taken, &mut lemmas, vias);
         if lemmas
             .iter()
             .any(|l: &Derivation| l.stop != Stop::Saturated)
@@ -215,7 +216,8 @@ impl<'a> Run<'a> {
             }],
             lemmas,
         });
-        let rest = self.derivation(substituted);
+        let mut rest = self.derivation(substituted.clone());
+        crate::chain::drop_reshaping_tail(&substituted, &mut rest.steps);
         steps.extend(rest.steps);
         Derivation {
             goal: start,
@@ -257,12 +259,15 @@ impl<'a> Run<'a> {
     }
 
     /// Replaces every derivative node in `e` by the result of its own derivation (a lemma),
-    /// deriving each distinct one once (see [`substitute_derivatives`]).
+    /// deriving each distinct one once (see [`substitute_derivatives`]). A piece stated by a
+    /// `given` line is taken from it; the piece that differentiates by `vias[0]` is derived by
+    /// the chain rule through the rest of `vias`.
     fn substitute_lemmas(
         &mut self,
         e: &Expr,
         taken: &mut BTreeSet<String>,
         lemmas: &mut Vec<Derivation>,
+        vias: &[Symbol],
     ) -> Expr {
         let problem = self.problem;
         let result: Result<Expr, std::convert::Infallible> =
@@ -270,7 +275,15 @@ impl<'a> Run<'a> {
                 let lemma = match lemmas.iter().find(|l| l.goal == *goal) {
                     Some(done) => done.clone(),
                     None => {
-                        let d = self.derivation(goal.clone());
+                        let outer = matches!((goal, vias.first()),
+                            (Expr::Deriv(_, x), Some(v)) if x.name == v.name);
+                        let d = if let Some(given) = crate::chain::given_for(problem, goal) {
+                            given_lemma(goal, given)
+                        } else if outer && vias.len() > 1 {
+                            self.derive_goal(goal.clone(), &vias[1..])
+                        } else {
+                            self.derivation(goal.clone())
+                        };
                         lemmas.push(d.clone());
                         d
                     }
@@ -386,6 +399,20 @@ impl<'a> Run<'a> {
                 return (firings, Some(Stop::TraceLimit(MAX_TRACE_NODES)));
             }
         }
+    }
+}
+
+/// The lemma for a piece stated by a `given` line: one step, the stated result.
+fn given_lemma(goal: &Expr, result: Expr) -> Derivation {
+    let firing = Firing {
+        rule: crate::chain::GIVEN,
+        path: Vec::new(),
+        replacement: result.clone(),
+    };
+    Derivation {
+        goal: goal.clone(),
+        steps: vec![step("given, checked numerically", &result, vec![firing])],
+        stop: Stop::Saturated,
     }
 }
 
@@ -909,7 +936,8 @@ pub fn connect(
     let mut run = Run::new(problem, limits);
     if from.has_deriv() {
         let mut taken = run.taken_index_names(from);
-        if hits(&run.substitute_lemmas(from, &mut taken, &mut Vec::new())) {
+        let vias = crate::chain::route(problem);
+        if hits(&run.substitute_lemmas(from, &mut taken, &mut Vec::new(), &vias)) {
             return Some(vec![SUBSTITUTE]);
         }
     }

@@ -51,6 +51,7 @@ pub mod trace;
 pub mod diff;
 pub mod rules;
 pub mod engine;
+pub mod chain;
 pub mod normal;
 
 // Checking.

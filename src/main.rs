@@ -6,7 +6,7 @@ use gradproof::check::{check_derivation, check_expect_against_goal, CheckOptions
 use gradproof::engine::{self, Limits};
 use gradproof::expr::Expr;
 use gradproof::handwritten::check_show_block;
-use gradproof::parse::{parse_expr, parse_problem};
+use gradproof::parse::parse_expr;
 use gradproof::problem::Problem;
 use gradproof::render::blog_figures::blog_figures;
 use gradproof::render::latex_proof::{self, LatexOptions};
@@ -321,7 +321,7 @@ fn read(path: &str) -> Result<String, Failure> {
 }
 
 fn load(name: &str, text: &str) -> Result<Problem, Failure> {
-    parse_problem(text).map_err(|e| Failure::Input(format!("{name}:{e:#}")))
+    gradproof::parse::parse_and_validate(text).map_err(|e| Failure::Input(format!("{name}:{e:#}")))
 }
 
 /// Checks that the LaTeX-only flags come with `--format latex`.

@@ -306,7 +306,19 @@ impl Replay<'_> {
             ))
         })?;
         let outputs = match mv {
+            // The chain rule of a nested piece goes through a later symbol of the `via` list.
+            Move::Rule(rule) if rule.name == crate::rules::definitions::CHAIN_RULE.name => {
+                let vias = crate::chain::route(self.problem);
+                let mut outs = replay_outputs(rule, sub, &ctx);
+                for via in &vias {
+                    outs.extend(replay_outputs(rule, sub, &ctx.clone().with_via(Some(via))));
+                }
+                outs
+            }
             Move::Rule(rule) => replay_outputs(rule, sub, &ctx),
+            Move::Given => crate::chain::given_for(self.problem, sub)
+                .into_iter()
+                .collect(),
             Move::Substitute => {
                 let mut taken = taken_index_names(self.problem, expr);
                 let out =
