@@ -149,6 +149,9 @@ struct Run<'a> {
     fired: usize,
     /// Nodes recorded by the firings so far.
     recorded: usize,
+    /// The free indices of the goals a nested chain rule sits in (`k, d` of `d(L)/d(c_{k,d})`
+    /// while deriving its piece `d(L)/d(s_j)`): its pieces' fresh names avoid them too.
+    outer_free: BTreeSet<String>,
     /// The context at the root, shared by every scan so that facts about definitions are
     /// looked up once per run.
     ctx: Ctx<'a>,
@@ -161,6 +164,7 @@ impl<'a> Run<'a> {
             limits,
             fired: 0,
             recorded: 0,
+            outer_free: BTreeSet::new(),
             ctx: Ctx::new(problem),
         }
     }
@@ -188,6 +192,7 @@ impl<'a> Run<'a> {
             lemmas: Vec::new(),
         }];
         let mut taken = self.taken_index_names(&start);
+        taken.extend(self.outer_free.iter().cloned());
         let mut lemmas = Vec::new();
         let substituted = self.substitute_lemmas(&chained, &mut taken, &mut lemmas, vias);
         if lemmas
@@ -270,17 +275,21 @@ impl<'a> Run<'a> {
         vias: &[Symbol],
     ) -> Expr {
         let problem = self.problem;
+        let outer: BTreeSet<String> = self.outer_free.union(&free_indices(e)).cloned().collect();
         let result: Result<Expr, std::convert::Infallible> =
             substitute_derivatives(problem, e, taken, &mut |goal| {
                 let lemma = match lemmas.iter().find(|l| l.goal == *goal) {
                     Some(done) => done.clone(),
                     None => {
-                        let outer = matches!((goal, vias.first()),
+                        let outer_piece = matches!((goal, vias.first()),
                             (Expr::Deriv(_, x), Some(v)) if x.name == v.name);
                         let d = if let Some(given) = crate::chain::given_for(problem, goal) {
                             given_lemma(goal, given)
-                        } else if outer && vias.len() > 1 {
-                            self.derive_goal(goal.clone(), &vias[1..])
+                        } else if outer_piece && vias.len() > 1 {
+                            let saved = std::mem::replace(&mut self.outer_free, outer.clone());
+                            let d = self.derive_goal(goal.clone(), &vias[1..]);
+                            self.outer_free = saved;
+                            d
                         } else {
                             self.derivation(goal.clone())
                         };

@@ -22,7 +22,8 @@ use crate::render::{to_input_with, PrintOptions};
 use crate::rules::definitions::MAX_UNFOLD_NODES;
 use crate::rules::{lookup, replay_outputs, Ctx, Move};
 use crate::trace::{Derivation, Firing, Path, Step, Stop};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
 
 /// Why a proof did not verify.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,6 +108,7 @@ pub fn replay(
         print: proof_options(problem, &skeleton),
         limits: Limits::default(),
         fired: Cell::new(0),
+        outer_free: RefCell::new(BTreeSet::new()),
     };
     replay.derivation(start, view, "")
 }
@@ -122,6 +124,9 @@ struct Replay<'a> {
     limits: Limits,
     /// Firings replayed so far, lemmas included.
     fired: Cell<usize>,
+    /// The free indices of the goals the lemma being replayed sits in: as in the engine, the
+    /// fresh names a nested chain rule's pieces get avoid them.
+    outer_free: RefCell<BTreeSet<String>>,
 }
 
 fn falsehood(at: &str, what: &str, recorded: &ExprView, replayed: &ExprView) -> VerifyError {
@@ -321,6 +326,12 @@ impl Replay<'_> {
                 .collect(),
             Move::Substitute => {
                 let mut taken = taken_index_names(self.problem, expr);
+                let enclosing = self.outer_free.borrow().clone();
+                taken.extend(enclosing.iter().cloned());
+                let inside: BTreeSet<String> = enclosing
+                    .union(&crate::index::free_indices(expr))
+                    .cloned()
+                    .collect();
                 let out =
                     substitute_derivatives(self.problem, sub, &mut taken, &mut |goal: &Expr| {
                         if let Some(done) = lemmas.iter().find(|l| l.goal == *goal) {
@@ -334,11 +345,14 @@ impl Replay<'_> {
                                 to_input_with(goal, &self.print)
                             ))
                         })?;
+                        let saved = self.outer_free.replace(inside.clone());
                         let lemma = self.derivation(
                             goal.clone(),
                             view,
                             &format!("{step_at}, lemma {}: ", n + 1),
-                        )?;
+                        );
+                        self.outer_free.replace(saved);
+                        let lemma = lemma?;
                         let result = lemma.result().clone();
                         lemmas.push(lemma);
                         Ok(result)

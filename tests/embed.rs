@@ -427,11 +427,11 @@ fn renaming_every_symbol_and_index_gives_the_same_proofs() {
 
 #[test]
 fn a_saved_proof_with_nested_lemmas_and_a_given_verifies() {
-    for name in ["two_layer_first", "skipgram_negative_sampling"] {
-        let json = stdout(&run(&["derive", &new_file(name), "--format", "json"]));
-        let file = temp_file(&format!("{name}.json"), &json);
+    for (n, path) in all_files().iter().enumerate() {
+        let json = stdout(&run(&["derive", path, "--format", "json"]));
+        let file = temp_file(&format!("proof_{n}.json"), &json);
         let o = run(&["verify", &file]);
-        assert_eq!(o.status.code(), Some(0), "{name}: {}", stdout(&o));
+        assert_eq!(o.status.code(), Some(0), "{path}: {}", stdout(&o));
     }
     // A given whose recorded result is not the file's is caught.
     let json = stdout(&run(&[
@@ -445,4 +445,41 @@ fn a_saved_proof_with_nested_lemmas_and_a_given_verifies() {
     let file = temp_file("tampered.json", &tampered);
     let o = run(&["verify", &file]);
     assert_ne!(o.status.code(), Some(0));
+}
+
+/// Fails when a lemma, at any depth, opens a sum with a letter that is free in a goal it sits
+/// in: the piece's index would read as the variable's own index.
+fn assert_fresh_letters(d: &Derivation, enclosing: &std::collections::BTreeSet<String>, at: &str) {
+    use gradproof::index::free_indices;
+    let own = free_indices(&d.goal);
+    let mut inside = enclosing.clone();
+    inside.extend(own.iter().cloned());
+    for step in &d.steps {
+        for lemma in &step.lemmas {
+            for letter in free_indices(&lemma.goal).difference(&own) {
+                assert!(
+                    !enclosing.contains(letter),
+                    "{at}: the lemma {} takes `{letter}`, free in an enclosing goal",
+                    lemma.goal
+                );
+            }
+            assert_fresh_letters(lemma, &inside, at);
+        }
+    }
+}
+
+#[test]
+fn nested_pieces_never_reuse_an_enclosing_goals_index() {
+    for path in all_files() {
+        let problem = parse_problem(&read(&path)).expect("parses");
+        let d = derive(&problem, Limits::default()).expect("a goal");
+        assert_fresh_letters(&d, &Default::default(), &path);
+    }
+    // The check can fail: a lemma named with the goal's own `k`.
+    let problem = parse_problem(&read(&new_file("word2vec_context"))).expect("parses");
+    let mut d = derive(&problem, Limits::default()).expect("a goal");
+    let piece = &mut d.steps[1].lemmas[0].steps[1].lemmas[0];
+    piece.goal = gradproof::parse::parse_expr("d(L)/d(p_k)").expect("parses");
+    let caught = std::panic::catch_unwind(|| assert_fresh_letters(&d, &Default::default(), "x"));
+    assert!(caught.is_err());
 }

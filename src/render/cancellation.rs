@@ -26,7 +26,7 @@ fn grouped(e: &crate::expr::Expr, opts: &PrintOptions) -> String {
 pub fn cancellation_text(c: &Cancellation, opts: &PrintOptions) -> String {
     let mut out = String::from("Cancellation report\n");
     let Some(p) = &c.probability else {
-        out.push_str("  not applicable: no probability symbol (no `via`, no definition indexed like the variable)\n");
+        out.push_str("  not applicable: no probability symbol (neither the first `via` symbol nor a definition is indexed like the variable)\n");
         return out;
     };
     let p = line(p, opts);
