@@ -9,10 +9,11 @@
 
 use crate::expr::{deriv, Expr, Index, Symbol};
 use crate::index::{free_indices, rename_free};
-use crate::problem::{Pos, Problem};
+use crate::problem::{Given, Pos, Problem};
 use crate::rules::definitions::{chain_rule, depends_except};
 use crate::rules::facts::depends_on;
 use crate::rules::Ctx;
+use crate::trace::{Derivation, Firing, Step, Stop};
 
 /// The name a proof records for a piece taken from a `given` line (a move of the strategy: the
 /// stated result, checked numerically like every line).
@@ -105,10 +106,43 @@ pub fn route(problem: &Problem) -> Vec<Symbol> {
         .unwrap_or_default()
 }
 
+/// The lemma for a piece stated by a `given` line: one step, the stated result, titled with
+/// where it comes from. `None` when no given states `goal`.
+pub fn given_lemma(problem: &Problem, goal: &Expr) -> Option<Derivation> {
+    let (result, given) = given_with_source(problem, goal)?;
+    let title = match &given.from {
+        Some(file) => format!("from {file}, checked numerically"),
+        None => "given, checked numerically".to_string(),
+    };
+    let firing = Firing {
+        rule: GIVEN,
+        path: Vec::new(),
+        replacement: result.clone(),
+    };
+    let step = Step {
+        title,
+        rules: vec![GIVEN],
+        expr: result,
+        path: Vec::new(),
+        firings: vec![firing],
+        lemmas: Vec::new(),
+    };
+    Some(Derivation {
+        goal: goal.clone(),
+        steps: vec![step],
+        stop: Stop::Saturated,
+    })
+}
+
 /// The result of the first `given` line that states `goal` (a derivative), written with the
 /// goal's indices: the given's variable indices are renamed to the goal's, every other free
 /// index must agree. `None` when no given states it.
 pub fn given_for(problem: &Problem, goal: &Expr) -> Option<Expr> {
+    given_with_source(problem, goal).map(|(e, _)| e)
+}
+
+/// [`given_for`] with the `given` line it comes from.
+fn given_with_source<'p>(problem: &'p Problem, goal: &Expr) -> Option<(Expr, &'p Given)> {
     let Expr::Deriv(_, x) = goal else {
         return None;
     };
@@ -149,7 +183,7 @@ pub fn given_for(problem: &Problem, goal: &Expr) -> Option<Expr> {
             }
             e
         };
-        (rename(&g.of) == *goal).then(|| rename(&g.result))
+        (rename(&g.of) == *goal).then(|| (rename(&g.result), g))
     })
 }
 

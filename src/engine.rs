@@ -283,8 +283,8 @@ impl<'a> Run<'a> {
                     None => {
                         let outer_piece = matches!((goal, vias.first()),
                             (Expr::Deriv(_, x), Some(v)) if x.name == v.name);
-                        let d = if let Some(given) = crate::chain::given_for(problem, goal) {
-                            given_lemma(goal, given)
+                        let d = if let Some(given) = crate::chain::given_lemma(problem, goal) {
+                            given
                         } else if outer_piece && vias.len() > 1 {
                             let saved = std::mem::replace(&mut self.outer_free, outer.clone());
                             let d = self.derive_goal(goal.clone(), &vias[1..]);
@@ -408,20 +408,6 @@ impl<'a> Run<'a> {
                 return (firings, Some(Stop::TraceLimit(MAX_TRACE_NODES)));
             }
         }
-    }
-}
-
-/// The lemma for a piece stated by a `given` line: one step, the stated result.
-fn given_lemma(goal: &Expr, result: Expr) -> Derivation {
-    let firing = Firing {
-        rule: crate::chain::GIVEN,
-        path: Vec::new(),
-        replacement: result.clone(),
-    };
-    Derivation {
-        goal: goal.clone(),
-        steps: vec![step("given, checked numerically", &result, vec![firing])],
-        stop: Stop::Saturated,
     }
 }
 

@@ -52,6 +52,7 @@ pub mod diff;
 pub mod rules;
 pub mod engine;
 pub mod chain;
+pub mod imports;
 pub mod normal;
 
 // Checking.

@@ -320,8 +320,14 @@ fn read(path: &str) -> Result<String, Failure> {
     gradproof::parse::decode_text(bytes).map_err(|e| Failure::Input(format!("{path}:{e:#}")))
 }
 
+/// Parses a `.deriv` file named `name`, resolving its `use` lines relative to it.
 fn load(name: &str, text: &str) -> Result<Problem, Failure> {
-    gradproof::parse::parse_and_validate(text).map_err(|e| Failure::Input(format!("{name}:{e:#}")))
+    let read = |path: &std::path::Path| -> Result<String, String> {
+        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        gradproof::parse::decode_text(bytes).map_err(|e| format!("{e}"))
+    };
+    gradproof::imports::parse_with_imports(text, std::path::Path::new(name), &read)
+        .map_err(|e| Failure::Input(format!("{name}:{e:#}")))
 }
 
 /// Checks that the LaTeX-only flags come with `--format latex`.

@@ -132,6 +132,8 @@ pub struct Given {
     pub result: Expr,
     /// Where it was written.
     pub pos: Pos,
+    /// The file it was imported from (`use "softmax_cross_entropy.deriv"`), if any.
+    pub from: Option<String>,
 }
 
 /// One `= E` line of a hand-written derivation.

@@ -483,3 +483,64 @@ fn nested_pieces_never_reuse_an_enclosing_goals_index() {
     let caught = std::panic::catch_unwind(|| assert_fresh_letters(&d, &Default::default(), "x"));
     assert!(caught.is_err());
 }
+
+fn use_file(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/embed/use/{name}.deriv",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn use_imports_the_derived_result_of_another_file() {
+    let path = use_file("centre");
+    for format in ["text", "latex", "markdown", "json", "html"] {
+        let o = run(&["derive", &path, "--format", format]);
+        assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
+    }
+    let out = stdout(&run(&["derive", &path]));
+    assert!(
+        out.contains("from softmax_ce.deriv, checked numerically"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Result: ∂L/∂w_d = Σ_k (p_k − q_k) c_kd"),
+        "{out}"
+    );
+    // The saved proof carries the imported result as a `given` line and verifies.
+    let json = stdout(&run(&["derive", &path, "--format", "json"]));
+    assert!(json.contains("given d(L)/d(s_k) = p_k - q_k"), "{json}");
+    let file = temp_file("use_centre.json", &json);
+    assert_eq!(run(&["verify", &file]).status.code(), Some(0));
+}
+
+#[test]
+fn an_imported_result_that_is_false_here_exits_1() {
+    // The squared-error file derives its own loss's gradient: false for cross-entropy.
+    let o = run(&["derive", &use_file("wrong_import")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("from squared.deriv, checked numerically: given)  ✗ false"));
+}
+
+#[test]
+fn missing_and_cyclic_imports_exit_2_at_the_use_line() {
+    let cases = [
+        (
+            "missing",
+            ":12:5:",
+            "cannot use \"no_such_file.deriv\": cannot read it",
+        ),
+        ("cycle_a", ":3:5:", "a cycle"),
+        ("nested_cycle", ":12:5:", "a cycle"),
+    ];
+    for (name, at, why) in cases {
+        let o = run(&["derive", &use_file(name)]);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        let err = stderr(&o);
+        assert!(err.contains(at) && err.contains(why), "{name}: {err}");
+    }
+    let bad = temp_file("use_unquoted.deriv", "var x real\nuse other.deriv\n");
+    let o = run(&["derive", &bad]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(":2:5:"), "{}", stderr(&o));
+}

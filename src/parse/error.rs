@@ -296,6 +296,14 @@ pub enum ErrorKind {
         /// Why not.
         why: String,
     },
+    /// A `use` line whose file cannot be imported (see [`crate::imports`]).
+    #[error("cannot use \"{file}\": {why}")]
+    Import {
+        /// The file name as written (empty when it is not a quoted name).
+        file: String,
+        /// Why not.
+        why: String,
+    },
 }
 
 impl ParseError {

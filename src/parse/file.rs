@@ -269,7 +269,13 @@ impl<'s, 'a> File<'s, 'a> {
         let (_, result) = self.nom(grammar.complete(rest, "an expression after '='"))?;
         self.push_check(&grammar);
         let of = crate::expr::deriv(of, wrt);
-        let given = crate::problem::Given { of, result, pos };
+        let from = None;
+        let given = crate::problem::Given {
+            of,
+            result,
+            pos,
+            from,
+        };
         self.problem.givens.push(given);
         Ok(())
     }
