@@ -48,7 +48,18 @@ pub fn validate(problem: &Problem) -> Result<(), ViaError> {
     };
     let ctx = Ctx::new(problem);
     let mut x = goal.wrt.clone();
+    let mut given: Option<&Given> = None;
     for (via, pos) in &goal.vias {
+        if let Some(g) = given {
+            return Err(ViaError {
+                pos: *pos,
+                via: shown(via),
+                why: format!(
+                    "the piece `{}` is given (line {}), so the chain rule never goes through it",
+                    g.of, g.pos.line
+                ),
+            });
+        }
         let fail = |why: String| ViaError {
             pos: *pos,
             via: shown(via),
@@ -77,6 +88,10 @@ pub fn validate(problem: &Problem) -> Result<(), ViaError> {
                 "the chain rule cannot go through `{v}` for `d({f})/d({xs})`"
             )));
         }
+        given = problem
+            .givens
+            .iter()
+            .find(|g| matches!(&g.of, Expr::Deriv(f, y) if **f == goal.of && y.name == via.name));
         x = via.clone();
     }
     Ok(())

@@ -544,3 +544,37 @@ fn missing_and_cyclic_imports_exit_2_at_the_use_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains(":2:5:"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_via_after_a_given_piece_is_refused_not_ignored() {
+    let text = read(&new_file("word2vec_centre")).replace(
+        "derive d(L)/d(w_d) via s_k, p_j",
+        "given d(L)/d(s_k) = p_k - q_k\nderive d(L)/d(w_d) via s_k, p_j",
+    );
+    let err = parse_and_validate(&text).expect_err("p_j is never used");
+    assert_eq!((err.pos().line, err.pos().column), (14, 29));
+    assert!(format!("{err}").contains("is given (line 13)"), "{err}");
+    // Without the second via it is accepted, and the given is the piece.
+    let ok = text.replace("via s_k, p_j", "via s_k");
+    assert!(parse_and_validate(&ok).is_ok());
+}
+
+#[test]
+fn a_malformed_given_is_an_error_at_its_place() {
+    let base = read(&new_file("word2vec_centre"));
+    for (bad, column) in [
+        ("given d(L)/d(s_k) p_k - q_k", 19),
+        ("given d(L)/d(s_k) = p_k - zz_k", 27),
+        ("given L = p_k", 7),
+    ] {
+        let text = base.replace("derive", &format!("{bad}\nderive"));
+        let err = parse_problem(&text).expect_err(bad);
+        assert_eq!(
+            (err.pos().line, err.pos().column),
+            (13, column),
+            "{bad}: {err}"
+        );
+        let file = temp_file("bad_given.deriv", &text);
+        assert_eq!(run(&["derive", &file]).status.code(), Some(2), "{bad}");
+    }
+}
