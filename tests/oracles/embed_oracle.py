@@ -124,7 +124,8 @@ for N, D, Y in [(4, 3, 2), (1, 2, 0)]:
             closed = (sig(b[n]) - (1 if n == Y else 0)) * v[d]
             check(f"sgns context N={N} n={n}", cd(L, lambda n=n, d=d: rr[n][d], put), closed)
 
-# Three layers: h1 = A x, h2 = B h1, s = C h2: dL/dA_de = sum_f (sum_k (p_k - q_k) C_kf) B_fd x_e.
+# Three layers under softmax + cross-entropy (no fixture: it nests more sums than the checker
+# allows; kept as a check of the nested form): dL/dA_de = sum_f (sum_k (p_k - q_k) C_kf) B_fd x_e.
 K, F, D, E = 3, 2, 3, 2
 x = [r() for _ in range(E)]
 A = [[r() for _ in range(E)] for _ in range(D)]
