@@ -114,6 +114,7 @@ pub fn below_logits(problem: &Problem, d: &Derivation) -> Option<(Symbol, BelowL
         sub.goal = Some(Goal {
             of,
             wrt,
+            vias: via.iter().map(|v| (v.clone(), goal.pos)).collect(),
             via,
             pos: goal.pos,
         });

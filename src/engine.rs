@@ -133,7 +133,8 @@ pub fn derive(problem: &Problem, limits: Limits) -> Option<Derivation> {
     let goal = problem.goal.as_ref()?;
     let start = deriv(goal.of.clone(), goal.wrt.clone());
     let mut run = Run::new(problem, limits);
-    Some(run.derive_goal(start, goal.via.is_some()))
+    let vias = crate::chain::route(problem);
+    Some(run.derive_goal(start, &vias))
 }
 
 /// Simplifies `e` as far as the rules go, as a derivation starting at `e`.
@@ -148,6 +149,9 @@ struct Run<'a> {
     fired: usize,
     /// Nodes recorded by the firings so far.
     recorded: usize,
+    /// The free indices of the goals a nested chain rule sits in (`k, d` of `d(L)/d(c_{k,d})`
+    /// while deriving its piece `d(L)/d(s_j)`): its pieces' fresh names avoid them too.
+    outer_free: BTreeSet<String>,
     /// The context at the root, shared by every scan so that facts about definitions are
     /// looked up once per run.
     ctx: Ctx<'a>,
@@ -160,16 +164,17 @@ impl<'a> Run<'a> {
             limits,
             fired: 0,
             recorded: 0,
+            outer_free: BTreeSet::new(),
             ctx: Ctx::new(problem),
         }
     }
 
-    fn derive_goal(&mut self, start: Expr, via: bool) -> Derivation {
-        let chained = if via {
-            (definitions::CHAIN_RULE.apply)(&start, &self.ctx)
-        } else {
-            None
-        };
+    /// Derives `start` by the chain rule through `vias[0]` (its pieces through the rest, see
+    /// [`crate::chain`]), or directly when there is none or it does not apply.
+    fn derive_goal(&mut self, start: Expr, vias: &[Symbol]) -> Derivation {
+        let chained = vias
+            .first()
+            .and_then(|via| definitions::chain_rule(&start, via, &self.ctx));
         let Some(chained) = chained else {
             return self.direct(start);
         };
@@ -187,8 +192,9 @@ impl<'a> Run<'a> {
             lemmas: Vec::new(),
         }];
         let mut taken = self.taken_index_names(&start);
+        taken.extend(self.outer_free.iter().cloned());
         let mut lemmas = Vec::new();
-        let substituted = self.substitute_lemmas(&chained, &mut taken, &mut lemmas);
+        let substituted = self.substitute_lemmas(&chained, &mut taken, &mut lemmas, vias);
         if lemmas
             .iter()
             .any(|l: &Derivation| l.stop != Stop::Saturated)
@@ -215,7 +221,8 @@ impl<'a> Run<'a> {
             }],
             lemmas,
         });
-        let rest = self.derivation(substituted);
+        let mut rest = self.derivation(substituted.clone());
+        crate::chain::drop_reshaping_tail(&substituted, &mut rest.steps);
         steps.extend(rest.steps);
         Derivation {
             goal: start,
@@ -257,20 +264,35 @@ impl<'a> Run<'a> {
     }
 
     /// Replaces every derivative node in `e` by the result of its own derivation (a lemma),
-    /// deriving each distinct one once (see [`substitute_derivatives`]).
+    /// deriving each distinct one once (see [`substitute_derivatives`]). A piece stated by a
+    /// `given` line is taken from it; the piece that differentiates by `vias[0]` is derived by
+    /// the chain rule through the rest of `vias`.
     fn substitute_lemmas(
         &mut self,
         e: &Expr,
         taken: &mut BTreeSet<String>,
         lemmas: &mut Vec<Derivation>,
+        vias: &[Symbol],
     ) -> Expr {
         let problem = self.problem;
+        let outer: BTreeSet<String> = self.outer_free.union(&free_indices(e)).cloned().collect();
         let result: Result<Expr, std::convert::Infallible> =
             substitute_derivatives(problem, e, taken, &mut |goal| {
                 let lemma = match lemmas.iter().find(|l| l.goal == *goal) {
                     Some(done) => done.clone(),
                     None => {
-                        let d = self.derivation(goal.clone());
+                        let outer_piece = matches!((goal, vias.first()),
+                            (Expr::Deriv(_, x), Some(v)) if x.name == v.name);
+                        let d = if let Some(given) = crate::chain::given_lemma(problem, goal) {
+                            given
+                        } else if outer_piece && vias.len() > 1 {
+                            let saved = std::mem::replace(&mut self.outer_free, outer.clone());
+                            let d = self.derive_goal(goal.clone(), &vias[1..]);
+                            self.outer_free = saved;
+                            d
+                        } else {
+                            self.derivation(goal.clone())
+                        };
                         lemmas.push(d.clone());
                         d
                     }
@@ -909,7 +931,8 @@ pub fn connect(
     let mut run = Run::new(problem, limits);
     if from.has_deriv() {
         let mut taken = run.taken_index_names(from);
-        if hits(&run.substitute_lemmas(from, &mut taken, &mut Vec::new())) {
+        let vias = crate::chain::route(problem);
+        if hits(&run.substitute_lemmas(from, &mut taken, &mut Vec::new(), &vias)) {
             return Some(vec![SUBSTITUTE]);
         }
     }

@@ -51,6 +51,8 @@ pub mod trace;
 pub mod diff;
 pub mod rules;
 pub mod engine;
+pub mod chain;
+pub mod imports;
 pub mod normal;
 
 // Checking.

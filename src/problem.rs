@@ -112,10 +112,28 @@ pub struct Goal {
     pub of: Expr,
     /// The variable (`s_k`), with free indices.
     pub wrt: Symbol,
-    /// The defined symbol to apply the chain rule through (`p_j`), if any.
+    /// The defined symbol to apply the chain rule through (`p_j`), if any: the first of
+    /// [`Goal::vias`].
     pub via: Option<Symbol>,
     /// Where it was declared.
     pub pos: Pos,
+    /// Every symbol after `via` with where it was written, outermost first (`via s_k, p_j`:
+    /// the chain rule goes through `s_k`, and the piece `d(L)/d(s_k)` through `p_j`).
+    pub vias: Vec<(Symbol, Pos)>,
+}
+
+/// `given d(L)/d(s_k) = p_k - q_k`: a result stated in the file (checked numerically in this
+/// problem) that the chain rule uses as a piece instead of deriving it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Given {
+    /// The derivative stated (`d(L)/d(s_k)`), with free indices.
+    pub of: Expr,
+    /// What it equals.
+    pub result: Expr,
+    /// Where it was written.
+    pub pos: Pos,
+    /// The file it was imported from (`use "softmax_cross_entropy.deriv"`), if any.
+    pub from: Option<String>,
 }
 
 /// One `= E` line of a hand-written derivation.
@@ -155,6 +173,8 @@ pub struct Problem {
     pub expect: Option<(Expr, Pos)>,
     /// A hand-written derivation to check, if any.
     pub show: Option<Show>,
+    /// Results stated with `given`, in file order.
+    pub givens: Vec<Given>,
 }
 
 impl Problem {

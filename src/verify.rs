@@ -22,7 +22,8 @@ use crate::render::{to_input_with, PrintOptions};
 use crate::rules::definitions::MAX_UNFOLD_NODES;
 use crate::rules::{lookup, replay_outputs, Ctx, Move};
 use crate::trace::{Derivation, Firing, Path, Step, Stop};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
 
 /// Why a proof did not verify.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,6 +114,7 @@ pub fn replay(
         print: proof_options(problem, &skeleton),
         limits: Limits::default(),
         fired: Cell::new(0),
+        outer_free: RefCell::new(BTreeSet::new()),
     };
     replay.derivation(start, view, "")
 }
@@ -128,6 +130,9 @@ struct Replay<'a> {
     limits: Limits,
     /// Firings replayed so far, lemmas included.
     fired: Cell<usize>,
+    /// The free indices of the goals the lemma being replayed sits in: as in the engine, the
+    /// fresh names a nested chain rule's pieces get avoid them.
+    outer_free: RefCell<BTreeSet<String>>,
 }
 
 fn falsehood(at: &str, what: &str, recorded: &ExprView, replayed: &ExprView) -> VerifyError {
@@ -312,9 +317,27 @@ impl Replay<'_> {
             ))
         })?;
         let outputs = match mv {
+            // The chain rule of a nested piece goes through a later symbol of the `via` list.
+            Move::Rule(rule) if rule.name == crate::rules::definitions::CHAIN_RULE.name => {
+                let vias = crate::chain::route(self.problem);
+                let mut outs = replay_outputs(rule, sub, &ctx);
+                for via in &vias {
+                    outs.extend(replay_outputs(rule, sub, &ctx.clone().with_via(Some(via))));
+                }
+                outs
+            }
             Move::Rule(rule) => replay_outputs(rule, sub, &ctx),
+            Move::Given => crate::chain::given_for(self.problem, sub)
+                .into_iter()
+                .collect(),
             Move::Substitute => {
                 let mut taken = taken_index_names(self.problem, expr);
+                let enclosing = self.outer_free.borrow().clone();
+                taken.extend(enclosing.iter().cloned());
+                let inside: BTreeSet<String> = enclosing
+                    .union(&crate::index::free_indices(expr))
+                    .cloned()
+                    .collect();
                 let out =
                     substitute_derivatives(self.problem, sub, &mut taken, &mut |goal: &Expr| {
                         if let Some(done) = lemmas.iter().find(|l| l.goal == *goal) {
@@ -328,11 +351,14 @@ impl Replay<'_> {
                                 to_input_with(goal, &self.print)
                             ))
                         })?;
+                        let saved = self.outer_free.replace(inside.clone());
                         let lemma = self.derivation(
                             goal.clone(),
                             view,
                             &format!("{step_at}, lemma {}: ", n + 1),
-                        )?;
+                        );
+                        self.outer_free.replace(saved);
+                        let lemma = lemma?;
                         let result = lemma.result().clone();
                         lemmas.push(lemma);
                         Ok(result)

@@ -46,6 +46,7 @@ pub fn deep_tree(depth: usize) -> Problem {
         wrt: Symbol::plain("x"),
         via: None,
         pos: Default::default(),
+        vias: Vec::new(),
     });
     p
 }

@@ -14,7 +14,6 @@ use crate::plot_cmd;
 use args::{Cli, ColorChoice, Command, MessageFormat, Output, RunArgs};
 use clap::{CommandFactory, Parser};
 use gradproof::diagnostic::{Code, Diagnostic};
-use gradproof::parse::parse_problem;
 use gradproof::problem::Problem;
 use run::{run_file, verify_proof, Mode};
 use std::io::{IsTerminal, Read, Write};
@@ -320,8 +319,14 @@ fn read(path: &str) -> Result<String, Failure> {
 }
 
 /// The problem in `text`, read from the file `name`; a parse error with its hints.
+/// Parses a `.deriv` file named `name`, resolving its `use` lines relative to it.
 fn load(name: &str, text: &str) -> Result<Problem, Failure> {
-    parse_problem(text).map_err(|e| Failure::Diag(Box::new(Diagnostic::from_parse(name, text, &e))))
+    let read = |path: &std::path::Path| -> Result<String, String> {
+        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        gradproof::parse::decode_text(bytes).map_err(|e| format!("{e}"))
+    };
+    gradproof::imports::parse_with_imports(text, std::path::Path::new(name), &read)
+        .map_err(|e| Failure::Diag(Box::new(Diagnostic::from_parse(name, text, &e))))
 }
 
 /// Writes `text` to the file `output`, or to stdout without one.

@@ -288,6 +288,22 @@ pub enum ErrorKind {
         /// The cycle, as `a -> b -> a`.
         path: String,
     },
+    /// A `via` symbol the chain rule cannot go through (see [`crate::chain::validate`]).
+    #[error("cannot apply the chain rule through `{via}`: {why}")]
+    ViaCannotApply {
+        /// The `via` symbol as written.
+        via: String,
+        /// Why not.
+        why: String,
+    },
+    /// A `use` line whose file cannot be imported (see [`crate::imports`]).
+    #[error("cannot use \"{file}\": {why}")]
+    Import {
+        /// The file name as written (empty when it is not a quoted name).
+        file: String,
+        /// Why not.
+        why: String,
+    },
 }
 
 impl ParseError {

@@ -5,7 +5,8 @@
 //! index a, b in 1..K
 //! var NAME KIND                  KIND: real | positive | unit | distribution | onehot
 //! let NAME = EXPR
-//! derive d(F)/d(x_k) [via p_j]
+//! derive d(F)/d(x_k) [via p_j[, a_k ...]]   (several: outermost first)
+//! given d(F)/d(x_k) = EXPR       (a stated result, checked numerically, used as a piece)
 //! expect EXPR
 //! show EXPR
 //! = EXPR                         (only after `show` or another `=` line)
@@ -117,6 +118,7 @@ impl<'s, 'a> File<'s, 'a> {
             "derive" => self.derive(text, rest, pos),
             "expect" => self.expect(text, rest, pos),
             "show" => self.show(text, rest, pos),
+            "given" => self.given(rest, pos),
             "" => Err(self.syntax(
                 text,
                 "a directive (title, index, var, let, derive, expect, show)",
@@ -218,29 +220,63 @@ impl<'s, 'a> File<'s, 'a> {
         Ok(())
     }
 
-    /// `derive d(F)/d(x) [via p_j]`.
+    /// `derive d(F)/d(x) [via p_j[, a_k ...]]`.
     fn derive(&mut self, at: &'a str, rest: &'a str, pos: Pos) -> Result<(), ParseError> {
         self.once("derive", at, pos)?;
         let grammar = Grammar::new(END);
         let (rest, (of, wrt)) = self.nom(grammar.derivative(ws(rest)))?;
-        let rest = ws(rest);
-        let via = match word(rest) {
-            (_, "") if rest.is_empty() => None,
-            (after, "via") => {
+        let mut rest = ws(rest);
+        let mut vias = Vec::new();
+        match word(rest) {
+            (_, "") if rest.is_empty() => {}
+            (after, "via") => loop {
                 let what = "a defined symbol after `via`, such as p_j";
-                let (rest, via) = self.nom(grammar.symbol_name(ws(after), what))?;
+                let at = ws(if vias.is_empty() { after } else { rest });
+                let (after, via) = self.nom(grammar.symbol_name(at, what))?;
                 grammar.record(Use::Via {
                     name: via.name,
                     subscripts: via.indices.len(),
                 });
                 grammar.record_subscripts(&via);
-                self.nom(finish(rest, "the `via` symbol"))?;
-                Some(via.to_symbol())
-            }
+                vias.push((via.to_symbol(), self.pos(at)));
+                match ws(after).strip_prefix(',') {
+                    Some(more) => rest = more,
+                    None => {
+                        self.nom(finish(after, "the `via` symbol (or `,` and another)"))?;
+                        break;
+                    }
+                }
+            },
             _ => return Err(self.syntax(rest, "`via` or end of line after the derivative")),
         };
         self.push_check(&grammar);
-        self.problem.goal = Some(Goal { of, wrt, via, pos });
+        let via = vias.first().map(|(v, _)| v.clone());
+        self.problem.goal = Some(Goal {
+            of,
+            wrt,
+            via,
+            pos,
+            vias,
+        });
+        Ok(())
+    }
+
+    /// `given d(F)/d(x) = EXPR`: a stated result the chain rule may use as a piece.
+    fn given(&mut self, rest: &'a str, pos: Pos) -> Result<(), ParseError> {
+        let grammar = Grammar::new(END);
+        let (rest, (of, wrt)) = self.nom(grammar.derivative(ws(rest)))?;
+        let rest = self.nom(expect_char(ws(rest), '=', "'=' after the derivative"))?;
+        let (_, result) = self.nom(grammar.complete(rest, "an expression after '='"))?;
+        self.push_check(&grammar);
+        let of = crate::expr::deriv(of, wrt);
+        let from = None;
+        let given = crate::problem::Given {
+            of,
+            result,
+            pos,
+            from,
+        };
+        self.problem.givens.push(given);
         Ok(())
     }
 
@@ -610,6 +646,10 @@ impl<'s, 'a> File<'s, 'a> {
         }
         if let Some((e, _)) = &mut problem.expect {
             set(e);
+        }
+        for g in &mut problem.givens {
+            set(&mut g.of);
+            set(&mut g.result);
         }
         if let Some(show) = &mut problem.show {
             set(&mut show.start);

@@ -117,6 +117,21 @@ pub fn parse_problem(input: &str) -> Result<Problem, ParseError> {
     file::parse(&source, input)
 }
 
+/// [`parse_problem`], then the checks that need the rules: every `via` symbol must be able to
+/// carry the chain rule ([`crate::chain::validate`]); an error points at the symbol.
+pub fn parse_and_validate(input: &str) -> Result<Problem, ParseError> {
+    let problem = parse_problem(input)?;
+    crate::chain::validate(&problem).map_err(|e| {
+        let line = Source::new(input).line_text(e.pos.line);
+        let kind = ErrorKind::ViaCannotApply {
+            via: e.via,
+            why: e.why,
+        };
+        ParseError::new(e.pos, kind, line)
+    })?;
+    Ok(problem)
+}
+
 /// Fails when `input` is longer than [`MAX_INPUT_BYTES`].
 fn check_size(source: &Source<'_>, input: &str) -> Result<(), ParseError> {
     if input.len() > MAX_INPUT_BYTES {

@@ -25,11 +25,22 @@ pub fn problem_text(problem: &Problem) -> String {
         let symbol = to_input(&Expr::Sym(d.symbol.clone()));
         out.push_str(&format!("let {symbol} = {}\n", to_input(&d.body)));
     }
+    for g in &problem.givens {
+        let stated = format!("{} = {}", to_input(&g.of), to_input(&g.result));
+        out.push_str(&format!("given {stated}\n"));
+    }
     if let Some(goal) = &problem.goal {
         let derivative = to_input(&deriv(goal.of.clone(), goal.wrt.clone()));
         out.push_str(&format!("derive {derivative}"));
-        if let Some(via) = &goal.via {
-            out.push_str(&format!(" via {}", to_input(&Expr::Sym(via.clone()))));
+        let vias: Vec<String> = match goal.vias.is_empty() {
+            true => goal.via.iter().cloned().collect::<Vec<_>>(),
+            false => goal.vias.iter().map(|(v, _)| v.clone()).collect(),
+        }
+        .into_iter()
+        .map(|v| to_input(&Expr::Sym(v)))
+        .collect();
+        if !vias.is_empty() {
+            out.push_str(&format!(" via {}", vias.join(", ")));
         }
         out.push('\n');
     }

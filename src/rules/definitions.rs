@@ -80,7 +80,7 @@ pub fn unfold_all(e: &Expr, problem: &crate::problem::Problem) -> Expr {
 }
 
 /// Does `e` depend on `x` other than through the symbol named `through`?
-fn depends_except(e: &Expr, x: &str, through: &str, ctx: &Ctx) -> bool {
+pub fn depends_except(e: &Expr, x: &str, through: &str, ctx: &Ctx) -> bool {
     match e {
         Expr::Sym(s) if s.name == x => true,
         Expr::Sym(s) if s.name == through => false,

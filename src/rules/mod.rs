@@ -270,6 +270,8 @@ pub enum Move {
     Rule(&'static Rule),
     /// Substituting the lemmas of the step for the derivatives ([`SUBSTITUTE`]).
     Substitute,
+    /// A piece stated by a `given` line ([`crate::chain::GIVEN`]).
+    Given,
 }
 
 impl Move {
@@ -278,6 +280,7 @@ impl Move {
         match self {
             Move::Rule(r) => r.name,
             Move::Substitute => SUBSTITUTE,
+            Move::Given => crate::chain::GIVEN,
         }
     }
 
@@ -291,6 +294,7 @@ impl Move {
 pub fn lookup(name: &str) -> Option<Move> {
     match name {
         SUBSTITUTE => Some(Move::Substitute),
+        crate::chain::GIVEN => Some(Move::Given),
         _ => rule(name).map(Move::Rule),
     }
 }

@@ -78,9 +78,11 @@ pub fn softmax_problem() -> Problem {
             wrt: Symbol::indexed("s", &["k"]),
             via: Some(Symbol::indexed("p", &["j"])),
             pos: Pos::default(),
+            vias: vec![(Symbol::indexed("p", &["j"]), Pos::default())],
         }),
         expect: Some((expected(), Pos::default())),
         show: None,
+        givens: Vec::new(),
     }
 }
 
