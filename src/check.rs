@@ -992,8 +992,8 @@ impl<'c> Chain<'c> {
                     // it does not exist here (a chain rule through a piece with an infinite
                     // slope): not this step's doing, so the sample is skipped for it. A step
                     // that makes a defined line undefined is still reported.
-                    let inherited =
-                        sample.previous.is_none() || matches!(e, EvalError::InfiniteSlope);
+                    let inherited = sample.previous.is_none()
+                        || matches!(e, EvalError::InfiniteSlope | EvalError::Kink);
                     if e.is_domain() && inherited {
                         acc.undefined += 1;
                     } else {

@@ -45,6 +45,7 @@ pub mod expr;
 pub mod index;
 pub mod problem;
 pub mod parse;
+pub mod piecewise;
 
 // Deriving.
 pub mod trace;
@@ -65,6 +66,7 @@ pub mod handwritten;
 pub mod cancellation;
 pub mod verify;
 pub mod figures;
+pub mod kinks;
 
 // Printing.
 pub mod render;
