@@ -116,7 +116,7 @@ pub fn report_text(report: &CheckReport, opts: &PrintOptions) -> String {
     if !report.kinks.is_empty() {
         let _ = writeln!(
             out,
-            "Kinks of piecewise functions: {} instances re-drawn away from a kink, {} left on one (their samples skipped)",
+            "Kinks of piecewise functions: {} instances re-drawn off their kinks, {} still on one (their samples skipped)",
             report.kinks.redrawn, report.kinks.on_kink
         );
     }

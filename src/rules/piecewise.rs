@@ -24,9 +24,23 @@ pub fn complementary(a: &Expr, b: &Expr) -> bool {
     let (Some((f, u)), Some((g, v))) = (as_bracket(a), as_bracket(b)) else {
         return false;
     };
-    let same = f.complement() == Some(g) && u == v;
-    let mirrored = f.complement().and_then(Func::mirrored) == Some(g) && neg(u.clone()) == *v;
+    let same = f.complement() == Some(g) && same_terms(u, v);
+    let mirrored =
+        f.complement().and_then(Func::mirrored) == Some(g) && same_terms(&negated_terms(u), v);
     same || mirrored
+}
+
+/// `-u` with the sign taken into each term (`-(a - b)` is `-a + b`).
+fn negated_terms(u: &Expr) -> Expr {
+    add(u.terms().into_iter().map(neg).collect())
+}
+
+/// Are `a` and `b` the same sum up to the order of its terms?
+fn same_terms(a: &Expr, b: &Expr) -> bool {
+    let (mut x, mut y) = (a.terms(), b.terms());
+    x.sort();
+    y.sort();
+    x == y
 }
 
 /// `d([u > 0])/d(x) = 0`: a bracket is flat away from its kink.
