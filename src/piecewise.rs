@@ -89,6 +89,21 @@ pub fn if_then_else(condition: Expr, a: Expr, b: Expr) -> Option<Expr> {
     Some(add(vec![mul(vec![a, condition]), mul(vec![b, not])]))
 }
 
+/// The note a proof carries when a bracket was differentiated: the derivative it shows holds
+/// away from the kinks only.
+pub const KINK_NOTE: &str = "the derivative of a piecewise function holds away from its kinks \
+     (where a bracket's argument is 0); on a kink it is not defined";
+
+/// [`KINK_NOTE`] when `d` (or one of its lemmas) differentiated a bracket (`d-bracket` fired).
+pub fn kink_note(d: &crate::trace::Derivation) -> Option<&'static str> {
+    fn fired(d: &crate::trace::Derivation) -> bool {
+        d.steps
+            .iter()
+            .any(|s| crate::rules::piecewise::D_BRACKET.fired_in(s) || s.lemmas.iter().any(fired))
+    }
+    fired(d).then_some(KINK_NOTE)
+}
+
 /// True when `e` contains an Iverson bracket (so the checker must watch for kinks).
 pub fn has_bracket(e: &Expr) -> bool {
     matches!(e, Expr::Func(f, _) if f.is_bracket()) || e.iter_children().any(has_bracket)

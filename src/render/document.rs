@@ -143,6 +143,9 @@ pub(crate) fn blog_document_with(
         )),
     ]));
     derivation_blocks(d, &opts, 2, is_final(d), anchors, &mut out);
+    if let Some(note) = crate::piecewise::kink_note(d) {
+        out.push(Block::Para(vec![Inline::Text(format!("Note: {note}."))]));
+    }
     if d.stop != Stop::Saturated {
         out.push(Block::Para(vec![Inline::Text(format!(
             "The derivation stopped early: {}.",

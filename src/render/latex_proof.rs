@@ -38,6 +38,9 @@ pub fn proof_latex(problem: &Problem, d: &Derivation, options: LatexOptions) -> 
             text_escape(&d.stop.to_string())
         ));
     }
+    if let Some(note) = crate::piecewise::kink_note(d) {
+        body.push_str(&format!("\nNote: {}.\n", text_escape(note)));
+    }
     if !options.standalone {
         let heading = match &problem.title {
             Some(title) => format!("% {}\n", title.replace(['\n', '\r'], " ")),

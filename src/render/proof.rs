@@ -53,6 +53,9 @@ pub fn proof_text_checked(
     if d.stop != Stop::Saturated {
         out.push_str(&format!("Stopped early: {}\n", d.stop));
     }
+    if let Some(note) = crate::piecewise::kink_note(d) {
+        out.push_str(&format!("Note: {note}.\n"));
+    }
     out.push('\n');
     out.push_str(&cancellation_text(&analyse(problem, d), &opts));
     out
