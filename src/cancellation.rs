@@ -106,7 +106,10 @@ impl std::fmt::Display for Trend {
             Trend::Vanishing => write!(f, "vanishing, towards 0"),
             Trend::Exploding => write!(f, "exploding"),
             Trend::Unknown => write!(f, "unknown"),
-            Trend::SwitchesOff(v) => write!(f, "switches off (0 at high p), else towards {v:.3}"),
+            Trend::SwitchesOff(v) => write!(
+                f,
+                "switches off (0 at high probabilities), else towards {v:.3}"
+            ),
         }
     }
 }

@@ -91,8 +91,8 @@ pub fn if_then_else(condition: Expr, a: Expr, b: Expr) -> Option<Expr> {
 
 /// The note a proof carries when a bracket was differentiated: the derivative it shows holds
 /// away from the kinks only.
-pub const KINK_NOTE: &str = "the derivative of a piecewise function holds away from its kinks \
-     (where a bracket's argument is 0); on a kink it is not defined";
+pub const KINK_NOTE: &str = "derivatives of piecewise functions hold away from their kinks \
+     (where the argument of an Iverson bracket is 0); on the kinks they are not defined";
 
 /// [`KINK_NOTE`] when `d` (or one of its lemmas) differentiated a bracket (`d-bracket` fired).
 pub fn kink_note(d: &crate::trace::Derivation) -> Option<&'static str> {

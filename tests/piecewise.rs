@@ -114,6 +114,8 @@ fn bracket_complement() {
     blocked("bracket-complement", "v*[u > 0] + w*[u <= 0]");
     blocked("bracket-complement", "v*[u > 0] + 2*v*[u <= 0]");
     blocked("bracket-complement", "v*[u > 0] + v*[u < 0]");
+    // The brackets have no value where log(u) has none: `v` would give one there.
+    blocked("bracket-complement", "v*[log(u) > 0] + v*[log(u) <= 0]");
 }
 
 #[test]

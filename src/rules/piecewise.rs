@@ -93,15 +93,16 @@ pub const BRACKET_EXCLUSIVE: Rule = Rule {
     },
 };
 
-/// `X*[c] + X*[not c] = X`: the two brackets sum to 1.
+/// `X*[c] + X*[not c] = X`: the two brackets sum to 1 (where the condition is defined: the
+/// rewrite must not give a value where the brackets have none).
 pub const BRACKET_COMPLEMENT: Rule = Rule {
     name: "bracket-complement",
     description: "X*[c] + X*[not c] = X (a condition or its negation always holds)",
-    apply: |e, _| {
+    apply: |e, ctx| {
         let Expr::Add(terms) = e else { return None };
         for (i, a) in terms.iter().enumerate() {
             for (j, b) in terms.iter().enumerate().skip(i + 1) {
-                let Some(rest) = complement_pair(a, b) else {
+                let Some(rest) = complement_pair(a, b, ctx) else {
                     continue;
                 };
                 let mut out: Vec<Expr> = terms
@@ -119,15 +120,16 @@ pub const BRACKET_COMPLEMENT: Rule = Rule {
 };
 
 /// For terms `X*[c]` and `X*[not c]`, the `X`.
-fn complement_pair(a: &Expr, b: &Expr) -> Option<Expr> {
+fn complement_pair(a: &Expr, b: &Expr, ctx: &Ctx) -> Option<Expr> {
     let (ca, fa) = a.coefficient_and_rest();
     let (cb, fb) = b.coefficient_and_rest();
     if ca != cb || fa.len() != fb.len() {
         return None;
     }
     for (p, x) in fa.iter().enumerate() {
-        if as_bracket(x).is_none() {
-            continue;
+        match as_bracket(x) {
+            Some((_, u)) if is_defined(u, ctx) => {}
+            _ => continue,
         }
         for (q, y) in fb.iter().enumerate() {
             if !complementary(x, y) {
