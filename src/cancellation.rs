@@ -98,6 +98,9 @@ pub enum Trend {
     Exploding,
     /// Not enough points to say.
     Unknown,
+    /// Exactly 0 at the larger probabilities (a piecewise loss whose condition is met, such as
+    /// a hinge margin), and heading for the value given as the probability falls.
+    SwitchesOff(f64),
 }
 
 impl std::fmt::Display for Trend {
@@ -107,6 +110,10 @@ impl std::fmt::Display for Trend {
             Trend::Vanishing => write!(f, "vanishing, towards 0"),
             Trend::Exploding => write!(f, "exploding"),
             Trend::Unknown => write!(f, "unknown"),
+            Trend::SwitchesOff(v) => write!(
+                f,
+                "switches off (0 at high probabilities), else towards {v:.3}"
+            ),
         }
     }
 }
@@ -503,7 +510,9 @@ fn true_class(
         })
         .collect();
     problem.goal.as_ref()?;
+    let exactly_zero = points.iter().any(|(_, g)| *g == Some(0.0));
     let trend = match points.last().and_then(|(_, g)| *g) {
+        Some(g) if exactly_zero && g != 0.0 => Trend::SwitchesOff(g),
         Some(g) if g.abs() < 1e-2 => Trend::Vanishing,
         Some(g) if g.abs() > 1e2 => Trend::Exploding,
         Some(g) => Trend::Bounded(g),

@@ -26,6 +26,7 @@ use crate::eval::{Assignment, CentralDifferences, EvalError, Evaluator, FastNum,
 use crate::eval_precise::agree_precisely;
 use crate::expr::Expr;
 use crate::index::free_indices;
+use crate::kinks::{self, KinkReport};
 use crate::parallel;
 use crate::problem::{Problem, Show};
 use crate::sample::{self, Instance, Regime, SampleOptions, VarValues};
@@ -437,6 +438,9 @@ pub struct CheckReport {
     pub sizes: Vec<usize>,
     /// The tolerance used.
     pub tolerance: Tolerance,
+    /// Instances re-drawn away from the kinks of piecewise functions ([`crate::kinks`]).
+    #[serde(skip_serializing_if = "KinkReport::is_empty")]
+    pub kinks: KinkReport,
 }
 
 impl CheckReport {
@@ -992,8 +996,8 @@ impl<'c> Chain<'c> {
                     // it does not exist here (a chain rule through a piece with an infinite
                     // slope): not this step's doing, so the sample is skipped for it. A step
                     // that makes a defined line undefined is still reported.
-                    let inherited =
-                        sample.previous.is_none() || matches!(e, EvalError::InfiniteSlope);
+                    let inherited = sample.previous.is_none()
+                        || matches!(e, EvalError::InfiniteSlope | EvalError::Kink);
                     if e.is_domain() && inherited {
                         acc.undefined += 1;
                     } else {
@@ -1037,11 +1041,16 @@ fn check_chain(
         instances
             .iter_mut()
             .for_each(|inst| sample_fit::fit(problem, inst));
-        Ok((ranges, instances))
+        let refit = |i: &mut Instance| sample_fit::fit(problem, i);
+        let max = opts.max_assignments;
+        let kinks = kinks::redraw(problem, start, &mut instances, &ranges, max, refit);
+        Ok((ranges, instances, kinks))
     });
     let mut sizes_seen: BTreeSet<usize> = BTreeSet::new();
+    let mut kinks = KinkReport::default();
     let instances = match setup {
-        Ok((ranges, instances)) => {
+        Ok((ranges, instances, redrawn)) => {
+            kinks = redrawn;
             sizes_seen.extend(instances.iter().flat_map(|i| i.sizes.values().copied()));
             // Instances are independent: check them on every core, and gather the results in
             // instance order, so the report is the same as one thread's.
@@ -1086,11 +1095,11 @@ fn check_chain(
         lemmas: Vec::new(),
     };
     CheckReport {
-        goal: goal.report(goal_line),
+        goal: kinks::explain(goal.report(goal_line), &kinks),
         steps: accs
             .into_iter()
             .zip(lines)
-            .map(|(a, l)| a.report(l))
+            .map(|(a, l)| kinks::explain(a.report(l), &kinks))
             .collect(),
         cross_check: cross.map(CrossAcc::finish),
         free_indices: names.into_iter().collect(),
@@ -1098,6 +1107,7 @@ fn check_chain(
         seed: opts.seed,
         sizes: sizes_seen.into_iter().collect(),
         tolerance: opts.tolerance,
+        kinks,
     }
 }
 

@@ -17,7 +17,7 @@ use crate::expr::Symbol;
 use crate::expr::{add, deriv, func, is_total, mul, pow, sum, Expr, Index};
 use crate::index::{close, free_indices, fresh_index_name, open};
 use crate::problem::Problem;
-use crate::rules::{algebra, definitions, sums, Ctx, Rule};
+use crate::rules::{algebra, definitions, piecewise, sums, Ctx, Rule};
 use crate::trace::{Derivation, Firing, Path, Step, Stop};
 use std::collections::BTreeSet;
 
@@ -50,6 +50,7 @@ pub const PHASES: &[Phase] = &[
             &diff::D_LOG,
             &diff::D_SQRT,
             &diff::D_INDEXED_SUM,
+            &piecewise::D_BRACKET,
         ],
     },
     Phase {
@@ -87,6 +88,15 @@ pub const PHASES: &[Phase] = &[
     Phase {
         title: "collect like terms",
         rules: &[&algebra::COLLECT],
+    },
+    Phase {
+        title: "indicator brackets",
+        rules: &[
+            &piecewise::BRACKET_OF_NUMBER,
+            &piecewise::BRACKET_POWER,
+            &piecewise::BRACKET_EXCLUSIVE,
+            &piecewise::BRACKET_COMPLEMENT,
+        ],
     },
 ];
 

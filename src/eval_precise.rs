@@ -264,6 +264,17 @@ impl<'a> Precise<'a> {
                         let half = self.num(Big::ONE) / self.num(Big::from(2));
                         self.power(a, self.constant(half))
                     }
+                    // Iverson brackets: decided by the sign, undecided on a kink.
+                    _ => {
+                        let sign = match a.v.to_f64().value() {
+                            x if x.abs() <= crate::piecewise::KINK_TOLERANCE => return None,
+                            x if x > 0.0 => 1,
+                            _ => -1,
+                        };
+                        let holds = f.holds_at_sign(sign)?;
+                        let v = if holds { Big::ONE } else { Big::ZERO };
+                        Some(self.constant(self.num(v)))
+                    }
                 }
             }
             Expr::Delta(a, b) => {

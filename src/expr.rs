@@ -71,6 +71,15 @@ pub enum Func {
     Log,
     /// The square root.
     Sqrt,
+    /// The Iverson bracket `[u > 0]`: 1 where the argument is positive, 0 elsewhere (see
+    /// [`crate::piecewise`]).
+    IsPositive,
+    /// The Iverson bracket `[u >= 0]`.
+    IsNonNegative,
+    /// The Iverson bracket `[u < 0]`.
+    IsNegative,
+    /// The Iverson bracket `[u <= 0]`.
+    IsNonPositive,
 }
 
 impl Func {
@@ -80,7 +89,74 @@ impl Func {
             Func::Exp => "exp",
             Func::Log => "log",
             Func::Sqrt => "sqrt",
+            Func::IsPositive | Func::IsNonNegative | Func::IsNegative | Func::IsNonPositive => {
+                "bracket"
+            }
         }
+    }
+
+    /// For an Iverson bracket `[u REL 0]`, the relation as written in the input syntax
+    /// (`>`, `>=`, `<`, `<=`); `None` for the other functions.
+    pub fn relation(self) -> Option<&'static str> {
+        match self {
+            Func::IsPositive => Some(">"),
+            Func::IsNonNegative => Some(">="),
+            Func::IsNegative => Some("<"),
+            Func::IsNonPositive => Some("<="),
+            _ => None,
+        }
+    }
+
+    /// The Iverson bracket `[u REL 0]` for the relation `rel` (`>`, `>=`, `<`, `<=`).
+    pub fn bracket(rel: &str) -> Option<Func> {
+        match rel {
+            ">" => Some(Func::IsPositive),
+            ">=" => Some(Func::IsNonNegative),
+            "<" => Some(Func::IsNegative),
+            "<=" => Some(Func::IsNonPositive),
+            _ => None,
+        }
+    }
+
+    /// True for an Iverson bracket.
+    pub fn is_bracket(self) -> bool {
+        self.relation().is_some()
+    }
+
+    /// The bracket of the negated condition (`[u > 0]` and `[u <= 0]`, `[u >= 0]` and
+    /// `[u < 0]`), which sums with this one to 1; `None` for the other functions.
+    pub fn complement(self) -> Option<Func> {
+        match self {
+            Func::IsPositive => Some(Func::IsNonPositive),
+            Func::IsNonPositive => Some(Func::IsPositive),
+            Func::IsNonNegative => Some(Func::IsNegative),
+            Func::IsNegative => Some(Func::IsNonNegative),
+            _ => None,
+        }
+    }
+
+    /// The bracket of the same condition on the negated argument (`[u < 0] = [-u > 0]`);
+    /// `None` for the other functions.
+    pub fn mirrored(self) -> Option<Func> {
+        match self {
+            Func::IsPositive => Some(Func::IsNegative),
+            Func::IsNegative => Some(Func::IsPositive),
+            Func::IsNonNegative => Some(Func::IsNonPositive),
+            Func::IsNonPositive => Some(Func::IsNonNegative),
+            _ => None,
+        }
+    }
+
+    /// Does the condition `[v REL 0]` hold for a value of sign `sign` (-1, 0, 1)? `None` for
+    /// the other functions.
+    pub fn holds_at_sign(self, sign: i8) -> Option<bool> {
+        Some(match self {
+            Func::IsPositive => sign > 0,
+            Func::IsNonNegative => sign >= 0,
+            Func::IsNegative => sign < 0,
+            Func::IsNonPositive => sign <= 0,
+            _ => return None,
+        })
     }
 
     /// The function with this input-syntax name.
@@ -496,6 +572,9 @@ pub fn is_total(e: &Expr) -> bool {
         }
         Expr::Func(Func::Exp, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => is_total(a),
         Expr::Func(Func::Log | Func::Sqrt, _) => false,
+        // An Iverson bracket has a value wherever its argument has one.
+        Expr::Func(f, a) if f.is_bracket() => is_total(a),
+        Expr::Func(..) => false,
     }
 }
 

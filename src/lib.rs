@@ -45,6 +45,7 @@ pub mod expr;
 pub mod index;
 pub mod problem;
 pub mod parse;
+pub mod piecewise;
 
 // Deriving.
 pub mod trace;
@@ -68,6 +69,7 @@ pub mod cancellation;
 pub mod cancellation_below;
 pub mod verify;
 pub mod figures;
+pub mod kinks;
 
 // Printing.
 pub mod render;

@@ -156,6 +156,7 @@ fn nf(e: &Expr, ctx: &Ctx) -> Poly {
         }),
         Expr::Mul(xs) => nf_product(xs, ctx),
         Expr::Pow(b, x) => nf_pow(b, x, ctx),
+        Expr::Func(f, a) if f.is_bracket() => nf_bracket(*f, a, ctx),
         Expr::Func(f, a) => {
             let arg = to_expr(&nf(a, ctx));
             match (f, &arg) {
@@ -171,6 +172,23 @@ fn nf(e: &Expr, ctx: &Ctx) -> Poly {
         }
         Expr::Sum(b, body) => nf_sum(b, body, ctx),
         Expr::Deriv(f, x) => atom(Expr::Deriv(Box::new(to_expr(&nf(f, ctx))), x.clone())),
+    }
+}
+
+/// An Iverson bracket in one form per condition: `[u < 0]` as `[-u > 0]`, `[u <= 0]` as
+/// `[-u >= 0]`, and a bracket of a number as 0 or 1.
+fn nf_bracket(f: Func, a: &Expr, ctx: &Ctx) -> Poly {
+    let (f, arg) = match f {
+        Func::IsNegative | Func::IsNonPositive => {
+            let mirrored = f.mirrored().unwrap_or(f);
+            (mirrored, to_expr(&nf(&crate::expr::neg(a.clone()), ctx)))
+        }
+        _ => (f, to_expr(&nf(a, ctx))),
+    };
+    match arg.num().and_then(|r| f.holds_at_sign(r.signum())) {
+        Some(true) => constant(Rational::one()),
+        Some(false) => Poly::new(),
+        None => atom(func(f, arg)),
     }
 }
 

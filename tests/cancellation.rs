@@ -80,6 +80,29 @@ fn squared_error_has_nothing_to_cancel_and_vanishes() {
     assert_eq!(c.true_class.expect("report").trend, Trend::Vanishing);
 }
 
+/// Issue #21: the hinge loss switches off. At the fixed instance (10 classes, other scores 0) the
+/// true class's gradient is 0 while its score beats the others by the margin 1 (p = 0.5 needs
+/// the score ln 9 > 1), then minus the number of violated margins, all 9 of them.
+#[test]
+fn the_hinge_loss_switches_off() {
+    let c = report("multiclass_hinge");
+    assert_eq!(c.cancelled, None);
+    let g = gradients(&c);
+    assert_eq!(g[0], 0.0, "{g:?}");
+    for v in &g[1..] {
+        assert!((v + 9.0).abs() < 1e-9, "{g:?}");
+    }
+    assert!(
+        matches!(c.true_class.expect("report").trend, Trend::SwitchesOff(v) if (v + 9.0).abs() < 1e-9)
+    );
+    // Cross-entropy's gradient is never exactly 0 there: it does not switch off.
+    let ce = report("softmax_cross_entropy");
+    assert!(!matches!(
+        ce.true_class.expect("report").trend,
+        Trend::SwitchesOff(_)
+    ));
+}
+
 #[test]
 fn a_temperature_scales_the_gap() {
     let c = report("temperature");

@@ -53,7 +53,7 @@ fn with_head(rest: &str) -> Vec<u8> {
 fn unknown_function() {
     let err = derive_error("f.deriv", &with_head("let L = softmax(s_j)\n"));
     insta::assert_snapshot!(err, @r"
-    error: f.deriv:5:9: unknown function `softmax` (known: exp, log, sqrt, delta(j, k) and d(F)/d(x))
+    error: f.deriv:5:9: unknown function `softmax` (known: exp, log, sqrt, relu, abs, max, min, clamp, if, delta(j, k) and d(F)/d(x))
       |
     5 | let L = softmax(s_j)
       |         ^

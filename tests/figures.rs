@@ -608,3 +608,30 @@ fn curves_are_cut_where_they_leave_the_plot_area() {
         .count();
     assert_eq!(run.len(), inside + 1);
 }
+
+/// Issue #21: the compare figure shows the hinge loss switching off: its true-class gradient is
+/// minus the 9 violated margins at low probability and exactly 0 once the true score beats the
+/// others by the margin (from p = e/(e + 9) ≈ 0.232 on, at the fixed instance).
+#[test]
+fn compare_plot_shows_the_hinge_switching_off() {
+    let o = run(&["compare", "--plot", "derivations/multiclass_hinge.deriv"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let meta = metadata(&out);
+    let points = meta["curves"][0]["points"].as_array().unwrap().clone();
+    let switch = std::f64::consts::E / (std::f64::consts::E + 9.0);
+    let mut below = 0;
+    let mut above = 0;
+    for pt in &points {
+        let (p, g) = (pt[0].as_f64().unwrap(), pt[1].as_f64().unwrap());
+        if p < switch - 0.01 {
+            assert!((g + 9.0).abs() < 1e-9, "{g} at {p}");
+            below += 1;
+        } else if p > switch + 0.01 {
+            assert_eq!(g, 0.0, "at {p}");
+            above += 1;
+        }
+    }
+    assert!(below > 10 && above > 10, "{below} {above}");
+    png(&out);
+}

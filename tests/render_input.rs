@@ -225,7 +225,8 @@ proptest! {
         let latex = to_latex(&e, &opts);
         prop_assert!(!latex.is_empty());
         prop_assert!(balanced(&latex, '{', '}'), "{}", latex);
-        prop_assert!(balanced(&latex.replace("\\left(", "<").replace("\\right)", ">"), '<', '>'), "{}", latex);
+        // (Marks that a bracket's `[u > 0]` cannot contain.)
+        prop_assert!(balanced(&latex.replace("\\left(", "⟨").replace("\\right)", "⟩"), '⟨', '⟩'), "{}", latex);
         prop_assert!(!latex.contains("\n\n"), "{}", latex);
         prop_assert!(latex.lines().all(|l| !l.ends_with(' ')), "{:?}", latex);
         prop_assert_eq!(&latex, &to_latex(&e, &opts));

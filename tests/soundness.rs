@@ -703,6 +703,38 @@ fn factor_out_of_sum() {
     });
 }
 
+// ---- Iverson brackets (issue #21) -------------------------------------------------------------
+
+#[test]
+fn brackets() {
+    sound("d-bracket", 0.9, |g| {
+        let x = g.wrt();
+        let (u, v) = (g.dep(x), g.leaf("k"));
+        format!("d([{u} - {v} > 0])/d({x})")
+    });
+    sound("bracket-of-number", 0.9, |g| {
+        let (c, rel) = (
+            g.pick(&["3", "-1/2", "0", "2"]),
+            g.pick(&[">", ">=", "<", "<="]),
+        );
+        format!("{} * [{c} {rel} 0]", g.leaf("k"))
+    });
+    sound("bracket-power", 0.9, |g| {
+        let (u, v, n) = (g.expr("k", 1), g.leaf("k"), g.pick(&["2", "3"]));
+        format!("{} * [{u} > {v}]^{n}", g.leaf("k"))
+    });
+    sound("bracket-exclusive", 0.5, |g| {
+        let u = g.expr("k", 1);
+        format!("{} * [{u} > 0] * [{u} <= 0]", g.leaf("k"))
+    });
+    sound("bracket-complement", 0.5, |g| {
+        let (u, x) = (g.expr("k", 1), g.leaf("k"));
+        format!("{x}*[{u} >= 0] + {x}*[{u} < 0] + {}", g.leaf("k"))
+    });
+    blocked("bracket-complement", "x*[log(x) >= 0] + x*[log(x) < 0]");
+    blocked("bracket-exclusive", "log(x)*[x > 0]*[x <= 0]");
+}
+
 // ---- Coverage and the harness itself ---------------------------------------------------------
 
 /// Every rule of the registry has a soundness test in this file.

@@ -13,4 +13,4 @@ $gradproof plot $ce --figure jacobian --preset sharp -o $out/jacobian_sharp.svg
 $gradproof plot $ce --figure signal --scores 2,1,0.5,-1 --true-class 3 --steps 2 -o $out/signal.svg
 $gradproof plot derivations/squared_error.deriv --figure curves -o $out/curves_squared_error.svg
 $gradproof compare --plot $ce derivations/squared_error.deriv derivations/focal.deriv \
-  derivations/label_smoothing.deriv -o $out/compare.svg
+  derivations/label_smoothing.deriv derivations/multiclass_hinge.deriv -o $out/compare.svg

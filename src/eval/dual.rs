@@ -118,6 +118,14 @@ impl<N: Number> Dual<N> {
                 self.v.sqrt()?;
                 self.powc(0.5)
             }
+            // An Iverson bracket: 0 or 1, flat away from its kink, undefined on it.
+            Func::IsPositive | Func::IsNonNegative | Func::IsNegative | Func::IsNonPositive => {
+                if self.v.to_f64().abs() <= crate::piecewise::KINK_TOLERANCE {
+                    return Err(EvalError::Kink);
+                }
+                let holds = f.holds_at_sign(self.v.sign()).unwrap_or(false);
+                Ok(Dual::constant(if holds { N::ONE } else { N::ZERO }))
+            }
         }
     }
 }

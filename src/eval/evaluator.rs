@@ -345,6 +345,12 @@ impl<'a, N: Number> Evaluator<'a, N> {
                 Ok(product)
             }
             Expr::Pow(b, x) => self.power(b, x, env),
+            // A bracket of a number is a constant, kink or not: `[0 >= 0]` is 1.
+            Expr::Func(f, a) if f.is_bracket() && a.num().is_some() => {
+                let sign = a.num().map_or(0, |r| r.signum());
+                let holds = f.holds_at_sign(sign).unwrap_or(false);
+                Ok(Dual::constant(if holds { N::ONE } else { N::ZERO }))
+            }
             Expr::Func(f, a) => {
                 let arg = self.node(a, env)?;
                 if *f == Func::Exp && arg.v.exceeds_in_magnitude(self.largest_exp_argument) {

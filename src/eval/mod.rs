@@ -125,6 +125,10 @@ pub enum EvalError {
     /// The expression is nested too deeply to evaluate safely.
     #[error("expression nested too deeply")]
     TooDeep,
+    /// The argument of an Iverson bracket is within [`crate::piecewise::KINK_TOLERANCE`] of 0:
+    /// the sample lies on a kink of a piecewise function, where its derivative is not defined.
+    #[error("on a kink of a piecewise function (a bracket's argument is 0 there)")]
+    Kink,
 }
 
 impl EvalError {
@@ -139,6 +143,7 @@ impl EvalError {
                 | EvalError::PowerOfNegative { .. }
                 | EvalError::InfiniteSlope
                 | EvalError::Overflow
+                | EvalError::Kink
         )
     }
 }

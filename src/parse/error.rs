@@ -59,7 +59,7 @@ pub enum ErrorKind {
     #[error("found ')' without a matching '('")]
     UnmatchedClose,
     /// A name followed by `(` that is not a known function.
-    #[error("unknown function `{name}` (known: exp, log, sqrt, delta(j, k) and d(F)/d(x))")]
+    #[error("unknown function `{name}` (known: exp, log, sqrt, relu, abs, max, min, clamp, if, delta(j, k) and d(F)/d(x))")]
     UnknownFunction {
         /// The name used as a function.
         name: String,

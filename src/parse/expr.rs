@@ -254,6 +254,7 @@ impl<'a> Grammar<'a> {
     fn atom(&self, i: &'a str) -> Res<'a, Expr> {
         match i.chars().next() {
             Some('(') => self.group(i),
+            Some('[') => self.bracket(i),
             Some(c) if c.is_ascii_digit() => number(i),
             Some(c) if c.is_ascii_alphabetic() => self.named(i),
             _ => PErr::expected(i, "an expression").fail(),
@@ -284,6 +285,9 @@ impl<'a> Grammar<'a> {
             "d" if calls => {
                 let (rest, (f, x)) = self.derivative(i)?;
                 Ok((rest, deriv(f, x)))
+            }
+            _ if calls && super::piecewise::is_piecewise(name) => {
+                self.piecewise_call(name, i, after)
             }
             _ if calls && !after.starts_with('_') => PErr::kind(
                 i,
@@ -564,7 +568,7 @@ fn negate_times(n: usize, e: Expr) -> Expr {
 fn operand_start<'a>(i: &'a str, what: &str) -> Result<&'a str, nom::Err<PErr<'a>>> {
     let i = ws(i);
     match i.chars().next() {
-        Some(c) if c.is_ascii_alphanumeric() || c == '(' || c == '-' => Ok(i),
+        Some(c) if c.is_ascii_alphanumeric() || c == '(' || c == '-' || c == '[' => Ok(i),
         _ => PErr::expected(i, what).fail(),
     }
 }

@@ -18,6 +18,7 @@
 //! power      := atom ('^' '-'* atom)*              right associative: x^2^3 = x^(2^3)
 //! atom       := NUMBER | '(' expression ')' | exp|log|sqrt '(' expression ')'
 //!             | 'delta(' INDEX ',' INDEX ')' | 'd(' expression ')/d(' SYMBOL ')' | SYMBOL
+//!             | '[' condition ']' | relu|abs|max|min|clamp|if '(' ... ')'   (see piecewise)
 //! SYMBOL     := NAME ('_' INDEX | '_{' INDEX (',' INDEX)* '}')?
 //! NAME, INDEX:= an ASCII letter followed by ASCII letters and digits
 //! NUMBER     := DIGITS ('.' DIGITS)?               exact; too large is an error
@@ -48,6 +49,7 @@ mod expr;
 mod file;
 pub mod latex;
 mod limits;
+mod piecewise;
 mod source;
 mod text_form;
 

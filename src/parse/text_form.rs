@@ -132,6 +132,15 @@ pub fn text_to_input(text: &str) -> String {
                 prev = Prev::Operand;
                 continue;
             }
+            // An Iverson bracket `[u ≥ 0]` closes like a parenthesis.
+            ']' => {
+                out.push(']');
+                at += 1;
+                prev = Prev::Operand;
+                continue;
+            }
+            '≥' => out.push_str(">="),
+            '≤' => out.push_str("<="),
             other => out.push(other),
         }
         at += 1;
@@ -142,7 +151,7 @@ pub fn text_to_input(text: &str) -> String {
 
 /// Does an operand start with `c`?
 fn starts_operand(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '(' | 'Σ' | 'δ' | '∂' | '√')
+    c.is_ascii_alphanumeric() || matches!(c, '(' | 'Σ' | 'δ' | '∂' | '√' | '[')
 }
 
 /// The run of ASCII letters, digits and `.` starting at `at`, and where it ends.

@@ -159,6 +159,9 @@ pub(crate) fn document_blocks(input: &ProofInput, anchors: &[Anchor]) -> Vec<Blo
             )),
         ]));
         derivation_blocks(d, input.report, &opts, 2, is_final(d), anchors, &mut out);
+        if let Some(note) = crate::piecewise::kink_note(d) {
+            out.push(Block::Para(vec![Inline::Text(format!("Note: {note}."))]));
+        }
         if d.stop != Stop::Saturated {
             out.push(Block::Para(vec![Inline::Text(format!(
                 "The derivation stopped early: {}.",

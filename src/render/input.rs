@@ -89,6 +89,11 @@ impl Printer<'_> {
             }
             Expr::Sym(s) => Out::new(self.symbol(s), Prec::Atom),
             Expr::Add(terms) => self.add(terms),
+            Expr::Func(f, a) if f.is_bracket() => {
+                let arg = self.expr(a, true).text;
+                let rel = f.relation().unwrap_or(">");
+                Out::new(format!("[{arg} {rel} 0]"), Prec::Atom)
+            }
             Expr::Func(f, a) => {
                 let arg = self.expr(a, true).text;
                 Out::new(format!("{}({arg})", f.name()), Prec::Atom)

@@ -277,6 +277,7 @@ fn cancellation_view(c: &Cancellation, opts: &PrintOptions) -> CancellationView 
                 Trend::Vanishing => "vanishing",
                 Trend::Exploding => "exploding",
                 Trend::Unknown => "unknown",
+                Trend::SwitchesOff(_) => "switches_off",
             },
         ),
         None => (Vec::new(), "unknown"),

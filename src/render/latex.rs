@@ -228,6 +228,20 @@ impl Printer<'_> {
                 let doc = Doc::text(format!("\\{}", f.name())).append(paren(arg.doc).doc);
                 Part::new(doc, Prec::Atom, Kind::Call)
             }
+            // The Iverson bracket `[u > 0]`, written plainly (no package needed).
+            Func::IsPositive | Func::IsNonNegative | Func::IsNegative | Func::IsNonPositive => {
+                let arg = self.expr(a, cx.tail(true));
+                let rel = match f {
+                    Func::IsPositive => ">",
+                    Func::IsNonNegative => "\\geq",
+                    Func::IsNegative => "<",
+                    _ => "\\leq",
+                };
+                let doc = Doc::text("\\left[")
+                    .append(arg.doc)
+                    .append(Doc::text(format!(" {rel} 0\\right]")));
+                Part::new(doc, Prec::Atom, Kind::Call)
+            }
         }
     }
 

@@ -71,6 +71,9 @@ pub fn document_latex(input: &ProofInput, options: LatexOptions) -> String {
                 text_escape(&d.stop.to_string())
             ));
         }
+        if let Some(note) = crate::piecewise::kink_note(d) {
+            body.push_str(&format!("\nNote: {}.\n", text_escape(note)));
+        }
     }
     if let Some(show) = input.show {
         show_block(show, &opts, options, &mut body);

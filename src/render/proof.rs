@@ -64,6 +64,9 @@ fn body_text(d: &Derivation, report: Option<&CheckReport>, opts: &PrintOptions, 
     if d.stop != Stop::Saturated {
         out.push_str(&format!("Stopped early: {}\n", d.stop));
     }
+    if let Some(note) = crate::piecewise::kink_note(d) {
+        out.push_str(&format!("Note: {note}.\n"));
+    }
     out.push('\n');
 }
 

@@ -113,6 +113,13 @@ pub fn report_text(report: &CheckReport, opts: &PrintOptions) -> String {
         report.tolerance.rel,
         report.tolerance.cancellation,
     );
+    if !report.kinks.is_empty() {
+        let _ = writeln!(
+            out,
+            "Kinks of piecewise functions: {} instances re-drawn off their kinks, {} still on one (their samples skipped)",
+            report.kinks.redrawn, report.kinks.on_kink
+        );
+    }
     lines(report, opts, "", &mut out);
     if let Some(cc) = &report.cross_check {
         let _ = writeln!(

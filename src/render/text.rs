@@ -187,6 +187,18 @@ impl Printer<'_> {
                 let doc = Doc::text(f.name()).append(paren(arg.doc).doc);
                 Part::new(doc, Prec::Atom, Kind::Call)
             }
+            // `[u > 0]`, the Iverson bracket.
+            Func::IsPositive | Func::IsNonNegative | Func::IsNegative | Func::IsNonPositive => {
+                let rel = match f {
+                    Func::IsNonNegative => "≥",
+                    Func::IsNonPositive => "≤",
+                    _ => f.relation().unwrap_or(">"),
+                };
+                let doc = Doc::text("[")
+                    .append(arg.doc)
+                    .append(Doc::text(format!(" {rel} 0]")));
+                Part::new(doc, Prec::Atom, Kind::Call)
+            }
         }
     }
 

@@ -36,6 +36,8 @@ pub fn is_positive(e: &Expr, ctx: &Ctx) -> bool {
         // A sum over a non-empty range of positive terms.
         Expr::Sum(b, body) => b.upper.is_some() && is_positive(body, ctx),
         Expr::Delta(..) | Expr::Func(Func::Log, _) | Expr::Deriv(..) => false,
+        // An Iverson bracket may be 0.
+        Expr::Func(..) => false,
     }
 }
 
@@ -135,7 +137,8 @@ fn conditions(e: &Expr, ctx: &Ctx, out: &mut Vec<(Expr, Need)>) {
     let mut need = |b: &Expr, n: Need| {
         let proved = match n {
             Need::Nonzero => is_nonzero(b, ctx),
-            Need::NonNegative | Need::Positive => is_positive(b, ctx),
+            Need::NonNegative => super::piecewise::is_nonnegative(b, ctx),
+            Need::Positive => is_positive(b, ctx),
         };
         if !proved {
             out.push((b.clone(), n));

@@ -8,6 +8,7 @@
 pub mod algebra;
 pub mod definitions;
 pub mod facts;
+pub mod piecewise;
 pub mod sums;
 
 use crate::expr::{Binder, Expr, Symbol};
@@ -250,6 +251,11 @@ pub fn registry() -> &'static [Rule] {
         algebra::COLLECT,
         algebra::FACTOR_COMMON,
         algebra::ORDER_TERMS,
+        piecewise::D_BRACKET,
+        piecewise::BRACKET_OF_NUMBER,
+        piecewise::BRACKET_POWER,
+        piecewise::BRACKET_EXCLUSIVE,
+        piecewise::BRACKET_COMPLEMENT,
     ];
     RULES
 }

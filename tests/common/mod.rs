@@ -147,6 +147,17 @@ fn arb_leaf() -> impl Strategy<Value = Expr> {
     ]
 }
 
+/// The functions random expressions use: the elementary ones and the Iverson brackets.
+const FUNCS: &[Func] = &[
+    Func::Exp,
+    Func::Log,
+    Func::Sqrt,
+    Func::IsPositive,
+    Func::IsNonNegative,
+    Func::IsNegative,
+    Func::IsNonPositive,
+];
+
 /// Random expressions of bounded depth built with the smart constructors. Sums bind one of the
 /// letters used by the leaves (via `close`), with a hint that may differ from it, so bound-index
 /// names clash with free ones and with each other.
@@ -160,11 +171,7 @@ pub fn arb_expr() -> impl Strategy<Value = Expr> {
             inner.clone().prop_map(neg),
             (inner.clone(), -3i128..=3).prop_map(|(b, n)| pow(b, Expr::int(n))),
             (inner.clone(), inner.clone()).prop_map(|(b, e)| pow(b, e)),
-            (
-                prop::sample::select(&[Func::Exp, Func::Log, Func::Sqrt][..]),
-                inner.clone()
-            )
-                .prop_map(|(f, a)| func(f, a)),
+            (prop::sample::select(FUNCS), inner.clone()).prop_map(|(f, a)| func(f, a)),
             (
                 arb_letter(),
                 arb_letter(),

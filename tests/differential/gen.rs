@@ -301,6 +301,7 @@ fn tree(rng: &mut Rng, ctx: &Ctx, depth: usize, letter: Option<&str>) -> Term {
                 }
             }
         }
+        8 => piecewise(rng, ctx, depth, letter),
         _ => {
             let a = tree(rng, ctx, depth - 1, letter);
             let b = tree(rng, ctx, depth - 1, letter);
@@ -310,6 +311,33 @@ fn tree(rng: &mut Rng, ctx: &Ctx, depth: usize, letter: Option<&str>) -> Term {
             }
         }
     }
+}
+
+/// A piecewise function of random subtrees (issue #21): `relu`, `abs`, `max`, `min`,
+/// `clamp` or `if`, or an Iverson bracket times a subtree. The oracle evaluates them away from
+/// their kinks and declines on one.
+fn piecewise(rng: &mut Rng, ctx: &Ctx, depth: usize, letter: Option<&str>) -> Term {
+    let a = tree(rng, ctx, depth - 1, letter);
+    let b = tree(rng, ctx, depth - 1, letter);
+    let (text, positive) = match rng.below(7) {
+        0 => (format!("relu({})", a.text), false),
+        1 => (format!("abs({})", a.text), false),
+        2 => (
+            format!("max({}, {})", a.text, b.text),
+            a.positive && b.positive,
+        ),
+        3 => (
+            format!("min({}, {})", a.text, b.text),
+            a.positive && b.positive,
+        ),
+        4 => (format!("clamp({}, -1, 2)", a.text), false),
+        5 => (
+            format!("if({} > {}, {}, {})", a.text, b.text, b.text, a.text),
+            a.positive && b.positive,
+        ),
+        _ => (format!("[{} <= 1/2]*({})", a.text, b.text), false),
+    };
+    Term { text, positive }
 }
 
 /// One random derivation file from `seed`.

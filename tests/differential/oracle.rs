@@ -263,6 +263,12 @@ impl<'p> Evaluator<'p> {
                         let lg = a.lg - lg2(&v) - 1.0;
                         V::rounded(v, lg)
                     }
+                    // An Iverson bracket: declined on its kink (the argument's sign within
+                    // its error bound).
+                    f if f.is_bracket() && !a.unresolved() && x != Big::ZERO => {
+                        let holds = f.holds_at_sign(if x > Big::ZERO { 1 } else { -1 })?;
+                        V::exact(big_int(holds as i64))
+                    }
                     _ => return None,
                 }
             }
