@@ -280,12 +280,17 @@ fn indexed_like(problem: &Problem, declared: &Symbol, var: &Symbol) -> bool {
 
 /// The result of the lemma that differentiates by the probability symbol (named `prob`).
 pub fn loss_piece(d: &Derivation, prob: &str) -> Option<Expr> {
-    d.steps
-        .iter()
-        .filter(|s| Move::Substitute.fired_in(s))
-        .flat_map(|s| &s.lemmas)
+    let lemmas = || {
+        d.steps
+            .iter()
+            .filter(|s| Move::Substitute.fired_in(s))
+            .flat_map(|s| &s.lemmas)
+    };
+    // A lemma of this derivation, or (through a `via` list) of one of its lemmas.
+    lemmas()
         .find(|l| matches!(&l.goal, Expr::Deriv(_, x) if x.name == prob))
         .map(|l| l.result().clone())
+        .or_else(|| lemmas().find_map(|l| loss_piece(l, prob)))
 }
 
 /// Does `e` divide by the symbol named `name`?
