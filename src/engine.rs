@@ -62,7 +62,7 @@ pub const PHASES: &[Phase] = &[
     },
     Phase {
         title: "a distribution sums to one",
-        rules: &[&sums::SUM_TO_ONE],
+        rules: &[&sums::SUM_TO_ONE, &crate::rules::derived::NORMALISED_SUMS_TO_ONE],
     },
     Phase {
         title: "sum of a constant",

@@ -7,6 +7,7 @@
 
 pub mod algebra;
 pub mod definitions;
+pub mod derived;
 pub mod facts;
 pub mod sums;
 
@@ -250,6 +251,7 @@ pub fn registry() -> &'static [Rule] {
         algebra::COLLECT,
         algebra::FACTOR_COMMON,
         algebra::ORDER_TERMS,
+        derived::NORMALISED_SUMS_TO_ONE,
     ];
     RULES
 }
