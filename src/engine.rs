@@ -78,7 +78,11 @@ pub const PHASES: &[Phase] = &[
     },
     Phase {
         title: "fold definitions back",
-        rules: &[&definitions::FOLD_COMPLEMENT, &definitions::FOLD],
+        rules: &[
+            &definitions::FOLD_COMPLEMENT,
+            &definitions::FOLD,
+            &crate::rules::fold_context::FOLD_BODY,
+        ],
     },
     Phase {
         title: "expand",
@@ -90,10 +94,25 @@ pub const PHASES: &[Phase] = &[
     },
 ];
 
-/// The final phase that pulls out common factors, as a step of its own.
+/// The final tidy-up, as a step of its own: the rules [`crate::search`] walks, in both
+/// directions, to the cheapest form (factor and expand, group terms, into and out of sums,
+/// merge and split sums, fold).
 pub const FACTOR_PHASE: Phase = Phase {
-    title: "factor out the common factor",
-    rules: &[&algebra::FACTOR_COMMON],
+    title: "factor and regroup",
+    rules: &[
+        &algebra::FACTOR_COMMON,
+        &crate::rules::regroup::GROUP_TERMS,
+        &algebra::COLLECT,
+        &crate::rules::regroup::MERGE_SUMS,
+        &crate::rules::regroup::FACTOR_INTO_SUM,
+        &sums::FACTOR_OUT_OF_SUM,
+        &definitions::FOLD,
+        &definitions::FOLD_COMPLEMENT,
+        &crate::rules::fold_context::FOLD_BODY,
+        &algebra::CANCEL,
+        &algebra::DISTRIBUTE,
+        &sums::SPLIT_SUM,
+    ],
 };
 
 /// The final phase that puts a positive term first, folded into the last step.
@@ -307,7 +326,7 @@ impl<'a> Run<'a> {
             break;
         }
         if stop == Stop::Saturated {
-            let (firings, s) = self.saturate(&mut expr, &FACTOR_PHASE, PHASES.len(), &mut scan);
+            let (firings, s) = self.regroup(&mut expr, &mut scan);
             if !firings.is_empty() {
                 steps.push(step(FACTOR_PHASE.title, &expr, firings));
             }
@@ -340,6 +359,29 @@ impl<'a> Run<'a> {
     /// Fires the phase's rules until none applies; returns the firings and a stop reason if a
     /// limit was hit. `phase_at` names the phase in `scan`, which remembers where each phase
     /// already found nothing to do.
+    /// Rewrites `expr` into the cheapest form [`crate::search::best_form`] finds, counting its
+    /// firings against the limits like any phase's.
+    fn regroup(&mut self, expr: &mut Expr, scan: &mut Scan) -> (Vec<Firing>, Option<Stop>) {
+        let limits = crate::search::SearchLimits {
+            max_size: crate::search::SearchLimits::default()
+                .max_size
+                .min(self.limits.max_size),
+            ..crate::search::SearchLimits::default()
+        };
+        let found = crate::search::best_form(expr, &self.ctx, limits);
+        if found.firings.is_empty() {
+            return (Vec::new(), None);
+        }
+        if self.fired + found.firings.len() > self.limits.max_firings {
+            return (Vec::new(), Some(Stop::StepLimit(self.limits.max_firings)));
+        }
+        self.fired += found.firings.len();
+        self.recorded += found.firings.iter().map(|f| f.replacement.size()).sum::<usize>();
+        *expr = found.expr;
+        *scan = Scan::new(expr);
+        (found.firings, None)
+    }
+
     fn saturate(
         &mut self,
         expr: &mut Expr,

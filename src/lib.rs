@@ -51,6 +51,7 @@ pub mod trace;
 pub mod diff;
 pub mod rules;
 pub mod engine;
+pub mod search;
 pub mod normal;
 
 // Checking.

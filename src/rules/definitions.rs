@@ -162,7 +162,7 @@ pub const UNFOLD: Rule = Rule {
 /// Structural match of `pattern` against `target`, where the free indices named in `params` are
 /// pattern variables. `depth` counts binders passed inside the target; bindings are stored as seen
 /// at the root of the match.
-fn unify(
+pub(crate) fn unify(
     pattern: &Expr,
     target: &Expr,
     params: &[String],

@@ -9,6 +9,8 @@ pub mod algebra;
 pub mod definitions;
 pub mod derived;
 pub mod facts;
+pub mod fold_context;
+pub mod regroup;
 pub mod sums;
 
 use crate::expr::{Binder, Expr, Symbol};
@@ -252,6 +254,10 @@ pub fn registry() -> &'static [Rule] {
         algebra::FACTOR_COMMON,
         algebra::ORDER_TERMS,
         derived::NORMALISED_SUMS_TO_ONE,
+        regroup::GROUP_TERMS,
+        regroup::FACTOR_INTO_SUM,
+        regroup::MERGE_SUMS,
+        fold_context::FOLD_BODY,
     ];
     RULES
 }
@@ -302,10 +308,7 @@ pub fn lookup(name: &str) -> Option<Move> {
 /// unfolded at once ([`definitions::unfold_all`], the engine's first step when a goal has no
 /// `via`). Replaying a saved proof accepts exactly these.
 pub fn replay_outputs(rule: &Rule, e: &Expr, ctx: &Ctx) -> Vec<Expr> {
-    let mut outs: Vec<Expr> = (rule.apply)(e, ctx)
-        .into_iter()
-        .filter(|o| o != e)
-        .collect();
+    let mut outs: Vec<Expr> = regroup::alternatives(rule, e, ctx);
     if rule.name == definitions::UNFOLD.name {
         let all = definitions::unfold_all(e, ctx.problem);
         if all != *e && !outs.contains(&all) {

@@ -1,0 +1,206 @@
+//! The search for the final form: a bounded best-first search over single firings of sound
+//! rules, in both directions (factor and expand, into and out of sums, merge and split sums,
+//! fold), that minimises a readability [`cost`].
+//!
+//! The main phases of [`crate::engine`] tell the story a reader expects (chain rule, pieces,
+//! substitute, cancel, split, delta, sum to one); what they leave is often equal to, but longer
+//! than, what a person writes. The search starts there and keeps the cheapest expression it
+//! meets. Every edge it walks is one firing of a registry rule at a path, so the way to the
+//! chosen form is a list of [`Firing`]s that `gradproof verify` replays like any other.
+//!
+//! Nothing here knows a symbol name: the cost reads only the shape of an expression, the rules
+//! are the registry's, and ties are broken by the order of discovery (paths and rule order),
+//! never by names. The search is bounded by [`SearchLimits`] and says which bound ended it
+//! ([`SearchStop`]).
+
+use crate::engine::{canonical_order, replace_at};
+use crate::expr::Expr;
+use crate::rules::{regroup, Ctx, Rule};
+use crate::trace::{Firing, Path};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+/// Bounds that keep one search finite.
+#[derive(Clone, Copy, Debug)]
+pub struct SearchLimits {
+    /// The most expressions whose neighbours are generated.
+    pub max_expansions: usize,
+    /// The most distinct expressions kept (memory).
+    pub max_states: usize,
+    /// The largest expression (in nodes) the search visits.
+    pub max_size: usize,
+}
+
+impl Default for SearchLimits {
+    fn default() -> SearchLimits {
+        SearchLimits {
+            max_expansions: 60,
+            max_states: 4_000,
+            max_size: 400,
+        }
+    }
+}
+
+/// Why a search ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchStop {
+    /// Every expression reachable within the size bound was expanded.
+    Exhausted,
+    /// [`SearchLimits::max_expansions`] was reached.
+    ExpansionLimit,
+    /// [`SearchLimits::max_states`] was reached.
+    StateLimit,
+}
+
+/// What a search found.
+#[derive(Clone, Debug)]
+pub struct Found {
+    /// The cheapest expression met.
+    pub expr: Expr,
+    /// The firings from the start to it, in order.
+    pub firings: Vec<Firing>,
+    /// Which bound ended the search.
+    pub stop: SearchStop,
+    /// How many expressions were expanded.
+    pub expanded: usize,
+}
+
+/// The readability cost of `e` (lower reads better): its size in nodes, with a denominator
+/// inside a denominator (a nested fraction) costing extra, and a negated body of a sum (a sign
+/// that could stand before it) one more. Folded definitions are preferred
+/// because they are smaller; a product with a sum as a factor (the gap-times-weight shape
+/// `c·(a − b)`) is preferred to its expansion for the same reason.
+pub fn cost(e: &Expr) -> usize {
+    fn has_reciprocal(e: &Expr) -> bool {
+        match e {
+            Expr::Pow(_, x) if x.num().is_some_and(|r| r.is_negative()) => true,
+            _ => e.iter_children().any(has_reciprocal),
+        }
+    }
+    match e {
+        Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => 1,
+        Expr::Pow(b, x) => {
+            let nested = x.num().is_some_and(|r| r.is_negative()) && has_reciprocal(b);
+            1 + cost(b) + cost(x) + if nested { 4 } else { 0 }
+        }
+        // A sign inside a sum reads worse than one before it.
+        Expr::Sum(_, body) => {
+            let signed = body.coefficient().is_negative();
+            1 + cost(body) + usize::from(signed)
+        }
+        _ => 1 + e.iter_children().map(cost).sum::<usize>(),
+    }
+}
+
+/// Every single firing of `rules` anywhere in `e` (its alternatives included): path, rule
+/// name, replacement of the subterm.
+fn firings_in(e: &Expr, rules: &[&'static Rule], ctx: &Ctx, path: &mut Path, out: &mut Vec<Firing>) {
+    for r in rules {
+        for replacement in regroup::alternatives(r, e, ctx) {
+            out.push(Firing {
+                rule: r.name,
+                path: path.clone(),
+                replacement,
+            });
+        }
+    }
+    let inner = ctx.enter(e);
+    for (i, c) in e.iter_children().enumerate() {
+        path.push(i);
+        firings_in(c, rules, &inner, path, out);
+        path.pop();
+    }
+}
+
+struct Node {
+    expr: Expr,
+    parent: Option<(usize, Firing)>,
+}
+
+/// A best-first search from `start` over single firings of `rules`, within `limits`: expands
+/// the cheapest expression not yet expanded (the first found among equals), and returns the
+/// cheapest one met with the firings that lead to it. `goal`, when given, ends the search as
+/// soon as an expression satisfies it (then that one is returned, whatever its cost).
+pub fn search(
+    start: &Expr,
+    rules: &[&'static Rule],
+    ctx: &Ctx,
+    limits: SearchLimits,
+    goal: Option<&dyn Fn(&Expr) -> bool>,
+) -> Found {
+    let mut nodes = vec![Node {
+        expr: start.clone(),
+        parent: None,
+    }];
+    let mut seen: HashMap<Expr, usize> = HashMap::new();
+    seen.insert(canonical_order(start), 0);
+    let mut queue = BinaryHeap::new();
+    queue.push(Reverse((cost(start), 0usize)));
+    let mut best = (cost(start), 0usize);
+    let mut expanded = 0;
+    let mut stop = SearchStop::Exhausted;
+    let hit = |e: &Expr| goal.is_some_and(|g| g(e));
+    let mut reached = hit(start).then_some(0);
+    'search: while let Some(Reverse((_, at))) = queue.pop() {
+        if reached.is_some() {
+            break;
+        }
+        if expanded >= limits.max_expansions {
+            stop = SearchStop::ExpansionLimit;
+            break;
+        }
+        expanded += 1;
+        let mut found = Vec::new();
+        firings_in(&nodes[at].expr, rules, ctx, &mut Vec::new(), &mut found);
+        for f in found {
+            let next = replace_at(&nodes[at].expr, &f.path, f.replacement.clone());
+            if next.size() > limits.max_size {
+                continue;
+            }
+            let key = canonical_order(&next);
+            if seen.contains_key(&key) {
+                continue;
+            }
+            if nodes.len() >= limits.max_states {
+                stop = SearchStop::StateLimit;
+                break 'search;
+            }
+            let n = nodes.len();
+            seen.insert(key, n);
+            let c = cost(&next);
+            if c < best.0 {
+                best = (c, n);
+            }
+            let done = hit(&next);
+            nodes.push(Node {
+                expr: next,
+                parent: Some((at, f)),
+            });
+            if done {
+                reached = Some(n);
+                break 'search;
+            }
+            queue.push(Reverse((c, n)));
+        }
+    }
+    let end = reached.unwrap_or(best.1);
+    let mut firings = Vec::new();
+    let mut at = end;
+    while let Some((parent, f)) = &nodes[at].parent {
+        firings.push(f.clone());
+        at = *parent;
+    }
+    firings.reverse();
+    Found {
+        expr: nodes[end].expr.clone(),
+        firings,
+        stop,
+        expanded,
+    }
+}
+
+/// The cheapest form of `start` by [`search`] with the final phase's rules
+/// ([`crate::engine::FACTOR_PHASE`]).
+pub fn best_form(start: &Expr, ctx: &Ctx, limits: SearchLimits) -> Found {
+    search(start, crate::engine::FACTOR_PHASE.rules, ctx, limits, None)
+}
