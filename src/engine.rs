@@ -62,7 +62,10 @@ pub const PHASES: &[Phase] = &[
     },
     Phase {
         title: "a distribution sums to one",
-        rules: &[&sums::SUM_TO_ONE, &crate::rules::derived::NORMALISED_SUMS_TO_ONE],
+        rules: &[
+            &sums::SUM_TO_ONE,
+            &crate::rules::derived::NORMALISED_SUMS_TO_ONE,
+        ],
     },
     Phase {
         title: "sum of a constant",
@@ -376,7 +379,11 @@ impl<'a> Run<'a> {
             return (Vec::new(), Some(Stop::StepLimit(self.limits.max_firings)));
         }
         self.fired += found.firings.len();
-        self.recorded += found.firings.iter().map(|f| f.replacement.size()).sum::<usize>();
+        self.recorded += found
+            .firings
+            .iter()
+            .map(|f| f.replacement.size())
+            .sum::<usize>();
         *expr = found.expr;
         *scan = Scan::new(expr);
         (found.firings, None)

@@ -352,8 +352,8 @@ fn nf_sum(b: &Binder, body: &Expr, ctx: &Ctx) -> Poly {
             sums::SUM_OF_CONSTANT,
             crate::rules::derived::NORMALISED_SUMS_TO_ONE,
         ]
-            .iter()
-            .find_map(|r| (r.apply)(&s, ctx));
+        .iter()
+        .find_map(|r| (r.apply)(&s, ctx));
         let summed = match reduced {
             Some(r) => nf(&r, ctx),
             None => atom(s),

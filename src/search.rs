@@ -94,7 +94,13 @@ pub fn cost(e: &Expr) -> usize {
 
 /// Every single firing of `rules` anywhere in `e` (its alternatives included): path, rule
 /// name, replacement of the subterm.
-fn firings_in(e: &Expr, rules: &[&'static Rule], ctx: &Ctx, path: &mut Path, out: &mut Vec<Firing>) {
+fn firings_in(
+    e: &Expr,
+    rules: &[&'static Rule],
+    ctx: &Ctx,
+    path: &mut Path,
+    out: &mut Vec<Firing>,
+) {
     for r in rules {
         for replacement in regroup::alternatives(r, e, ctx) {
             out.push(Firing {

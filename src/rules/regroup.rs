@@ -30,7 +30,8 @@ fn divide_out(term: &Expr, base: &Expr, n: &Rational) -> Option<Expr> {
     let at = fs.iter().position(|f| f.base_and_exponent().0 == *base)?;
     let (b, x) = fs[at].base_and_exponent();
     let x = x.as_num()?;
-    let fits = x.is_negative() == n.is_negative() && if n.is_negative() { x <= *n } else { x >= *n };
+    let fits =
+        x.is_negative() == n.is_negative() && if n.is_negative() { x <= *n } else { x >= *n };
     if !fits {
         return None;
     }
@@ -82,10 +83,13 @@ pub fn group_alternatives(e: &Expr) -> Vec<Expr> {
             if members.len() < 2 || members.len() == terms.len() {
                 continue;
             }
-            let n = members
-                .iter()
-                .map(|(_, x)| x.clone())
-                .reduce(|a, b| if positive { a.min(b) } else { a.max(b) });
+            let n = members.iter().map(|(_, x)| x.clone()).reduce(|a, b| {
+                if positive {
+                    a.min(b)
+                } else {
+                    a.max(b)
+                }
+            });
             let Some(n) = n else { continue };
             let cofactors: Option<Vec<Expr>> = members
                 .iter()
@@ -134,7 +138,10 @@ pub const FACTOR_INTO_SUM: Rule = Rule {
     description: "c * sum_j f_j = sum_j c * f_j",
     apply: |e, _| {
         let Expr::Mul(fs) = e else { return None };
-        let mut sums = fs.iter().enumerate().filter(|(_, f)| matches!(f, Expr::Sum(..)));
+        let mut sums = fs
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| matches!(f, Expr::Sum(..)));
         let (at, s) = sums.next()?;
         if sums.next().is_some() {
             return None;
@@ -189,6 +196,9 @@ pub fn alternatives(rule: &Rule, e: &Expr, ctx: &Ctx) -> Vec<Expr> {
     } else if rule.name == MERGE_SUMS.name {
         merge_alternatives(e)
     } else {
-        (rule.apply)(e, ctx).into_iter().filter(|o| o != e).collect()
+        (rule.apply)(e, ctx)
+            .into_iter()
+            .filter(|o| o != e)
+            .collect()
     }
 }
