@@ -81,11 +81,7 @@ pub const PHASES: &[Phase] = &[
     },
     Phase {
         title: "fold definitions back",
-        rules: &[
-            &definitions::FOLD_COMPLEMENT,
-            &definitions::FOLD,
-            &crate::rules::fold_context::FOLD_BODY,
-        ],
+        rules: &[&definitions::FOLD_COMPLEMENT, &definitions::FOLD],
     },
     Phase {
         title: "expand",
@@ -117,6 +113,9 @@ pub const FACTOR_PHASE: Phase = Phase {
         &sums::SPLIT_SUM,
     ],
 };
+
+/// The title of the final step when the search only pulled out common factors.
+pub const FACTOR_ONLY_TITLE: &str = "factor out the common factor";
 
 /// The final phase that puts a positive term first, folded into the last step.
 pub const ORDER_PHASE: Phase = Phase {
@@ -331,7 +330,16 @@ impl<'a> Run<'a> {
         if stop == Stop::Saturated {
             let (firings, s) = self.regroup(&mut expr, &mut scan);
             if !firings.is_empty() {
-                steps.push(step(FACTOR_PHASE.title, &expr, firings));
+                // Pulling out common factors and nothing else keeps its own name.
+                let title = if firings
+                    .iter()
+                    .all(|f| f.rule == algebra::FACTOR_COMMON.name)
+                {
+                    FACTOR_ONLY_TITLE
+                } else {
+                    FACTOR_PHASE.title
+                };
+                steps.push(step(title, &expr, firings));
             }
             let (firings, s2) = self.saturate(&mut expr, &ORDER_PHASE, PHASES.len() + 1, &mut scan);
             if !firings.is_empty() {
@@ -968,6 +976,7 @@ pub fn connect(
     if hits(&unfolded) {
         return Some(vec![definitions::UNFOLD.name]);
     }
+    let mut ends = Vec::new();
     for (d, first) in [(as_is, None), (direct, Some(definitions::UNFOLD.name))] {
         let mut rules: Vec<&'static str> = first.into_iter().collect();
         let mut before = d.goal.clone();
@@ -982,6 +991,25 @@ pub fn connect(
             }
             before = s.expr.clone();
         }
+        ends.push((d.result().clone(), rules));
     }
-    None
+    // A regrouping the phases do not pass through: the search of the final form, aimed at `to`,
+    // from `from` as it is and from where the phases left it.
+    if !from.has_deriv() {
+        let brief = crate::search::SearchLimits {
+            max_expansions: 40,
+            ..crate::search::CONNECT_LIMITS
+        };
+        if let Some(found) = crate::search::connect(from, &ctx, &hits, brief) {
+            return Some(found);
+        }
+    }
+    let (simplified, mut rules) = ends.swap_remove(0);
+    let found = crate::search::connect(&simplified, &ctx, &hits, crate::search::CONNECT_LIMITS)?;
+    for r in found {
+        if !rules.contains(&r) {
+            rules.push(r);
+        }
+    }
+    Some(rules)
 }

@@ -50,6 +50,8 @@ pub enum SearchStop {
     ExpansionLimit,
     /// [`SearchLimits::max_states`] was reached.
     StateLimit,
+    /// The start is larger than [`SearchLimits::max_size`]: it is kept as it is.
+    TooLarge,
 }
 
 /// What a search found.
@@ -63,14 +65,21 @@ pub struct Found {
     pub stop: SearchStop,
     /// How many expressions were expanded.
     pub expanded: usize,
+    /// True when the search ended at an expression satisfying its goal.
+    pub reached: bool,
 }
 
-/// The readability cost of `e` (lower reads better): its size in nodes, with a denominator
-/// inside a denominator (a nested fraction) costing extra, and a negated body of a sum (a sign
-/// that could stand before it) one more. Folded definitions are preferred
-/// because they are smaller; a product with a sum as a factor (the gap-times-weight shape
-/// `c·(a − b)`) is preferred to its expansion for the same reason.
+/// The readability cost of `e` (lower reads better): its size in nodes, a numeric exponent
+/// counting nothing (`x^2` is shorter than `x x`), a denominator inside a denominator (a nested
+/// fraction) 4 more, a negated body of a sum (a sign that could stand before it) 1 more, and a
+/// product with a flat two-term sum as a factor (the gap-times-weight shape `c·(a − b)`, `a` and
+/// `b` holding no sum of terms) 2 less.
+/// Between forms of equal cost the search prefers fewer terms at the top ([`rank`]).
+/// Folded definitions are preferred because they are smaller.
 pub fn cost(e: &Expr) -> usize {
+    fn has_sum_of_terms(e: &Expr) -> bool {
+        matches!(e, Expr::Add(_)) || e.iter_children().any(has_sum_of_terms)
+    }
     fn has_reciprocal(e: &Expr) -> bool {
         match e {
             Expr::Pow(_, x) if x.num().is_some_and(|r| r.is_negative()) => true,
@@ -81,7 +90,16 @@ pub fn cost(e: &Expr) -> usize {
         Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => 1,
         Expr::Pow(b, x) => {
             let nested = x.num().is_some_and(|r| r.is_negative()) && has_reciprocal(b);
-            1 + cost(b) + cost(x) + if nested { 4 } else { 0 }
+            // A numeric exponent is a mark on its base: `x^2` is shorter than `x x`.
+            let exponent = if x.num().is_some() { 0 } else { cost(x) };
+            1 + cost(b) + exponent + if nested { 4 } else { 0 }
+        }
+        // The gap-times-weight shape `c (a − b)`: a product with a two-term sum as a factor.
+        Expr::Mul(fs) => {
+            let gap = fs.iter().any(
+                |f| matches!(f, Expr::Add(ts) if ts.len() == 2 && !ts.iter().any(has_sum_of_terms)),
+            );
+            (1 + fs.iter().map(cost).sum::<usize>()).saturating_sub(if gap { 2 } else { 0 })
         }
         // A sign inside a sum reads worse than one before it.
         Expr::Sum(_, body) => {
@@ -90,6 +108,12 @@ pub fn cost(e: &Expr) -> usize {
         }
         _ => 1 + e.iter_children().map(cost).sum::<usize>(),
     }
+}
+
+/// The order in which the search prefers expressions: [`cost`], then the number of terms at
+/// the top (a factored form before its expansion).
+pub fn rank(e: &Expr) -> (usize, usize) {
+    (cost(e), e.terms().len())
 }
 
 /// Every single firing of `rules` anywhere in `e` (its alternatives included): path, rule
@@ -134,6 +158,15 @@ pub fn search(
     limits: SearchLimits,
     goal: Option<&dyn Fn(&Expr) -> bool>,
 ) -> Found {
+    if start.size() > limits.max_size {
+        return Found {
+            expr: start.clone(),
+            firings: Vec::new(),
+            stop: SearchStop::TooLarge,
+            expanded: 0,
+            reached: false,
+        };
+    }
     let mut nodes = vec![Node {
         expr: start.clone(),
         parent: None,
@@ -141,8 +174,8 @@ pub fn search(
     let mut seen: HashMap<Expr, usize> = HashMap::new();
     seen.insert(canonical_order(start), 0);
     let mut queue = BinaryHeap::new();
-    queue.push(Reverse((cost(start), 0usize)));
-    let mut best = (cost(start), 0usize);
+    queue.push(Reverse((rank(start), 0usize)));
+    let mut best = (rank(start), 0usize);
     let mut expanded = 0;
     let mut stop = SearchStop::Exhausted;
     let hit = |e: &Expr| goal.is_some_and(|g| g(e));
@@ -173,7 +206,7 @@ pub fn search(
             }
             let n = nodes.len();
             seen.insert(key, n);
-            let c = cost(&next);
+            let c = rank(&next);
             if c < best.0 {
                 best = (c, n);
             }
@@ -202,6 +235,7 @@ pub fn search(
         firings,
         stop,
         expanded,
+        reached: reached.is_some(),
     }
 }
 
@@ -209,4 +243,39 @@ pub fn search(
 /// ([`crate::engine::FACTOR_PHASE`]).
 pub fn best_form(start: &Expr, ctx: &Ctx, limits: SearchLimits) -> Found {
     search(start, crate::engine::FACTOR_PHASE.rules, ctx, limits, None)
+}
+
+/// Limits for [`connect`]: a goal to reach, so more expansions than for the cheapest form.
+pub const CONNECT_LIMITS: SearchLimits = SearchLimits {
+    max_expansions: 300,
+    max_states: 6_000,
+    max_size: 400,
+};
+
+/// The rules that turn `from` into an expression satisfying `hits`, by [`search`] over the
+/// final phase's rules within `limits` (see [`CONNECT_LIMITS`]), in the order they first
+/// fire; `None` when the search does not reach one.
+pub fn connect(
+    from: &Expr,
+    ctx: &Ctx,
+    hits: &dyn Fn(&Expr) -> bool,
+    limits: SearchLimits,
+) -> Option<Vec<&'static str>> {
+    let found = search(
+        from,
+        crate::engine::FACTOR_PHASE.rules,
+        ctx,
+        limits,
+        Some(hits),
+    );
+    if !found.reached {
+        return None;
+    }
+    let mut rules: Vec<&'static str> = Vec::new();
+    for f in &found.firings {
+        if !rules.contains(&f.rule) {
+            rules.push(f.rule);
+        }
+    }
+    Some(rules)
 }
