@@ -61,6 +61,8 @@ const REVERSE_KL: &str = include_str!("fixtures/closed/reverse_kl.deriv");
 const ENTROPY_CE: &str = include_str!("fixtures/closed/entropy_ce.deriv");
 const POLY1: &str = include_str!("fixtures/closed/poly1.deriv");
 const LSE_EMBED: &str = include_str!("fixtures/closed/lse_embed.deriv");
+const LOGISTIC_BATCH: &str = include_str!("fixtures/closed/logistic_batch.deriv");
+const POLY1_SHOW: &str = include_str!("fixtures/closed/poly1_show.deriv");
 
 #[test]
 fn reverse_kl_uses_that_a_softmax_sums_to_one() {
@@ -123,6 +125,43 @@ fn temperature_is_the_gap_over_t() {
 fn a_softmax_folds_inside_a_sum_with_another_factor() {
     // `(Σ_m exp(s_m) c_md)/Σ_m exp(s_m)` with `s_m` itself a `let` (a sum): both fold.
     closes(LSE_EMBED, "sum_m p_m*c_{m,d}", true);
+}
+
+#[test]
+fn the_logistic_complement_folds_inside_a_sum() {
+    // `exp(-a_n)/(1 + exp(-a_n))` folds to `1 - sigma_n` under `Σ_n`, with `a_n` itself a `let`;
+    // the two sums left merge.
+    closes(LOGISTIC_BATCH, "sum_n (sigma_n - y_n)*x_n", true);
+}
+
+fn show_report(text: &str) -> gradproof::handwritten::ShowReport {
+    let problem = parse_problem(text).unwrap();
+    let show = problem.show.clone().expect("a show block");
+    gradproof::handwritten::check_show_block(
+        &problem,
+        &show,
+        &gradproof::check::CheckOptions::default(),
+        Limits::default(),
+    )
+}
+
+#[test]
+fn a_hand_written_regrouping_is_named_by_its_rules() {
+    let report = show_report(POLY1_SHOW);
+    let rules: Vec<Option<Vec<&str>>> = report.lines.iter().map(|l| l.rules.clone()).collect();
+    // Line 2 groups the terms of line 1; line 3 takes out the common factor.
+    assert_eq!(rules[1], Some(vec!["group-terms"]));
+    assert!(rules[2]
+        .as_ref()
+        .is_some_and(|r| r.contains(&"factor-common")));
+    // A regrouping that changes the value is not connected, and is false.
+    let wrong = POLY1_SHOW.replace(
+        "= p_k*(1 + eps*p_y) - delta(y,k)*(1 + eps*p_y)",
+        "= p_k*(1 + eps*p_y) - delta(y,k)*(1 + 2*eps*p_y)",
+    );
+    let report = show_report(&wrong);
+    assert_eq!(report.lines[1].rules, None);
+    assert!(!report.ok());
 }
 
 #[test]
@@ -194,7 +233,7 @@ fn renaming_gives_the_same_closed_forms() {
 fn the_searched_proofs_replay() {
     use gradproof::check::{check_derivation, CheckOptions};
     use gradproof::render::json::proof_json_checked;
-    for text in [REVERSE_KL, ENTROPY_CE, POLY1, LSE_EMBED] {
+    for text in [REVERSE_KL, ENTROPY_CE, POLY1, LSE_EMBED, LOGISTIC_BATCH] {
         let problem = parse_problem(text).unwrap();
         let d = derive(&problem, Limits::default()).unwrap();
         let report = check_derivation(&problem, &d, &CheckOptions::default());

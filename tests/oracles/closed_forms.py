@@ -122,6 +122,20 @@ def lse_embed():
     return worst
 
 
+def logistic_batch():
+    # -sum_n (y_n log s(w x_n) + (1 - y_n) log(1 - s(w x_n))), by w  =>  sum_n (s_n - y_n) x_n.
+    N = random.randint(1, 6)
+    x = [mp.mpf(random.uniform(-2, 2)) for _ in range(N)]
+    y = [mp.mpf(random.uniform(0.05, 0.95)) for _ in range(N)]
+    sig = lambda a: 1 / (1 + mp.e ** (-a))
+    loss = lambda w: -sum(yn * mp.log(sig(w[0] * xn)) + (1 - yn) * mp.log(1 - sig(w[0] * xn))
+                          for xn, yn in zip(x, y))
+    w = [mp.mpf(random.uniform(-2, 2))]
+    num = grad(loss, w, 0)
+    cf = sum((sig(w[0] * xn) - yn) * xn for xn, yn in zip(x, y))
+    return abs(num - cf) / max(abs(cf), mp.mpf("1e-30"))
+
+
 def main():
     bad = False
     for case in cases():
@@ -141,6 +155,10 @@ def main():
     ok = worst < mp.mpf("1e-15")
     bad |= not ok
     print(f"{'lse_embed':16} {'ok' if ok else 'WRONG'} worst rel err {mp.nstr(worst, 3)}")
+    worst = max(logistic_batch() for _ in range(6))
+    ok = worst < mp.mpf("1e-15")
+    bad |= not ok
+    print(f"{'logistic_batch':16} {'ok' if ok else 'WRONG'} worst rel err {mp.nstr(worst, 3)}")
     sys.exit(1 if bad else 0)
 
 
