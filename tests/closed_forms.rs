@@ -165,6 +165,21 @@ fn a_hand_written_regrouping_is_named_by_its_rules() {
 }
 
 #[test]
+fn expect_knows_that_a_softmax_sums_to_one() {
+    // The normal form behind `expect` uses the same derived fact: a form with a leftover
+    // `p_k - p_k Σ_j p_j` (which is 0) is equal to the result; with `2 p_k` it is not.
+    let (problem, result) = result_of(REVERSE_KL);
+    let leftover = "p_k*(log(p_k/q_k) - sum_j p_j*log(p_j/q_j)) + p_k - p_k*sum_j p_j";
+    assert!(equivalent(
+        &result,
+        &read_in(REVERSE_KL, leftover),
+        &problem
+    ));
+    let wrong = "p_k*(log(p_k/q_k) - sum_j p_j*log(p_j/q_j)) + 2*p_k - p_k*sum_j p_j";
+    assert!(!equivalent(&result, &read_in(REVERSE_KL, wrong), &problem));
+}
+
+#[test]
 fn a_wrong_final_form_is_refused() {
     // A factor of 2, a flipped sign and a dropped weight: none is equal to the result.
     for wrong in [
