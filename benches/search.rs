@@ -9,12 +9,12 @@
 mod support;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use gradproof::engine::{derive, Limits, FACTOR_ONLY_TITLE, FACTOR_PHASE};
+use gradproof::engine::{derive, Limits, FACTOR_PHASE};
 use gradproof::expr::Expr;
 use gradproof::parse::parse_problem;
 use gradproof::problem::Problem;
 use gradproof::rules::Ctx;
-use gradproof::search::{best_form, SearchLimits};
+use gradproof::search::{best_form, SearchLimits, FACTOR_ONLY_TITLE};
 use std::hint::black_box;
 use std::time::Duration;
 

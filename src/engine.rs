@@ -17,7 +17,7 @@ use crate::expr::Symbol;
 use crate::expr::{add, deriv, func, is_total, mul, pow, sum, Expr, Index};
 use crate::index::{close, free_indices, fresh_index_name, open};
 use crate::problem::Problem;
-use crate::rules::{algebra, definitions, sums, Ctx, Rule};
+use crate::rules::{algebra, definitions, derived, sums, Ctx, Rule};
 use crate::trace::{Derivation, Firing, Path, Step, Stop};
 use std::collections::BTreeSet;
 
@@ -62,10 +62,7 @@ pub const PHASES: &[Phase] = &[
     },
     Phase {
         title: "a distribution sums to one",
-        rules: &[
-            &sums::SUM_TO_ONE,
-            &crate::rules::derived::NORMALISED_SUMS_TO_ONE,
-        ],
+        rules: &[&sums::SUM_TO_ONE, &derived::NORMALISED_SUMS_TO_ONE],
     },
     Phase {
         title: "sum of a constant",
@@ -93,29 +90,11 @@ pub const PHASES: &[Phase] = &[
     },
 ];
 
-/// The final tidy-up, as a step of its own: the rules [`crate::search`] walks, in both
-/// directions, to the cheapest form (factor and expand, group terms, into and out of sums,
-/// merge and split sums, fold).
+/// The final step: the rules the search for the final form walks ([`crate::search`]).
 pub const FACTOR_PHASE: Phase = Phase {
     title: "factor and regroup",
-    rules: &[
-        &algebra::FACTOR_COMMON,
-        &crate::rules::regroup::GROUP_TERMS,
-        &algebra::COLLECT,
-        &crate::rules::regroup::MERGE_SUMS,
-        &crate::rules::regroup::FACTOR_INTO_SUM,
-        &sums::FACTOR_OUT_OF_SUM,
-        &definitions::FOLD,
-        &definitions::FOLD_COMPLEMENT,
-        &crate::rules::fold_context::FOLD_BODY,
-        &algebra::CANCEL,
-        &algebra::DISTRIBUTE,
-        &sums::SPLIT_SUM,
-    ],
+    rules: crate::search::SEARCH_RULES,
 };
-
-/// The title of the final step when the search only pulled out common factors.
-pub const FACTOR_ONLY_TITLE: &str = "factor out the common factor";
 
 /// The final phase that puts a positive term first, folded into the last step.
 pub const ORDER_PHASE: Phase = Phase {
@@ -328,18 +307,16 @@ impl<'a> Run<'a> {
             break;
         }
         if stop == Stop::Saturated {
-            let (firings, s) = self.regroup(&mut expr, &mut scan);
+            let (firings, s) = crate::search::regroup(
+                &mut expr,
+                &self.ctx,
+                self.limits,
+                &mut self.fired,
+                &mut self.recorded,
+            );
             if !firings.is_empty() {
-                // Pulling out common factors and nothing else keeps its own name.
-                let title = if firings
-                    .iter()
-                    .all(|f| f.rule == algebra::FACTOR_COMMON.name)
-                {
-                    FACTOR_ONLY_TITLE
-                } else {
-                    FACTOR_PHASE.title
-                };
-                steps.push(step(title, &expr, firings));
+                scan = Scan::new(&expr);
+                steps.push(step(crate::search::step_title(&firings), &expr, firings));
             }
             let (firings, s2) = self.saturate(&mut expr, &ORDER_PHASE, PHASES.len() + 1, &mut scan);
             if !firings.is_empty() {
@@ -370,33 +347,6 @@ impl<'a> Run<'a> {
     /// Fires the phase's rules until none applies; returns the firings and a stop reason if a
     /// limit was hit. `phase_at` names the phase in `scan`, which remembers where each phase
     /// already found nothing to do.
-    /// Rewrites `expr` into the cheapest form [`crate::search::best_form`] finds, counting its
-    /// firings against the limits like any phase's.
-    fn regroup(&mut self, expr: &mut Expr, scan: &mut Scan) -> (Vec<Firing>, Option<Stop>) {
-        let limits = crate::search::SearchLimits {
-            max_size: crate::search::SearchLimits::default()
-                .max_size
-                .min(self.limits.max_size),
-            ..crate::search::SearchLimits::default()
-        };
-        let found = crate::search::best_form(expr, &self.ctx, limits);
-        if found.firings.is_empty() {
-            return (Vec::new(), None);
-        }
-        if self.fired + found.firings.len() > self.limits.max_firings {
-            return (Vec::new(), Some(Stop::StepLimit(self.limits.max_firings)));
-        }
-        self.fired += found.firings.len();
-        self.recorded += found
-            .firings
-            .iter()
-            .map(|f| f.replacement.size())
-            .sum::<usize>();
-        *expr = found.expr;
-        *scan = Scan::new(expr);
-        (found.firings, None)
-    }
-
     fn saturate(
         &mut self,
         expr: &mut Expr,
@@ -971,12 +921,12 @@ pub fn connect(
         }
     }
     let as_is = run.derivation(from.clone());
+    let phases_end = as_is.clone();
     let unfolded = definitions::unfold_all(from, problem);
     let direct = run.derivation(unfolded.clone());
     if hits(&unfolded) {
         return Some(vec![definitions::UNFOLD.name]);
     }
-    let mut ends = Vec::new();
     for (d, first) in [(as_is, None), (direct, Some(definitions::UNFOLD.name))] {
         let mut rules: Vec<&'static str> = first.into_iter().collect();
         let mut before = d.goal.clone();
@@ -991,25 +941,6 @@ pub fn connect(
             }
             before = s.expr.clone();
         }
-        ends.push((d.result().clone(), rules));
     }
-    // A regrouping the phases do not pass through: the search of the final form, aimed at `to`,
-    // from `from` as it is and from where the phases left it.
-    if !from.has_deriv() {
-        let brief = crate::search::SearchLimits {
-            max_expansions: 40,
-            ..crate::search::CONNECT_LIMITS
-        };
-        if let Some(found) = crate::search::connect(from, &ctx, &hits, brief) {
-            return Some(found);
-        }
-    }
-    let (simplified, mut rules) = ends.swap_remove(0);
-    let found = crate::search::connect(&simplified, &ctx, &hits, crate::search::CONNECT_LIMITS)?;
-    for r in found {
-        if !rules.contains(&r) {
-            rules.push(r);
-        }
-    }
-    Some(rules)
+    crate::search::connect_beyond(from, &phases_end, &ctx, &hits)
 }

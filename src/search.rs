@@ -13,12 +13,77 @@
 //! never by names. The search is bounded by [`SearchLimits`] and says which bound ended it
 //! ([`SearchStop`]).
 
-use crate::engine::{canonical_order, replace_at};
+use crate::engine::{canonical_order, replace_at, Limits};
 use crate::expr::Expr;
-use crate::rules::{regroup, Ctx, Rule};
-use crate::trace::{Firing, Path};
+use crate::rules::{algebra, definitions, fold_context, regroup, sums, Ctx, Rule};
+use crate::trace::{Derivation, Firing, Path, Stop};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
+
+/// The rules the search walks, in both directions where both are sound: factor and group /
+/// distribute, into / out of sums, merge / split sums, folds, and the bookkeeping of like terms
+/// and cancellation. They are the rules of [`crate::engine::FACTOR_PHASE`].
+pub const SEARCH_RULES: &[&Rule] = &[
+    &algebra::FACTOR_COMMON,
+    &regroup::GROUP_TERMS,
+    &algebra::COLLECT,
+    &regroup::MERGE_SUMS,
+    &regroup::FACTOR_INTO_SUM,
+    &sums::FACTOR_OUT_OF_SUM,
+    &definitions::FOLD,
+    &definitions::FOLD_COMPLEMENT,
+    &fold_context::FOLD_BODY,
+    &algebra::CANCEL,
+    &algebra::DISTRIBUTE,
+    &sums::SPLIT_SUM,
+];
+
+/// The title of the final step when the search only pulled out common factors (the title it
+/// had before the search).
+pub const FACTOR_ONLY_TITLE: &str = "factor out the common factor";
+
+/// The title of the step made of the search's `firings`.
+pub fn step_title(firings: &[Firing]) -> &'static str {
+    if firings
+        .iter()
+        .all(|f| f.rule == algebra::FACTOR_COMMON.name)
+    {
+        FACTOR_ONLY_TITLE
+    } else {
+        crate::engine::FACTOR_PHASE.title
+    }
+}
+
+/// Rewrites `expr` into the cheapest form [`best_form`] finds within the engine's `limits`,
+/// counting the firings in `fired` and their recorded nodes in `recorded`; a stop when the
+/// firings would pass [`Limits::max_firings`] (then `expr` is left as it is).
+pub fn regroup(
+    expr: &mut Expr,
+    ctx: &Ctx,
+    limits: Limits,
+    fired: &mut usize,
+    recorded: &mut usize,
+) -> (Vec<Firing>, Option<Stop>) {
+    let bounds = SearchLimits {
+        max_size: SearchLimits::default().max_size.min(limits.max_size),
+        ..SearchLimits::default()
+    };
+    let found = best_form(expr, ctx, bounds);
+    if found.firings.is_empty() {
+        return (Vec::new(), None);
+    }
+    if *fired + found.firings.len() > limits.max_firings {
+        return (Vec::new(), Some(Stop::StepLimit(limits.max_firings)));
+    }
+    *fired += found.firings.len();
+    *recorded += found
+        .firings
+        .iter()
+        .map(|f| f.replacement.size())
+        .sum::<usize>();
+    *expr = found.expr;
+    (found.firings, None)
+}
 
 /// Bounds that keep one search finite.
 #[derive(Clone, Copy, Debug)]
@@ -239,10 +304,9 @@ pub fn search(
     }
 }
 
-/// The cheapest form of `start` by [`search`] with the final phase's rules
-/// ([`crate::engine::FACTOR_PHASE`]).
+/// The cheapest form of `start` by [`search`] with [`SEARCH_RULES`].
 pub fn best_form(start: &Expr, ctx: &Ctx, limits: SearchLimits) -> Found {
-    search(start, crate::engine::FACTOR_PHASE.rules, ctx, limits, None)
+    search(start, SEARCH_RULES, ctx, limits, None)
 }
 
 /// Limits for [`connect`]: a goal to reach, so more expansions than for the cheapest form.
@@ -261,13 +325,7 @@ pub fn connect(
     hits: &dyn Fn(&Expr) -> bool,
     limits: SearchLimits,
 ) -> Option<Vec<&'static str>> {
-    let found = search(
-        from,
-        crate::engine::FACTOR_PHASE.rules,
-        ctx,
-        limits,
-        Some(hits),
-    );
+    let found = search(from, SEARCH_RULES, ctx, limits, Some(hits));
     if !found.reached {
         return None;
     }
@@ -275,6 +333,40 @@ pub fn connect(
     for f in &found.firings {
         if !rules.contains(&f.rule) {
             rules.push(f.rule);
+        }
+    }
+    Some(rules)
+}
+
+/// For [`crate::engine::connect`], when the phases do not pass through the target: a brief
+/// search from `from` itself (a line that regroups the previous one), then the search from
+/// where the phases left it (`phases`, a derivation from `from`), naming the phases' rules and
+/// then the search's.
+pub fn connect_beyond(
+    from: &Expr,
+    phases: &Derivation,
+    ctx: &Ctx,
+    hits: &dyn Fn(&Expr) -> bool,
+) -> Option<Vec<&'static str>> {
+    if !from.has_deriv() {
+        let brief = SearchLimits {
+            max_expansions: 40,
+            ..CONNECT_LIMITS
+        };
+        if let Some(found) = connect(from, ctx, hits, brief) {
+            return Some(found);
+        }
+    }
+    let found = connect(phases.result(), ctx, hits, CONNECT_LIMITS)?;
+    let mut rules: Vec<&'static str> = Vec::new();
+    for r in phases
+        .steps
+        .iter()
+        .flat_map(|s| s.firings.iter().map(|f| f.rule))
+        .chain(found)
+    {
+        if !rules.contains(&r) {
+            rules.push(r);
         }
     }
     Some(rules)
