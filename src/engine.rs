@@ -17,7 +17,7 @@ use crate::expr::Symbol;
 use crate::expr::{add, deriv, func, is_total, mul, pow, sum, Expr, Index};
 use crate::index::{close, free_indices, fresh_index_name, open};
 use crate::problem::Problem;
-use crate::rules::{algebra, definitions, piecewise, sums, Ctx, Rule};
+use crate::rules::{algebra, definitions, derived, piecewise, sums, Ctx, Rule};
 use crate::trace::{Derivation, Firing, Path, Step, Stop};
 use std::collections::BTreeSet;
 
@@ -63,7 +63,7 @@ pub const PHASES: &[Phase] = &[
     },
     Phase {
         title: "a distribution sums to one",
-        rules: &[&sums::SUM_TO_ONE],
+        rules: &[&sums::SUM_TO_ONE, &derived::NORMALISED_SUMS_TO_ONE],
     },
     Phase {
         title: "sum of a constant",
@@ -100,10 +100,10 @@ pub const PHASES: &[Phase] = &[
     },
 ];
 
-/// The final phase that pulls out common factors, as a step of its own.
+/// The final step: the rules the search for the final form walks ([`crate::search`]).
 pub const FACTOR_PHASE: Phase = Phase {
-    title: "factor out the common factor",
-    rules: &[&algebra::FACTOR_COMMON],
+    title: "factor and regroup",
+    rules: crate::search::SEARCH_RULES,
 };
 
 /// The final phase that puts a positive term first, folded into the last step.
@@ -339,9 +339,16 @@ impl<'a> Run<'a> {
             break;
         }
         if stop == Stop::Saturated {
-            let (firings, s) = self.saturate(&mut expr, &FACTOR_PHASE, PHASES.len(), &mut scan);
+            let (firings, s) = crate::search::regroup(
+                &mut expr,
+                &self.ctx,
+                self.limits,
+                &mut self.fired,
+                &mut self.recorded,
+            );
             if !firings.is_empty() {
-                steps.push(step(FACTOR_PHASE.title, &expr, firings));
+                scan = Scan::new(&expr);
+                steps.push(step(crate::search::step_title(&firings), &expr, firings));
             }
             let (firings, s2) = self.saturate(&mut expr, &ORDER_PHASE, PHASES.len() + 1, &mut scan);
             if !firings.is_empty() {
@@ -947,6 +954,7 @@ pub fn connect(
         }
     }
     let as_is = run.derivation(from.clone());
+    let phases_end = as_is.clone();
     let unfolded = definitions::unfold_all(from, problem);
     let direct = run.derivation(unfolded.clone());
     if hits(&unfolded) {
@@ -967,5 +975,5 @@ pub fn connect(
             before = s.expr.clone();
         }
     }
-    None
+    crate::search::connect_beyond(from, &phases_end, &ctx, &hits)
 }

@@ -54,6 +54,7 @@ pub mod rules;
 pub mod engine;
 pub mod chain;
 pub mod imports;
+pub mod search;
 pub mod normal;
 
 // Checking.

@@ -364,9 +364,14 @@ fn nf_sum(b: &Binder, body: &Expr, ctx: &Ctx) -> Poly {
             .map(|(base, exp)| pow(base.clone(), exp.clone()))
             .collect());
         let s = sum(b.clone(), inside_expr);
-        let reduced = [sums::DELTA_SELECT, sums::SUM_TO_ONE, sums::SUM_OF_CONSTANT]
-            .iter()
-            .find_map(|r| (r.apply)(&s, ctx));
+        let reduced = [
+            sums::DELTA_SELECT,
+            sums::SUM_TO_ONE,
+            sums::SUM_OF_CONSTANT,
+            crate::rules::derived::NORMALISED_SUMS_TO_ONE,
+        ]
+        .iter()
+        .find_map(|r| (r.apply)(&s, ctx));
         let summed = match reduced {
             Some(r) => nf(&r, ctx),
             None => atom(s),

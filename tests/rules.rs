@@ -337,6 +337,76 @@ fn order_terms() {
 }
 
 #[test]
+fn normalised_sums_to_one() {
+    // `p_j = exp(s_j) / sum_m exp(s_m)`: a positive term over its own sum over j's range.
+    fires("normalised-sums-to-one", "sum_j p_j", "1");
+    blocked("normalised-sums-to-one", "sum_j p_j * q_j");
+    blocked("normalised-sums-to-one", "sum_j s_j");
+    // Normalised by another sum, or a term that may be negative: no distribution.
+    let decls = "index j, k, m in 1..K\nvar s_j real\nlet a_j = exp(s_j) / sum_m exp(2*s_m)\n\
+                 let b_j = s_j / sum_m s_m\n";
+    assert!(apply_in(decls, "normalised-sums-to-one", "sum_j a_j").is_none());
+    assert!(apply_in(decls, "normalised-sums-to-one", "sum_j b_j").is_none());
+}
+
+#[test]
+fn group_terms() {
+    fires("group-terms", "x*q_j + x*r_j + w", "x*(q_j + r_j) + w");
+    // The group's cofactor starts with a term that is not negated.
+    fires("group-terms", "-x*q_j - x*r_j + w", "-x*(q_j + r_j) + w");
+    // Two terms, or a factor every term shares: `factor-common`'s business.
+    blocked("group-terms", "x*q_j + x*r_j");
+    blocked("group-terms", "x*q_j + x*r_j + x");
+    blocked("group-terms", "q_j + r_j + w");
+}
+
+#[test]
+fn factor_into_sum() {
+    fires("factor-into-sum", "x * sum_j q_j", "sum_j x*q_j");
+    blocked("factor-into-sum", "x * w");
+    blocked("factor-into-sum", "sum_j q_j * sum_m r_m");
+}
+
+#[test]
+fn merge_sums() {
+    fires(
+        "merge-sums",
+        "sum_j q_j + sum_m r_m + x",
+        "sum_j (q_j + r_j) + x",
+    );
+    blocked("merge-sums", "sum_j q_j + sum_d c_d");
+    blocked("merge-sums", "sum_j q_j + x");
+}
+
+#[test]
+fn fold_body() {
+    let decls = "index j, k, m in 1..K\nindex d in 1..D\nvar c_{j,d} real\nvar x_d real\n\
+                 let h_j = sum_d x_d * c_{j,d}\nlet g = log(sum_j exp(h_j))\n";
+    assert_eq!(
+        apply_in(decls, "fold-body", "sum_d x_d * c_{k,d}"),
+        Some(with_expect_in(decls, "h_k").1)
+    );
+    // Inside a sum the parameter binds the sum's index.
+    assert_eq!(
+        apply_in(decls, "fold-body", "log(sum_m exp(h_m))"),
+        Some(with_expect_in(decls, "g").1)
+    );
+    assert!(apply_in(decls, "fold-body", "sum_d x_d * c_{k,d} * 2").is_none());
+    assert!(apply_in(decls, "fold-body", "log(sum_m exp(2*h_m))").is_none());
+}
+
+#[test]
+fn fold_complement_of_an_indexed_definition() {
+    let decls = "index n, k in 1..N\nvar z_n real\nlet v_n = 1/(1 + exp(-z_n))\n";
+    assert_eq!(
+        apply_in(decls, "fold-complement", "exp(-z_k) / (1 + exp(-z_k))"),
+        Some(with_expect_in(decls, "1 - v_k").1)
+    );
+    // `u` and `1 + u` at different indices: no complement.
+    assert!(apply_in(decls, "fold-complement", "exp(-z_k) / (1 + exp(-z_n))").is_none());
+}
+
+#[test]
 fn every_rule_is_tested_here() {
     let source = include_str!("rules.rs");
     // The bracket rules of issue #21 are tested in tests/piecewise.rs.

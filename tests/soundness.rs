@@ -52,6 +52,8 @@ var z unit
 let p_j = exp(s_j) / sum_m exp(s_m)
 let v = 1 / (1 + exp(-x))
 let L = -sum_j q_j * log(p_j)
+let h_j = sum_d c_{j,d}
+let o_j = 1 / (1 + exp(-s_j))
 derive d(L)/d(s_k) via p_j
 ";
 
@@ -536,6 +538,68 @@ fn fold_definition_and_complement() {
             g.pick(&["1", "2"])
         )
     });
+}
+
+#[test]
+fn fold_body_and_indexed_complement() {
+    sound("fold-body", 0.9, |g| {
+        let i = g.pick(&["k", "n", "j"]);
+        let body = format!("sum_d c_{{{i},d}}");
+        if i == "j" {
+            format!("sum_j {} * {body}", g.leaf("j"))
+        } else {
+            format!("{} * {body}", g.expr("k", 1))
+        }
+    });
+    sound("fold-complement", 0.9, |g| {
+        format!(
+            "{} * sum_j {} * exp(-s_j) / (1 + exp(-s_j))^{}",
+            g.expr("k", 1),
+            g.leaf("j"),
+            g.pick(&["1", "2"])
+        )
+    });
+}
+
+#[test]
+fn regrouping() {
+    sound("group-terms", 0.5, |g| {
+        let c = g.pick(&["x", "w_k", "exp(a)", "p_n", "1/y"]);
+        format!(
+            "{c} * {} + {c} * {} + {}",
+            g.leaf("k"),
+            g.leaf("n"),
+            g.sym("k")
+        )
+    });
+    sound("factor-into-sum", 0.5, |g| {
+        format!("{} * sum_j {}", g.sym("k"), g.leaf("j"))
+    });
+    sound("merge-sums", 0.9, |g| {
+        format!(
+            "sum_j {} + sum_j {} + {}",
+            g.leaf("j"),
+            g.leaf("j"),
+            g.leaf("k")
+        )
+    });
+    blocked("merge-sums", "sum_j s_j + sum_d c_{k,d}");
+}
+
+#[test]
+fn normalised_sums_to_one() {
+    sound("normalised-sums-to-one", 0.9, |g| {
+        format!("{} * sum_j p_j", g.expr("k", 1))
+    });
+    for text in [
+        "sum_j s_j",
+        "sum_j q_j",
+        "sum_j p_j * q_j",
+        "sum_d c_{k,d}",
+        "sum_j o_j",
+    ] {
+        blocked("normalised-sums-to-one", text);
+    }
 }
 
 // ---- Algebra ---------------------------------------------------------------------------------

@@ -162,7 +162,7 @@ pub const UNFOLD: Rule = Rule {
 /// Structural match of `pattern` against `target`, where the free indices named in `params` are
 /// pattern variables. `depth` counts binders passed inside the target; bindings are stored as seen
 /// at the root of the match.
-fn unify(
+pub(crate) fn unify(
     pattern: &Expr,
     target: &Expr,
     params: &[String],
@@ -366,32 +366,76 @@ fn logistic_part(def: &Definition) -> Option<&Expr> {
 /// `1 - v`.
 pub const FOLD_COMPLEMENT: Rule = Rule {
     name: "fold-complement",
-    description: "u/(1 + u) = 1 - v, given let v = 1/(1 + u)",
+    description: "u/(1 + u) = 1 - v, given let v = 1/(1 + u) (v indexed or not, inside sums too)",
     apply: |e, ctx| {
-        if ctx.in_deriv || !ctx.problem.defs.iter().any(|d| d.symbol.indices.is_empty()) {
+        if ctx.in_deriv {
             return None;
         }
         let Expr::Mul(factors) = e else { return None };
-        ctx.problem
-            .defs
-            .iter()
-            .filter(|d| d.symbol.indices.is_empty())
-            .find_map(|def| {
-                let u = logistic_part(def)?;
-                let Expr::Pow(one_plus_u, _) = &def.body else {
-                    return None;
-                };
-                let at_u = factors.iter().position(|f| f == u)?;
-                let at_den = factors.iter().position(|f| {
-                    let (b, n) = f.base_and_exponent();
-                    b == **one_plus_u && n.num().is_some_and(|r| *r <= Rational::minus_one())
-                })?;
-                let mut out = factors.clone();
-                let (b, n) = out[at_den].base_and_exponent();
-                out[at_den] =
-                    pow_of_defined(b, Expr::Num(n.as_num()?.checked_add(&Rational::one())?));
-                out[at_u] = crate::expr::sub(Expr::one(), Expr::Sym(def.symbol.clone()));
-                Some(mul(out))
-            })
+        ctx.problem.defs.iter().find_map(|def| {
+            let u = logistic_part(def)?;
+            let Expr::Pow(one_plus_u, _) = &def.body else {
+                return None;
+            };
+            // As written, or with the definitions inside `u` substituted (`u = exp(-a_n)` with
+            // `let a_n = w*x_n` meets `exp(-w*x_n)` in a derivation that substituted them).
+            let unfolded = (
+                unfold_all(u, ctx.problem),
+                unfold_all(one_plus_u, ctx.problem),
+            );
+            [(u.clone(), (**one_plus_u).clone()), unfolded]
+                .iter()
+                .find_map(|(u, one_plus_u)| complement_in(def, u, one_plus_u, factors))
+        })
     },
 };
+
+/// `factors` with one `u` and one power `(1 + u)^(-n)` (matched with one binding of `def`'s
+/// parameters) replaced by `1 - v` and `(1 + u)^(1 - n)`, `v` being `def`'s symbol.
+fn complement_in(def: &Definition, u: &Expr, one_plus_u: &Expr, factors: &[Expr]) -> Option<Expr> {
+    let params = parameter_names(def);
+    // `u` and `1 + u` matched with one binding of the parameters (indices of the
+    // enclosing sums included), so `exp(-z_n)/(1 + exp(-z_n))` folds inside `Σ_n`.
+    let mut bindings = Vec::new();
+    let at_u = factors.iter().position(|f| {
+        bindings.clear();
+        unify(u, f, &params, &mut bindings, 0)
+    })?;
+    let at_den = factors.iter().position(|f| {
+        let (b, n) = f.base_and_exponent();
+        let mut trial = bindings.clone();
+        n.num().is_some_and(|r| *r <= Rational::minus_one())
+            && unify(one_plus_u, &b, &params, &mut trial, 0)
+            && trial.len() == bindings.len()
+    })?;
+    let indices: Vec<Index> = params
+        .iter()
+        .map(|p| {
+            bindings
+                .iter()
+                .find(|(n, _)| n == p)
+                .map(|(_, i)| i.clone())
+        })
+        .collect::<Option<_>>()?;
+    let v = Expr::Sym(Symbol {
+        name: def.symbol.name.clone(),
+        indices,
+    });
+    let mut out = factors.to_vec();
+    let (b, n) = out[at_den].base_and_exponent();
+    out[at_den] = pow_of_defined(b, Expr::Num(n.as_num()?.checked_add(&Rational::one())?));
+    out[at_u] = crate::expr::sub(Expr::one(), v);
+    Some(mul(out))
+}
+
+/// The parameter names of a definition (`j` of `p_j`).
+fn parameter_names(def: &Definition) -> Vec<String> {
+    def.symbol
+        .indices
+        .iter()
+        .filter_map(|i| match i {
+            Index::Free(n) => Some(n.clone()),
+            Index::Bound(_) => None,
+        })
+        .collect()
+}

@@ -7,8 +7,11 @@
 
 pub mod algebra;
 pub mod definitions;
+pub mod derived;
 pub mod facts;
 pub mod piecewise;
+pub mod fold_context;
+pub mod regroup;
 pub mod sums;
 
 use crate::expr::{Binder, Expr, Symbol};
@@ -256,6 +259,11 @@ pub fn registry() -> &'static [Rule] {
         piecewise::BRACKET_POWER,
         piecewise::BRACKET_EXCLUSIVE,
         piecewise::BRACKET_COMPLEMENT,
+        derived::NORMALISED_SUMS_TO_ONE,
+        regroup::GROUP_TERMS,
+        regroup::FACTOR_INTO_SUM,
+        regroup::MERGE_SUMS,
+        fold_context::FOLD_BODY,
     ];
     RULES
 }
@@ -310,10 +318,7 @@ pub fn lookup(name: &str) -> Option<Move> {
 /// unfolded at once ([`definitions::unfold_all`], the engine's first step when a goal has no
 /// `via`). Replaying a saved proof accepts exactly these.
 pub fn replay_outputs(rule: &Rule, e: &Expr, ctx: &Ctx) -> Vec<Expr> {
-    let mut outs: Vec<Expr> = (rule.apply)(e, ctx)
-        .into_iter()
-        .filter(|o| o != e)
-        .collect();
+    let mut outs: Vec<Expr> = regroup::alternatives(rule, e, ctx);
     if rule.name == definitions::UNFOLD.name {
         let all = definitions::unfold_all(e, ctx.problem);
         if all != *e && !outs.contains(&all) {
