@@ -211,6 +211,9 @@ const RESHAPING: &[&crate::rules::Rule] = &[
     &crate::rules::algebra::DISTRIBUTE,
     &crate::rules::algebra::FACTOR_COMMON,
     &crate::rules::algebra::ORDER_TERMS,
+    &crate::rules::regroup::GROUP_TERMS,
+    &crate::rules::regroup::FACTOR_INTO_SUM,
+    &crate::rules::regroup::MERGE_SUMS,
 ];
 
 /// After the chain rule's pieces are substituted into `start`, the steps that follow: when they
