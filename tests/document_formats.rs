@@ -13,7 +13,8 @@ mod common;
 use common::{run, stdout};
 use gradproof::engine::{derive, Limits};
 use gradproof::parse::{parse_expr, parse_problem};
-use gradproof::render::to_input;
+use gradproof::render::proof::options_for;
+use gradproof::render::to_input_with;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -356,7 +357,10 @@ fn the_json_parses_and_its_inputs_parse_back_to_the_engines_expressions() {
             assert!(json["show"]["lines"].is_array(), "{}", path.display());
             continue;
         };
-        // Every step's and every firing's `input` is the engine's expression.
+        // Every step's and every firing's `input` is the engine's expression, up to the letters
+        // of bound indices (both printed with the problem's letters).
+        let opts = options_for(&problem);
+        let to_input = |e: &gradproof::Expr| to_input_with(e, &opts);
         for (n, step) in d.steps.iter().enumerate() {
             let view = &json["steps"][n];
             let parsed = parse_expr(view["expr"]["input"].as_str().unwrap()).unwrap();

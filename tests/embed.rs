@@ -98,7 +98,7 @@ fn the_results_are_in_the_posts_notation() {
     };
     assert_eq!(
         result("word2vec_centre"),
-        "Result: ∂L/∂w_d = Σ_k (p_k − q_k) c_kd"
+        "Result: ∂L/∂w_d = Σ_{k=1..K} (p_k − q_k) c_kd"
     );
     assert_eq!(
         result("word2vec_context"),
@@ -106,7 +106,7 @@ fn the_results_are_in_the_posts_notation() {
     );
     assert_eq!(
         result("two_layer_first"),
-        "Result: ∂L/∂a_de = (Σ_k (p_k − q_k) b_kd) x_e"
+        "Result: ∂L/∂a_de = Σ_{k=1..K} x_e b_kd(p_k − q_k)"
     );
     assert_eq!(
         result("logistic_regression"),
@@ -502,7 +502,7 @@ fn use_imports_the_derived_result_of_another_file() {
         "{out}"
     );
     assert!(
-        out.contains("Result: ∂L/∂w_d = Σ_k (p_k − q_k) c_kd"),
+        out.contains("Result: ∂L/∂w_d = Σ_{k=1..K} (p_k − q_k) c_kd"),
         "{out}"
     );
     // The saved proof carries the imported result as a `given` line and verifies.

@@ -268,7 +268,13 @@ fn renaming_every_name_gives_the_same_proofs() {
         };
         assert_eq!(steps(&d2, &|s| s.to_string()), steps(&d1, &renamed));
         if !text.contains("_{") {
-            assert_eq!(proof_text(&p2, &d2), renamed(&proof_text(&p1, &d1)));
+            // The proof up to its cancellation report, whose prose (`is a normalised …`)
+            // holds English words that `rename` would take for names.
+            let proof = |p: &Problem, d| {
+                let text = proof_text(p, d);
+                text.split("\nCancellation report").next().unwrap_or_default().to_string()
+            };
+            assert_eq!(proof(&p2, &d2), renamed(&proof(&p1, &d1)));
         }
         let report = |p: &Problem, d| {
             report_text(
@@ -276,13 +282,15 @@ fn renaming_every_name_gives_the_same_proofs() {
                 &options_for(p),
             )
         };
-        // The report names only indices; its titles have the word `a` ("a distribution").
-        let indices: Vec<(&str, &str)> = RENAMING
-            .iter()
-            .copied()
-            .filter(|(a, _)| *a != "a")
-            .collect();
-        assert_eq!(report(&p2, &d2), rename(&report(&p1, &d1), &indices));
+        // The report's prose has the English word `a` ("a distribution"), which is also a name
+        // here: it is kept out of the renaming.
+        let renamed_report = rename(&report(&p1, &d1).replace(" a ", " ARTICLE "), RENAMING)
+            .replace(" ARTICLE ", " a ");
+        // As for the proofs: only where every symbol has at most one subscript (`a_de` is one
+        // word to `rename`).
+        if !text.contains("_{") {
+            assert_eq!(report(&p2, &d2), renamed_report);
+        }
     }
 }
 
