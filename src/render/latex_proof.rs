@@ -7,6 +7,9 @@
 //! Layout, so that every line fits the page: each step's annotation (its number, title, rules and
 //! check mark) sits on its own row under the step, indented (`&\qquad \text{..}`), and a long
 //! right side breaks before a top-level `+`/`-` onto continuation rows (`\\ &\quad {}+ ..`).
+//! A row still too long whose sum sits inside `\left( .. \right)` breaks inside that group,
+//! whose delimiters become fixed-size `\bigl(` .. `\bigr)`: a `\\` between `\left` and `\right`
+//! is illegal.
 //! Every piece stays one `align*` block, which KaTeX and MathJax render.
 
 use super::document::{
@@ -40,6 +43,10 @@ impl Default for LatexOptions {
 
 /// The width, in characters of LaTeX source, past which a right side breaks onto a new row.
 const LATEX_WIDTH: usize = 90;
+
+/// The most visible characters (see [`visible_len`]) of a row before it is split further
+/// (about 400pt of the page's 500pt, leaving room for the left side).
+const ROW_WIDTH: usize = 100;
 
 /// The most characters of annotation text on one row before the rest goes on the next.
 const ANNOTATION_WIDTH: usize = 60;
@@ -321,8 +328,17 @@ fn break_rows(latex: &str) -> String {
     join_rows(&row_pieces(latex))
 }
 
-/// The rows of a right side the printer broke over several source lines, each balanced.
+/// The rows of a right side the printer broke over several source lines, each balanced; a row
+/// still too long is split further by [`split_long`].
 fn row_pieces(latex: &str) -> Vec<String> {
+    printer_rows(latex)
+        .into_iter()
+        .flat_map(|row| split_long(&row))
+        .collect()
+}
+
+/// The rows of a right side as the printer broke it, pieces joined back until balanced.
+fn printer_rows(latex: &str) -> Vec<String> {
     let mut pieces: Vec<String> = Vec::new();
     let mut current = String::new();
     for part in latex.lines().map(str::trim).filter(|p| !p.is_empty()) {
@@ -338,6 +354,128 @@ fn row_pieces(latex: &str) -> Vec<String> {
         pieces.push(current);
     }
     pieces
+}
+
+/// A row too long for the page ([`ROW_WIDTH`] visible characters) split before the `+`/`-` of
+/// its shallowest sum. A break inside `\left( .. \right)` is illegal, so the groups open at the
+/// breaks get fixed-size delimiters instead (`\bigl(` .. `\bigr)`, larger for taller content and
+/// for an outer group), which may sit on different rows. Rows still too long are split again; a
+/// row without such a sum stays as it is.
+fn split_long(row: &str) -> Vec<String> {
+    if visible_len(row) <= ROW_WIDTH {
+        return vec![row.to_string()];
+    }
+    let scan = scan_row(row);
+    let Some(depth) = scan.breaks.iter().map(|(_, open)| open.len()).min() else {
+        return vec![row.to_string()];
+    };
+    // The breaks in one group: the first at the shallowest depth and those sharing its groups.
+    let Some(chain) = scan
+        .breaks
+        .iter()
+        .find(|(_, open)| open.len() == depth)
+        .map(|(_, open)| open.clone())
+    else {
+        return vec![row.to_string()];
+    };
+    let at: Vec<usize> = scan
+        .breaks
+        .iter()
+        .filter(|(_, open)| *open == chain)
+        .map(|(i, _)| *i)
+        .collect();
+    // Each group on the chain gets a size: its content's, and above the group inside it.
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut inner = 0;
+    for &g in chain.iter().rev() {
+        let (open, close) = scan.groups[g];
+        let content = &row[open..close];
+        let own = if content.contains("\\sum") {
+            3
+        } else if content.contains("\\dfrac") {
+            2
+        } else {
+            1
+        };
+        let level = own.max(inner + 1).min(4);
+        inner = level;
+        let size = ["big", "Big", "bigg", "Bigg"][level - 1];
+        edits.push((open, "\\left".len(), format!("\\{size}l")));
+        edits.push((close, "\\right".len(), format!("\\{size}r")));
+    }
+    edits.extend(at.iter().map(|&i| (i, 1, String::from("\n"))));
+    edits.sort_by_key(|(i, _, _)| *i);
+    let mut out = String::with_capacity(row.len() + 16);
+    let mut from = 0;
+    for (i, len, text) in edits {
+        out.push_str(&row[from..i]);
+        out.push_str(&text);
+        from = i + len;
+    }
+    out.push_str(&row[from..]);
+    out.lines()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .flat_map(split_long)
+        .collect()
+}
+
+/// What [`split_long`] needs to know of a row.
+struct RowScan {
+    /// The `\left`..`\right` groups: the byte offsets of their `\left` and their `\right`.
+    groups: Vec<(usize, usize)>,
+    /// The spaces before a binary `+`/`-` outside braces, each with the groups open there
+    /// (outermost first).
+    breaks: Vec<(usize, Vec<usize>)>,
+}
+
+/// Scans a row for its `\left`/`\right` groups and the places it may break.
+fn scan_row(row: &str) -> RowScan {
+    let bytes = row.as_bytes();
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut breaks = Vec::new();
+    let mut braces: i64 = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                match &row[start + 1..i] {
+                    // An escaped character (`\{`) is no brace.
+                    "" => i += 1,
+                    "left" => {
+                        open.push(groups.len());
+                        groups.push((start, start));
+                    }
+                    "right" => {
+                        if let Some(g) = open.pop() {
+                            groups[g].1 = start;
+                        }
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            b'{' => braces += 1,
+            b'}' => braces -= 1,
+            b' ' if braces == 0
+                && matches!(bytes.get(i + 1), Some(b'+' | b'-'))
+                && bytes.get(i + 2) == Some(&b' ') =>
+            {
+                breaks.push((i, open.clone()));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    // A group never closed (not balanced LaTeX) is never made fixed-size.
+    breaks.retain(|(_, at)| at.iter().all(|&g| groups[g].1 > groups[g].0));
+    RowScan { groups, breaks }
 }
 
 /// Rows as `align*` continuation rows.
@@ -473,4 +611,37 @@ fn unicode_math(c: char) -> Option<&'static str> {
         ('ω', "\\omega"),
     ];
     SIGNS.iter().find(|(s, _)| *s == c).map(|(_, cmd)| *cmd)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_long;
+
+    #[test]
+    fn a_long_row_inside_one_group_breaks_with_fixed_size_delimiters() {
+        let term = "\\left[x_j - y_j > 0\\right] h\\left(x_j - \\dfrac{1}{2} h\\right)";
+        let row = format!("\\sum_{{j=1}}^{{N}} \\left({term} + {term} - {term}\\right)");
+        let rows = split_long(&row);
+        assert_eq!(rows.len(), 3, "{rows:?}");
+        assert!(
+            rows[0].starts_with("\\sum_{j=1}^{N} \\Bigl(\\left["),
+            "{rows:?}"
+        );
+        assert!(rows[1].starts_with("+ \\left["), "{rows:?}");
+        assert!(rows[2].starts_with("- \\left["), "{rows:?}");
+        assert!(rows[2].ends_with("\\right)\\Bigr)"), "{rows:?}");
+        // The groups inside the terms keep their `\left`..`\right`, each on one row.
+        for r in &rows {
+            assert_eq!(r.matches("\\left").count(), r.matches("\\right").count());
+        }
+    }
+
+    #[test]
+    fn a_short_row_or_one_without_a_sum_outside_braces_stays() {
+        let short = "\\left(a + b\\right)";
+        assert_eq!(split_long(short), vec![short.to_string()]);
+        let term = "\\left[x_j - y_j > 0\\right] h\\left(x_j - \\dfrac{1}{2} h\\right)";
+        let braced = format!("\\boxed{{{term} + {term} + {term}}}");
+        assert_eq!(split_long(&braced), vec![braced.clone()]);
+    }
 }
