@@ -272,7 +272,10 @@ fn renaming_every_name_gives_the_same_proofs() {
             // holds English words that `rename` would take for names.
             let proof = |p: &Problem, d| {
                 let text = proof_text(p, d);
-                text.split("\nCancellation report").next().unwrap_or_default().to_string()
+                text.split("\nCancellation report")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
             };
             assert_eq!(proof(&p2, &d2), renamed(&proof(&p1, &d1)));
         }
