@@ -100,7 +100,7 @@ impl<N: Number> Dual<N> {
         })
     }
 
-    /// `exp`, `log` or `sqrt`.
+    /// `exp`, `log`, `sqrt`, `sigmoid`, `tanh` or `softplus`.
     pub(super) fn func(self, f: Func) -> Result<Dual<N>, EvalError> {
         match f {
             Func::Exp => {
@@ -118,6 +118,7 @@ impl<N: Number> Dual<N> {
                 self.v.sqrt()?;
                 self.powc(0.5)
             }
+            Func::Sigmoid | Func::Tanh | Func::Softplus => super::logistic::logistic(self, f),
         }
     }
 }

@@ -223,9 +223,9 @@ impl Printer<'_> {
                 let doc = Doc::text("\\sqrt{").append(arg.doc).append(Doc::text("}"));
                 Part::new(doc, Prec::Atom, Kind::Call)
             }
-            Func::Exp | Func::Log => {
+            Func::Exp | Func::Log | Func::Sigmoid | Func::Tanh | Func::Softplus => {
                 let arg = self.expr(a, cx.tail(true));
-                let doc = Doc::text(format!("\\{}", f.name())).append(paren(arg.doc).doc);
+                let doc = Doc::text(latex_func_name(f)).append(paren(arg.doc).doc);
                 Part::new(doc, Prec::Atom, Kind::Call)
             }
         }
@@ -444,4 +444,16 @@ fn escape(name: &str) -> String {
         }
     }
     escaped
+}
+
+/// The LaTeX command for a function written as a call: `\exp`, `\sigma`, `\operatorname{softplus}`.
+fn latex_func_name(f: Func) -> &'static str {
+    match f {
+        Func::Exp => "\\exp",
+        Func::Log => "\\log",
+        Func::Sqrt => "\\sqrt",
+        Func::Sigmoid => "\\sigma",
+        Func::Tanh => "\\tanh",
+        Func::Softplus => "\\operatorname{softplus}",
+    }
 }

@@ -8,6 +8,7 @@
 pub mod algebra;
 pub mod definitions;
 pub mod facts;
+pub mod logistic;
 pub mod sums;
 
 use crate::expr::{Binder, Expr, Symbol};
@@ -250,6 +251,10 @@ pub fn registry() -> &'static [Rule] {
         algebra::COLLECT,
         algebra::FACTOR_COMMON,
         algebra::ORDER_TERMS,
+        logistic::D_SIGMOID,
+        logistic::D_TANH,
+        logistic::D_SOFTPLUS,
+        logistic::SIGMOID_COMPLEMENT,
     ];
     RULES
 }
