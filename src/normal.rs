@@ -210,9 +210,6 @@ fn nf_pow(b: &Expr, x: &Expr, ctx: &Ctx) -> Poly {
         }
     }
     let base = nf(b, ctx);
-    if let Some(p) = logistic::reoriented(&base, &exponent, ctx) {
-        return p;
-    }
     let n = exponent.num().filter(|r| r.is_integer());
     let small = |n: &&Rational| {
         let Some(n) = n.to_i64() else { return false };

@@ -49,16 +49,12 @@ pub(super) fn sigmoid(arg: &Expr, ctx: &Ctx) -> Poly {
     nf(&atom, ctx)
 }
 
-/// `(1 + exp(v))^-m` for a positively leading `v` and `1 <= m <= 6`, as `(1 - A(v))^m`;
-/// `None` for any other power.
-pub(super) fn reoriented(base: &Poly, exponent: &Expr, ctx: &Ctx) -> Option<Poly> {
+/// `base^exponent = (1 + exp(v))^-m` for a positively leading `v` and `1 <= m <= 6`, as
+/// `(1 - A(v))^m`; `None` for any other power.
+fn reoriented_factor(base: &Expr, exponent: &Expr, ctx: &Ctx) -> Option<Poly> {
     let m = -exponent.num()?.to_i64()?;
     let is_power = exponent.num()?.is_integer() && (1..=MAX_EXPANDED_POWER).contains(&m);
-    if base.len() != 2 {
-        return None;
-    }
-    let base = to_expr(base);
-    let v = exp_of_one_plus(&base)?;
+    let v = exp_of_one_plus(base)?;
     if !is_power || !leads_positively(v) {
         return None;
     }
@@ -77,12 +73,21 @@ fn exp_of_one_plus(e: &Expr) -> Option<&Expr> {
     }
 }
 
-/// A reduction of one monomial: the two keys and signs it becomes.
-type Split = [(Factors, Rational); 2];
+/// A reduction of one monomial: the keys and coefficients (relative to its own) it becomes.
+type Split = Vec<(Factors, Rational)>;
 
 /// How the monomial `key` reduces, if it has `exp(±w)^k * A(w)^m` with `k, m >= 1`.
 fn split(key: &Factors, ctx: &Ctx) -> Option<Split> {
     for (base, e) in key {
+        // `(1 + exp(v))^-m` with a positively leading `v`: `(1 - A(v))^m`.
+        if let Some(p) = reoriented_factor(base, e, ctx) {
+            let rest = mono_mul(key, &[(base.clone(), neg(e.clone()))]);
+            return Some(
+                p.into_iter()
+                    .map(|(k, c)| (mono_mul(&rest, &k), c))
+                    .collect(),
+            );
+        }
         let Some(minus_w) = exp_of_one_plus(base) else {
             continue;
         };
@@ -103,7 +108,7 @@ fn split(key: &Factors, ctx: &Ctx) -> Option<Split> {
             if **u == *minus_w {
                 // exp(-w) * A = 1 - A.
                 let rest = mono_mul(&mono_mul(key, &one_less_e), &one_more_a);
-                return Some([
+                return Some(vec![
                     (rest.clone(), Rational::one()),
                     (
                         mono_mul(&rest, &[(base.clone(), Expr::int(-1))]),
@@ -113,7 +118,7 @@ fn split(key: &Factors, ctx: &Ctx) -> Option<Split> {
             }
             if **u == w {
                 // exp(w) * A = exp(w) - A.
-                return Some([
+                return Some(vec![
                     (mono_mul(key, &one_more_a), Rational::one()),
                     (mono_mul(key, &one_less_e), Rational::minus_one()),
                 ]);
@@ -141,9 +146,16 @@ pub(super) fn reduce(mut p: Poly, ctx: &Ctx) -> Poly {
             return p;
         };
         p.remove(&key);
-        for (k, sign) in parts {
-            let term = if sign.is_negative() { -&c } else { c.clone() };
-            add_into(&mut p, k, term);
+        for (k, r) in parts {
+            match r.checked_mul(&c) {
+                Some(term) => add_into(&mut p, k, term),
+                // Too large to merge: the number stays a factor of the monomial.
+                None => add_into(
+                    &mut p,
+                    mono_mul(&k, &[(Expr::Num(r), Expr::one())]),
+                    c.clone(),
+                ),
+            }
         }
     }
 }
