@@ -49,6 +49,9 @@ pub const PHASES: &[Phase] = &[
             &diff::D_EXP,
             &diff::D_LOG,
             &diff::D_SQRT,
+            &crate::rules::logistic::D_SIGMOID,
+            &crate::rules::logistic::D_TANH,
+            &crate::rules::logistic::D_SOFTPLUS,
             &diff::D_INDEXED_SUM,
             &piecewise::D_BRACKET,
         ],
@@ -97,6 +100,10 @@ pub const PHASES: &[Phase] = &[
             &piecewise::BRACKET_EXCLUSIVE,
             &piecewise::BRACKET_COMPLEMENT,
         ],
+    },
+    Phase {
+        title: "the sigmoid is symmetric",
+        rules: &[&crate::rules::logistic::SIGMOID_COMPLEMENT],
     },
 ];
 

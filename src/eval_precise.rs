@@ -20,6 +20,8 @@ use crate::sample::Instance;
 use dashu_float::FBig;
 use std::collections::HashMap;
 
+mod logistic;
+
 /// The bits of the first precise evaluation; the second has twice as many.
 pub const PRECISE_BITS: usize = 192;
 
@@ -264,6 +266,7 @@ impl<'a> Precise<'a> {
                         let half = self.num(Big::ONE) / self.num(Big::from(2));
                         self.power(a, self.constant(half))
                     }
+                    Func::Sigmoid | Func::Tanh | Func::Softplus => self.logistic(*f, a),
                     // Iverson brackets: decided by the sign, undecided on a kink.
                     _ => {
                         let sign = match a.v.to_f64().value() {

@@ -71,6 +71,12 @@ pub enum Func {
     Log,
     /// The square root.
     Sqrt,
+    /// The logistic function `1/(1 + exp(-x))`.
+    Sigmoid,
+    /// The hyperbolic tangent.
+    Tanh,
+    /// `log(1 + exp(x))`.
+    Softplus,
     /// The Iverson bracket `[u > 0]`: 1 where the argument is positive, 0 elsewhere (see
     /// [`crate::piecewise`]).
     IsPositive,
@@ -89,6 +95,9 @@ impl Func {
             Func::Exp => "exp",
             Func::Log => "log",
             Func::Sqrt => "sqrt",
+            Func::Sigmoid => "sigmoid",
+            Func::Tanh => "tanh",
+            Func::Softplus => "softplus",
             Func::IsPositive | Func::IsNonNegative | Func::IsNegative | Func::IsNonPositive => {
                 "bracket"
             }
@@ -165,6 +174,9 @@ impl Func {
             "exp" => Some(Func::Exp),
             "log" => Some(Func::Log),
             "sqrt" => Some(Func::Sqrt),
+            "sigmoid" => Some(Func::Sigmoid),
+            "tanh" => Some(Func::Tanh),
+            "softplus" => Some(Func::Softplus),
             _ => None,
         }
     }
@@ -558,7 +570,7 @@ fn fold_leftovers(
 }
 
 /// True when `e` is defined wherever its symbols are: it is built from numbers, symbols, sums,
-/// products, deltas, `exp`, finite sums, derivatives of such, and powers with a non-negative
+/// products, deltas, `exp`, `sigmoid`, `tanh`, `softplus`, finite sums, derivatives of such, and powers with a non-negative
 /// integer exponent or a positive numeric base. A negative or fractional power, `log` and
 /// `sqrt` may be undefined (at a zero or a negative argument), so they are not total.
 pub fn is_total(e: &Expr) -> bool {
@@ -571,6 +583,7 @@ pub fn is_total(e: &Expr) -> bool {
             (natural || positive_base) && is_total(b) && is_total(x)
         }
         Expr::Func(Func::Exp, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => is_total(a),
+        Expr::Func(Func::Sigmoid | Func::Tanh | Func::Softplus, a) => is_total(a),
         Expr::Func(Func::Log | Func::Sqrt, _) => false,
         // An Iverson bracket has a value wherever its argument has one.
         Expr::Func(f, a) if f.is_bracket() => is_total(a),

@@ -15,6 +15,8 @@ use crate::rational::Rational;
 use crate::rules::{definitions, sums, Ctx};
 use std::collections::BTreeMap;
 
+mod logistic;
+
 /// A product of powers: base → exponent.
 type Monomial = BTreeMap<Expr, Expr>;
 /// A monomial as a list of (base, exponent) pairs.
@@ -154,14 +156,15 @@ fn nf(e: &Expr, ctx: &Ctx) -> Poly {
             }
             acc
         }),
-        Expr::Mul(xs) => nf_product(xs, ctx),
-        Expr::Pow(b, x) => nf_pow(b, x, ctx),
+        Expr::Mul(xs) => logistic::reduce(nf_product(xs, ctx), ctx),
+        Expr::Pow(b, x) => logistic::reduce(nf_pow(b, x, ctx), ctx),
         Expr::Func(f, a) if f.is_bracket() => nf_bracket(*f, a, ctx),
         Expr::Func(f, a) => {
             let arg = to_expr(&nf(a, ctx));
             match (f, &arg) {
                 (Func::Exp, a) if a.is_zero() => constant(Rational::one()),
                 (Func::Log, a) if a.is_one() => Poly::new(),
+                (Func::Sigmoid, a) => logistic::sigmoid(a, ctx),
                 _ => atom(func(*f, arg)),
             }
         }

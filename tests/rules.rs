@@ -493,3 +493,25 @@ fn power_rules_keep_the_domain_of_fractional_powers() {
     fires("merge-powers", "x^(1/3)*x^(1/3)", "x^(2/3)");
     fires("power-of-product", "(w^(1/2)*x)^2", "w*x^2");
 }
+
+/// The logistic family (more cases, with their blocked shapes, in tests/logistic.rs).
+#[test]
+fn logistic_family() {
+    fires(
+        "d-sigmoid",
+        "d(sigmoid(s_k))/d(s_k)",
+        "sigmoid(s_k)*(1 - sigmoid(s_k))*d(s_k)/d(s_k)",
+    );
+    blocked("d-sigmoid", "d(exp(s_k))/d(s_k)");
+    fires("d-tanh", "d(tanh(x))/d(x)", "(1 - tanh(x)^2)*d(x)/d(x)");
+    blocked("d-tanh", "d(sigmoid(x))/d(x)");
+    fires(
+        "d-softplus",
+        "d(softplus(w*x))/d(x)",
+        "sigmoid(w*x)*d(w*x)/d(x)",
+    );
+    blocked("d-softplus", "d(log(1 + exp(x)))/d(x)");
+    fires("sigmoid-complement", "1 - sigmoid(s_k)", "sigmoid(-s_k)");
+    blocked("sigmoid-complement", "1 - sigmoid(s_k)^2");
+    blocked("sigmoid-complement", "w - sigmoid(s_k)");
+}

@@ -894,3 +894,19 @@ fn exponents_at_the_old_i128_limits() {
         )
     });
 }
+
+#[test]
+fn d_sigmoid_tanh_softplus_and_the_sigmoid_complement() {
+    sound("d-sigmoid", 0.9, |g| {
+        format!("d(sigmoid({}))/d({})", g.expr("k", 2), g.wrt())
+    });
+    sound("d-tanh", 0.9, |g| {
+        format!("d(tanh({}))/d({})", g.expr("k", 2), g.wrt())
+    });
+    sound("d-softplus", 0.9, |g| {
+        format!("d(softplus({}))/d({})", g.expr("k", 2), g.wrt())
+    });
+    sound("sigmoid-complement", 0.9, |g| {
+        format!("1 - sigmoid({})", g.expr("k", 2))
+    });
+}

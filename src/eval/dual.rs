@@ -100,7 +100,7 @@ impl<N: Number> Dual<N> {
         })
     }
 
-    /// `exp`, `log` or `sqrt`.
+    /// `exp`, `log`, `sqrt`, `sigmoid`, `tanh` or `softplus`.
     pub(super) fn func(self, f: Func) -> Result<Dual<N>, EvalError> {
         match f {
             Func::Exp => {
@@ -126,6 +126,7 @@ impl<N: Number> Dual<N> {
                 let holds = f.holds_at_sign(self.v.sign()).unwrap_or(false);
                 Ok(Dual::constant(if holds { N::ONE } else { N::ZERO }))
             }
+            Func::Sigmoid | Func::Tanh | Func::Softplus => super::logistic::logistic(self, f),
         }
     }
 }

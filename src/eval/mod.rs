@@ -29,6 +29,7 @@ mod dual;
 mod evaluator;
 mod fast;
 mod fxhash;
+mod logistic;
 mod lognum;
 mod number;
 mod sums;

@@ -281,6 +281,9 @@ impl<'a> Grammar<'a> {
             "exp" => self.call(Func::Exp, after),
             "log" => self.call(Func::Log, after),
             "sqrt" => self.call(Func::Sqrt, after),
+            "sigmoid" => self.call(Func::Sigmoid, after),
+            "tanh" => self.call(Func::Tanh, after),
+            "softplus" => self.call(Func::Softplus, after),
             "delta" => self.delta(after),
             "d" if calls => {
                 let (rest, (f, x)) = self.derivative(i)?;
@@ -300,7 +303,7 @@ impl<'a> Grammar<'a> {
         }
     }
 
-    /// `exp|log|sqrt '(' expression ')'`; `after` follows the function's name.
+    /// `exp|log|sqrt|sigmoid|tanh|softplus '(' expression ')'`; `after` follows the function's name.
     fn call(&self, f: Func, after: &'a str) -> Res<'a, Expr> {
         let name = f.name();
         let open = ws(after);

@@ -18,7 +18,7 @@
 //! `parse_expr(&text_to_input(&to_text(e)))` is `e` up to the normal form (a tested law).
 
 /// The functions of the input syntax: a name followed by `(` is a call, not a product.
-const FUNCTIONS: [&str; 3] = ["exp", "log", "sqrt"];
+const FUNCTIONS: [&str; 6] = ["exp", "log", "sqrt", "sigmoid", "tanh", "softplus"];
 
 /// What the previous token was, to decide where juxtaposition means a product.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -223,9 +223,9 @@ impl Printer<'_> {
                 let doc = Doc::text("\\sqrt{").append(arg.doc).append(Doc::text("}"));
                 Part::new(doc, Prec::Atom, Kind::Call)
             }
-            Func::Exp | Func::Log => {
+            Func::Exp | Func::Log | Func::Sigmoid | Func::Tanh | Func::Softplus => {
                 let arg = self.expr(a, cx.tail(true));
-                let doc = Doc::text(format!("\\{}", f.name())).append(paren(arg.doc).doc);
+                let doc = Doc::text(latex_func_name(f)).append(paren(arg.doc).doc);
                 Part::new(doc, Prec::Atom, Kind::Call)
             }
             // The Iverson bracket `[u > 0]`, written plainly (no package needed).
@@ -458,4 +458,18 @@ fn escape(name: &str) -> String {
         }
     }
     escaped
+}
+
+/// The LaTeX command for a function written as a call: `\exp`, `\sigma`, `\operatorname{softplus}`.
+fn latex_func_name(f: Func) -> &'static str {
+    match f {
+        Func::Exp => "\\exp",
+        Func::Log => "\\log",
+        Func::Sqrt => "\\sqrt",
+        Func::Sigmoid => "\\sigma",
+        Func::Tanh => "\\tanh",
+        Func::Softplus => "\\operatorname{softplus}",
+        // Brackets are printed as `[u > 0]` (see `func`), never as a call.
+        Func::IsPositive | Func::IsNonNegative | Func::IsNegative | Func::IsNonPositive => "",
+    }
 }

@@ -183,7 +183,7 @@ impl Printer<'_> {
                 let arg = if simple { arg.doc } else { paren(arg.doc).doc };
                 Part::new(Doc::text("√").append(arg), Prec::Pow, Kind::Other)
             }
-            Func::Exp | Func::Log => {
+            Func::Exp | Func::Log | Func::Sigmoid | Func::Tanh | Func::Softplus => {
                 let doc = Doc::text(f.name()).append(paren(arg.doc).doc);
                 Part::new(doc, Prec::Atom, Kind::Call)
             }

@@ -29,8 +29,16 @@ pub fn is_positive(e: &Expr, ctx: &Ctx) -> bool {
         }
         Expr::Func(Func::Exp, _) => true,
         Expr::Func(Func::Sqrt, a) => is_positive(a, ctx),
-        // `1 - v` with `v` in (0, 1).
-        Expr::Add(xs) if complement_of(xs).is_some_and(|v| is_in_unit_interval(v, ctx)) => true,
+        Expr::Func(Func::Sigmoid | Func::Softplus, _) => true,
+        Expr::Func(Func::Tanh, a) => is_positive(a, ctx),
+        // `1 - v` with `v` in (0, 1), or `v` a power of a tanh; `1 + tanh(u)`.
+        Expr::Add(xs)
+            if complement_of(xs)
+                .is_some_and(|v| is_in_unit_interval(v, ctx) || is_tanh_power(v)) =>
+        {
+            true
+        }
+        Expr::Add(xs) if is_one_plus_tanh(xs) => true,
         Expr::Add(xs) | Expr::Mul(xs) => xs.iter().all(|x| is_positive(x, ctx)),
         Expr::Pow(b, _) => is_positive(b, ctx),
         // A sum over a non-empty range of positive terms.
@@ -59,6 +67,7 @@ pub fn is_nonzero(e: &Expr, ctx: &Ctx) -> bool {
         Expr::Mul(xs) => xs.iter().all(|x| is_nonzero(x, ctx)),
         Expr::Pow(b, _) => is_nonzero(b, ctx),
         Expr::Delta(a, b) => a == b,
+        Expr::Func(Func::Tanh, a) => is_nonzero(a, ctx),
         _ => is_positive(e, ctx),
     }
 }
@@ -93,8 +102,8 @@ fn complement_of(terms: &[Expr]) -> Option<&Expr> {
     }
 }
 
-/// Is `e` provably in the open interval (0, 1): a `unit` variable, or `1/(1 + u)` with `u`
-/// positive (a logistic sigmoid, say), or a definition of that form?
+/// Is `e` provably in the open interval (0, 1): a `unit` variable, a `sigmoid`, `1/(1 + u)` or
+/// `u/(1 + u)` with `u` positive (a logistic sigmoid, say), or a definition of that form?
 pub fn is_in_unit_interval(e: &Expr, ctx: &Ctx) -> bool {
     match e {
         Expr::Sym(s) => {
@@ -104,6 +113,8 @@ pub fn is_in_unit_interval(e: &Expr, ctx: &Ctx) -> bool {
                     is_in_unit_interval(&d.body, ctx)
                 })
         }
+        Expr::Func(Func::Sigmoid, _) => true,
+        Expr::Mul(fs) => is_u_over_one_plus_u(fs, ctx),
         Expr::Pow(b, n) => {
             let one_plus_positive = matches!(&**b, Expr::Add(ts)
                 if ts.len() == 2 && ts[0].is_one() && is_positive(&ts[1], ctx));
@@ -111,6 +122,41 @@ pub fn is_in_unit_interval(e: &Expr, ctx: &Ctx) -> bool {
         }
         _ => false,
     }
+}
+
+/// Are the factors `u * (1 + u)^-1` with `u` positive (`exp(x)/(1 + exp(x))`, say), a number in
+/// (0, 1)?
+fn is_u_over_one_plus_u(fs: &[Expr], ctx: &Ctx) -> bool {
+    let [a, b] = fs else { return false };
+    let over = |u: &Expr, p: &Expr| match p {
+        Expr::Pow(base, n)
+            if n.num()
+                .is_some_and(|r| *r == crate::rational::Rational::minus_one()) =>
+        {
+            matches!(&**base, Expr::Add(ts) if ts.len() == 2
+                && ts.iter().any(Expr::is_one)
+                && ts.iter().any(|t| t == u))
+        }
+        _ => false,
+    };
+    (over(a, b) && is_positive(a, ctx)) || (over(b, a) && is_positive(b, ctx))
+}
+
+/// Is `v` a `tanh(u)` or a positive integer power of one (so `|v| < 1`)?
+fn is_tanh_power(v: &Expr) -> bool {
+    match v {
+        Expr::Func(Func::Tanh, _) => true,
+        Expr::Pow(b, n) => {
+            matches!(&**b, Expr::Func(Func::Tanh, _))
+                && n.num().is_some_and(|r| r.is_integer() && r.is_positive())
+        }
+        _ => false,
+    }
+}
+
+/// Are the terms `1 + tanh(u)` (positive, as `tanh > -1`)?
+fn is_one_plus_tanh(terms: &[Expr]) -> bool {
+    matches!(terms, [one, Expr::Func(Func::Tanh, _)] if one.is_one())
 }
 
 /// What an expression needs of a subexpression to be defined.

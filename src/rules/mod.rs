@@ -12,6 +12,7 @@ pub mod facts;
 pub mod piecewise;
 pub mod fold_context;
 pub mod regroup;
+pub mod logistic;
 pub mod sums;
 
 use crate::expr::{Binder, Expr, Symbol};
@@ -264,6 +265,10 @@ pub fn registry() -> &'static [Rule] {
         regroup::FACTOR_INTO_SUM,
         regroup::MERGE_SUMS,
         fold_context::FOLD_BODY,
+        logistic::D_SIGMOID,
+        logistic::D_TANH,
+        logistic::D_SOFTPLUS,
+        logistic::SIGMOID_COMPLEMENT,
     ];
     RULES
 }

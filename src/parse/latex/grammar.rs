@@ -395,6 +395,7 @@ impl Grammar {
             "partial" => self.slash_derivative(at, rest),
             "log" | "ln" => self.function(at, Func::Log, rest),
             "exp" => self.function(at, Func::Exp, rest),
+            "tanh" => self.function(at, Func::Tanh, rest),
             "sqrt" => {
                 let (r, x) = self.braced(rest)?;
                 Ok((r, func(Func::Sqrt, x)))
@@ -555,6 +556,7 @@ fn starts_factor(i: &str) -> bool {
                     | "ln"
                     | "exp"
                     | "sqrt"
+                    | "tanh"
                     | "sum"
                     | "boxed"
                     | "delta"
