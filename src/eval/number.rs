@@ -144,7 +144,10 @@ impl Number for LogNum {
     type Lifted = Dual<LogNum>;
 
     fn lift(self) -> Option<Dual<LogNum>> {
-        Some(Dual { v: self, d: LogNum::ONE })
+        Some(Dual {
+            v: self,
+            d: LogNum::ONE,
+        })
     }
 
     fn unlift(x: Dual<LogNum>) -> Option<Dual<LogNum>> {
