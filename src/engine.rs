@@ -21,6 +21,8 @@ use crate::rules::{algebra, definitions, sums, Ctx, Rule};
 use crate::trace::{Derivation, Firing, Path, Step, Stop};
 use std::collections::BTreeSet;
 
+mod nested;
+
 /// A group of rules a reader sees as one move.
 pub struct Phase {
     /// The step title shown in proofs.
@@ -133,7 +135,11 @@ pub fn derive(problem: &Problem, limits: Limits) -> Option<Derivation> {
     let goal = problem.goal.as_ref()?;
     let start = deriv(goal.of.clone(), goal.wrt.clone());
     let mut run = Run::new(problem, limits);
-    Some(run.derive_goal(start, goal.via.is_some()))
+    let via = goal.via.is_some();
+    Some(match run.derive_nested(&start, via) {
+        Some(nested) => nested,
+        None => run.derive_goal(start, via),
+    })
 }
 
 /// Simplifies `e` as far as the rules go, as a derivation starting at `e`.
