@@ -965,15 +965,22 @@ impl<'c> Chain<'c> {
         for ((line, acc), budget) in lines.zip(&mut tally.budgets) {
             match ev.eval(line.expr) {
                 Ok(v) => {
+                    // The line after the goal meets the goal twice (as the previous line and as
+                    // the reference): one re-evaluation answers both.
+                    let mut last: Option<(*const Expr, Option<bool>)> = None;
                     let mut precise = |against: Against| {
-                        if *budget == 0 {
-                            return None;
-                        }
-                        *budget -= 1;
                         let other = match against {
                             Against::Reference => start,
                             Against::Previous => previous_expr,
                         };
+                        if let Some((_, verdict)) = last.filter(|(at, _)| std::ptr::eq(*at, other))
+                        {
+                            return verdict;
+                        }
+                        if *budget == 0 {
+                            return None;
+                        }
+                        *budget -= 1;
                         let rel = opts.tolerance.rel;
                         let verdict = agree_precisely(problem, inst, free, line.expr, other, rel);
                         // Once a sample is found really different, the line is false at this
@@ -981,6 +988,7 @@ impl<'c> Chain<'c> {
                         if verdict != Some(true) {
                             *budget = 0;
                         }
+                        last = Some((other, verdict));
                         verdict
                     };
                     acc.record(v, &sample, opts.tolerance, &mut precise);
