@@ -965,8 +965,8 @@ impl<'c> Chain<'c> {
         for ((line, acc), budget) in lines.zip(&mut tally.budgets) {
             match ev.eval(line.expr) {
                 Ok(v) => {
-                    // The line after the goal meets the goal twice (as the previous line and as
-                    // the reference): one re-evaluation answers both.
+                    // The budget counts samples: comparing with the previous line and with the
+                    // reference (the same goal, for the line after it) spends one.
                     let mut last: Option<(*const Expr, Option<bool>)> = None;
                     let mut precise = |against: Against| {
                         let other = match against {
@@ -977,10 +977,12 @@ impl<'c> Chain<'c> {
                         {
                             return verdict;
                         }
-                        if *budget == 0 {
-                            return None;
+                        if last.is_none() {
+                            if *budget == 0 {
+                                return None;
+                            }
+                            *budget -= 1;
                         }
-                        *budget -= 1;
                         let rel = opts.tolerance.rel;
                         let verdict = agree_precisely(problem, inst, free, line.expr, other, rel);
                         // Once a sample is found really different, the line is false at this
