@@ -48,6 +48,7 @@ mod expr;
 mod file;
 pub mod latex;
 mod limits;
+mod nesting;
 mod source;
 mod text_form;
 
