@@ -2,7 +2,7 @@
 //! forward mode as usual, its derivative with respect to the outer input by a central
 //! difference taken at this evaluation's precision.
 //!
-//! The difference is taken at [`WIDER`] times the evaluation's precision `bits`, with the step
+//! The difference is taken at [`WIDER`] (first) times the evaluation's precision `bits`, with the step
 //! `h = 2^-(WIDER·bits/3)`: the truncation error (of order `h²`) and the rounding error (of
 //! order `2^-(WIDER·bits) / h`) are both about `2^-(2·WIDER·bits/3)` of the values involved
 //! (below `1e-300` of the gradient's size at the first precision, so a second derivative far
@@ -11,11 +11,13 @@
 //! around an exact 0 when the precision doubles.
 //! A third nesting is not evaluated here (`None`: the fast verdict stands).
 
-use super::{Big, Dual, Env, Precise};
+use super::{abs, Big, Dual, Env, Precise};
 use crate::expr::{Expr, Symbol};
 
-/// How many times the evaluation's precision the central difference is computed at.
-const WIDER: usize = 8;
+/// How many times the evaluation's precision the central difference is computed at: the next
+/// is tried when the slope is not far above the difference's noise (a second derivative much
+/// smaller than the first, as at extreme logits).
+const WIDER: [usize; 3] = [8, 24, 64];
 
 impl Precise<'_> {
     /// `d(f)/d(x)` met while seeded at an outer input: its value and its derivative with
@@ -34,20 +36,27 @@ impl Precise<'_> {
         let saved_sums = std::mem::take(&mut self.sums);
         let v = self.first_derivative(f, x, env);
         let bits = self.bits;
-        self.bits = bits * WIDER;
-        let h = self.num(Big::ONE) / self.num(Big::from(2).powi((self.bits / 3).into()));
-        let at = |this: &mut Self, offset: Big| {
-            this.offset = Some((outer.clone(), offset));
-            this.memo.clear();
-            this.sums.clear();
-            this.first_derivative(f, x, env)
-        };
-        let up = at(self, h.clone());
-        let down = at(self, -h.clone());
-        let d = match (up, down) {
-            (Some(up), Some(down)) => Some((up - down) / (self.num(Big::from(2)) * h)),
-            _ => None,
-        };
+        let mut d = None;
+        for wider in WIDER {
+            self.bits = bits * wider;
+            let h = self.num(Big::ONE) / self.num(Big::from(2).powi((self.bits / 3).into()));
+            let at = |this: &mut Self, offset: Big| {
+                this.offset = Some((outer.clone(), offset));
+                this.memo.clear();
+                this.sums.clear();
+                this.first_derivative(f, x, env)
+            };
+            let (Some(up), Some(down)) = (at(self, h.clone()), at(self, -h.clone())) else {
+                break;
+            };
+            let slope = (up.clone() - down) / (self.num(Big::from(2)) * h.clone());
+            // The noise is about `h²` of the values: a slope far above it is resolved.
+            let resolved = abs(&slope) >= h.clone() * abs(&up);
+            d = Some(slope);
+            if resolved {
+                break;
+            }
+        }
         self.bits = bits;
         self.offset = None;
         self.memo = saved;
