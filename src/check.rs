@@ -969,15 +969,24 @@ impl<'c> Chain<'c> {
         for ((line, acc), budget) in lines.zip(&mut tally.budgets) {
             match ev.eval(line.expr) {
                 Ok(v) => {
+                    // The budget counts samples: comparing with the previous line and with the
+                    // reference (the same goal, for the line after it) spends one.
+                    let mut last: Option<(*const Expr, Option<bool>)> = None;
                     let mut precise = |against: Against| {
-                        if *budget == 0 {
-                            return None;
-                        }
-                        *budget -= 1;
                         let other = match against {
                             Against::Reference => start,
                             Against::Previous => previous_expr,
                         };
+                        if let Some((_, verdict)) = last.filter(|(at, _)| std::ptr::eq(*at, other))
+                        {
+                            return verdict;
+                        }
+                        if last.is_none() {
+                            if *budget == 0 {
+                                return None;
+                            }
+                            *budget -= 1;
+                        }
                         let rel = opts.tolerance.rel;
                         let verdict = agree_precisely(problem, inst, free, line.expr, other, rel);
                         // Once a sample is found really different, the line is false at this
@@ -985,6 +994,7 @@ impl<'c> Chain<'c> {
                         if verdict != Some(true) {
                             *budget = 0;
                         }
+                        last = Some((other, verdict));
                         verdict
                     };
                     acc.record(v, &sample, opts.tolerance, &mut precise);

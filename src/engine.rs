@@ -21,6 +21,8 @@ use crate::rules::{algebra, definitions, derived, piecewise, sums, Ctx, Rule};
 use crate::trace::{Derivation, Firing, Path, Step, Stop};
 use std::collections::BTreeSet;
 
+mod nested;
+
 /// A group of rules a reader sees as one move.
 pub struct Phase {
     /// The step title shown in proofs.
@@ -151,7 +153,10 @@ pub fn derive(problem: &Problem, limits: Limits) -> Option<Derivation> {
     let start = deriv(goal.of.clone(), goal.wrt.clone());
     let mut run = Run::new(problem, limits);
     let vias = crate::chain::route(problem);
-    Some(run.derive_goal(start, &vias))
+    Some(match run.derive_nested(&start, &vias) {
+        Some(nested) => nested,
+        None => run.derive_goal(start, &vias),
+    })
 }
 
 /// Simplifies `e` as far as the rules go, as a derivation starting at `e`.

@@ -18,6 +18,8 @@ use crate::expr::{Expr, Func, Index, Symbol};
 use crate::problem::Problem;
 use crate::sample::Instance;
 use dashu_float::FBig;
+
+mod nested;
 use std::collections::HashMap;
 
 mod logistic;
@@ -110,6 +112,9 @@ struct Precise<'a> {
     seed: Option<(String, Vec<usize>)>,
     /// Entries of definitions, under the current seed.
     memo: HashMap<(String, Vec<usize>), Dual>,
+    /// An entry read with an offset added to its value (the outer input of a derivative
+    /// inside a derivative, see [`nested`]).
+    offset: Option<((String, Vec<usize>), Big)>,
     /// Sums, by node address and the values of the indices they use from outside, under the
     /// current seed (the `Σ_m exp(s_m)` of a softmax once, not once per entry).
     sums: HashMap<(usize, Vec<usize>), Dual>,
@@ -176,6 +181,7 @@ impl<'a> Precise<'a> {
             free,
             bits,
             seed: None,
+            offset: None,
             memo: HashMap::new(),
             sums: HashMap::new(),
             outside: HashMap::new(),
@@ -309,23 +315,29 @@ impl<'a> Precise<'a> {
             }
             Expr::Deriv(f, x) => {
                 if self.seed.is_some() {
-                    return None;
+                    return self.derivative_under_seed(f, x, env);
                 }
-                let idx = x
-                    .indices
-                    .iter()
-                    .map(|i| self.index(i, env))
-                    .collect::<Option<Vec<usize>>>()?;
-                let saved = std::mem::take(&mut self.memo);
-                let saved_sums = std::mem::take(&mut self.sums);
-                self.seed = Some((x.name.clone(), idx));
-                let out = self.node(f, env);
-                self.seed = None;
-                self.memo = saved;
-                self.sums = saved_sums;
-                Some(self.constant(out?.d))
+                let d = self.first_derivative(f, x, env)?;
+                Some(self.constant(d))
             }
         }
+    }
+
+    /// `d(f)/d(x)` by forward mode with the seed at the entry `x` names here (no outer seed).
+    fn first_derivative(&mut self, f: &Expr, x: &Symbol, env: &Env) -> Option<Big> {
+        let idx = x
+            .indices
+            .iter()
+            .map(|i| self.index(i, env))
+            .collect::<Option<Vec<usize>>>()?;
+        let saved = std::mem::take(&mut self.memo);
+        let saved_sums = std::mem::take(&mut self.sums);
+        self.seed = Some((x.name.clone(), idx));
+        let out = self.node(f, env);
+        self.seed = None;
+        self.memo = saved;
+        self.sums = saved_sums;
+        Some(out?.d)
     }
 
     /// `Σ body` over the binder's range.
@@ -436,6 +448,9 @@ impl<'a> Precise<'a> {
     }
 
     fn entry(&mut self, name: &str, idx: &[usize]) -> Option<Dual> {
+        if let Some(offset) = self.offset_at(name, idx) {
+            return Some(offset);
+        }
         if self.problem.var(name).is_some() {
             let x = self.instance.value(name, idx)?;
             let v = self.of_f64(x)?;

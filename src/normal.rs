@@ -4,7 +4,8 @@
 //! with exact rational coefficients: equal powers of a base merge (as rational functions, so
 //! `x/x = 1`), small positive integer powers of sums expand, sums over a bound index split into
 //! sums of monomials with the factors that do not mention the index outside, and the delta and
-//! sum-to-one rules of the registry apply. Two expressions are [`equivalent`] when the normal form
+//! sum-to-one rules of the registry apply, and a delta of two free indices lets a monomial read
+//! one index for the other ([`delta`]). Two expressions are [`equivalent`] when the normal form
 //! of their difference is zero. The normal form is sound for that question; it is not complete
 //! (the numeric checker covers what it misses).
 
@@ -15,6 +16,7 @@ use crate::rational::Rational;
 use crate::rules::{definitions, sums, Ctx};
 use std::collections::BTreeMap;
 
+mod delta;
 mod logistic;
 
 /// A product of powers: base → exponent.
@@ -35,7 +37,8 @@ pub const MAX_MONOMIALS: usize = 4096;
 /// The normal form of `e` under `problem`'s definitions and facts.
 pub fn normalize(e: &Expr, problem: &Problem) -> Expr {
     let unfolded = definitions::unfold_all(e, problem);
-    to_expr(&nf(&unfolded, &Ctx::new(problem)))
+    let ctx = Ctx::new(problem);
+    to_expr(&delta::substitute_deltas(nf(&unfolded, &ctx), &ctx))
 }
 
 /// `e` multiplied out into a sum of monomials like [`normalize`], but with the definitions left

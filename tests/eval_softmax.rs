@@ -193,8 +193,12 @@ fn ill_formed_expressions_are_errors_not_panics() {
             matches!(e, EvalError::NotAnInput(_))
         }),
         (
+            // A third derivative (a second one is evaluated by nested forward mode).
             deriv(
-                deriv(Expr::plain("L"), Symbol::indexed("s", &["k"])),
+                deriv(
+                    deriv(Expr::plain("L"), Symbol::indexed("s", &["k"])),
+                    Symbol::indexed("s", &["k"]),
+                ),
                 Symbol::indexed("s", &["k"]),
             ),
             |e| matches!(e, EvalError::NestedDerivative),

@@ -7,7 +7,7 @@ use crate::expr::Func;
 use serde::Serialize;
 
 /// A running sum of dual numbers.
-pub(super) struct DualSum<N: Number> {
+pub struct DualSum<N: Number> {
     pub(super) v: N::Sum,
     pub(super) d: N::Sum,
 }

@@ -428,8 +428,8 @@ impl<'a, N: Number> Evaluator<'a, N> {
         x: &Symbol,
         env: &mut Env<'a>,
     ) -> Result<Dual<N>, EvalError> {
-        if env.seed.is_some() {
-            return Err(EvalError::NestedDerivative);
+        if let Some(outer) = env.seed.clone() {
+            return self.derivative_under_seed(f, x, env, outer);
         }
         let Resolved::Entry(key) = self.resolve_symbol(x, env)? else {
             return Err(EvalError::NotAnInput(x.name.clone()));

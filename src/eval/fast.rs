@@ -7,6 +7,7 @@
 //! number, a power of a negative or zero base that `f64` would get wrong or infinite) is an
 //! error, and the checker falls back to the exact evaluation for that instance.
 
+use super::dual::Dual;
 use super::lognum::LogNum;
 use super::number::{Number, NumberSum};
 use super::EvalError;
@@ -221,6 +222,19 @@ impl Number for FastNum {
             return Err(EvalError::SqrtOfNegative(self.v));
         }
         FastNum::with_relative_error(self.v.sqrt(), 0.5 * self.relative_error())
+    }
+
+    type Lifted = Dual<FastNum>;
+
+    fn lift(self) -> Option<Dual<FastNum>> {
+        Some(Dual {
+            v: self,
+            d: FastNum::ONE,
+        })
+    }
+
+    fn unlift(x: Dual<FastNum>) -> Option<Dual<FastNum>> {
+        Some(x)
     }
 }
 

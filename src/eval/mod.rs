@@ -31,11 +31,12 @@ mod fast;
 mod fxhash;
 mod logistic;
 mod lognum;
+mod nested;
 mod number;
 mod sums;
 
 pub use central::{central_difference, CentralDifferences};
-pub use dual::Dual;
+pub use dual::{Dual, DualSum};
 pub use evaluator::Evaluator;
 pub use fast::{FastNum, FastSum};
 pub use lognum::{LogNum, LogSum};

@@ -1,6 +1,7 @@
 //! [`Number`]: what the evaluator needs of its number type. [`LogNum`] is the exact one (log
 //! space, no overflow); [`super::fast::FastNum`] is plain `f64` for the checker's fast path.
 
+use super::dual::Dual;
 use super::lognum::{LogNum, LogSum};
 use super::EvalError;
 use crate::rational::Rational;
@@ -47,6 +48,14 @@ pub trait Number: Copy + std::fmt::Debug + PartialEq + Serialize {
     fn ln(self) -> Result<Self, EvalError>;
     /// `sqrt(self)`.
     fn sqrt(self) -> Result<Self, EvalError>;
+    /// The number type one derivative order up (a [`Dual`] of this one), in which a derivative
+    /// taken inside another derivative is evaluated; `Self` when no further order is supported.
+    type Lifted: Number;
+    /// `self` as an input of the outer derivative: value `self`, derivative 1. `None` when no
+    /// further order is supported (a third derivative).
+    fn lift(self) -> Option<Self::Lifted>;
+    /// The inverse reading of [`Number::lift`]: the value and outer derivative of a lifted number.
+    fn unlift(x: Self::Lifted) -> Option<Dual<Self>>;
 }
 
 /// A running sum of [`Number`]s.
@@ -130,5 +139,18 @@ impl Number for LogNum {
 
     fn sqrt(self) -> Result<LogNum, EvalError> {
         LogNum::sqrt(self)
+    }
+
+    type Lifted = Dual<LogNum>;
+
+    fn lift(self) -> Option<Dual<LogNum>> {
+        Some(Dual {
+            v: self,
+            d: LogNum::ONE,
+        })
+    }
+
+    fn unlift(x: Dual<LogNum>) -> Option<Dual<LogNum>> {
+        Some(x)
     }
 }

@@ -304,6 +304,20 @@ pub enum ErrorKind {
         /// Why not.
         why: String,
     },
+    /// Derivatives nested deeper than [`super::nesting::MAX_DERIVATIVE_NESTING`] (through
+    /// definitions too).
+    #[error(
+        "{what} nests {found} derivatives, more than {limit}: second derivatives are supported, \
+         a third has no reference to check it against"
+    )]
+    DerivativesTooDeep {
+        /// The expression.
+        what: String,
+        /// Its derivative nesting.
+        found: usize,
+        /// The limit.
+        limit: usize,
+    },
 }
 
 impl ParseError {

@@ -405,6 +405,7 @@ impl<'s, 'a> File<'s, 'a> {
         }
         let order = self.check_cycles()?;
         super::limits::check(&self.problem, &order)
+            .and_then(|()| super::nesting::check(&self.problem, &order))
             .map_err(|(pos, kind)| ParseError::new(pos, kind, self.source.line_text(pos.line)))
     }
 

@@ -49,6 +49,7 @@ mod expr;
 mod file;
 pub mod latex;
 mod limits;
+mod nesting;
 mod piecewise;
 mod source;
 mod text_form;
