@@ -1043,7 +1043,11 @@ fn check_chain(
             random_sizes: opts.random_sizes,
             max_size: opts.max_size,
             per_size: opts.samples,
-            extreme: opts.extreme,
+            extreme: if nests_derivatives(problem, start) {
+                opts.extreme.min(NESTED_EXTREME)
+            } else {
+                opts.extreme
+            },
         };
         let mut instances =
             sample::instances(problem, opts.seed, &sample_opts).map_err(|e| e.to_string())?;
@@ -1124,6 +1128,31 @@ fn check_chain(
 /// At most this many arbitrary-precision re-evaluations per line and instance: enough to settle
 /// the few samples where rounding noise decides, and bounded for a line that is plainly false.
 const PRECISE_PER_INSTANCE: usize = 16;
+
+/// The magnitude of extreme values for a goal with a derivative inside a derivative. A second
+/// derivative of a softmax at logits of ±50 is a difference of terms of size 1 that agree to
+/// 40 digits: the forward-mode reference loses them, and every sample there would need the
+/// arbitrary-precision re-check (about a minute per file). At ±10 the terms still span nine
+/// orders of magnitude and the reference keeps them.
+pub const NESTED_EXTREME: f64 = 10.0;
+
+/// True when `e`, with definitions looked through, differentiates an expression that itself
+/// contains a derivative (`d(d(L)/d(s_k))/d(s_l)`, or `d(g_k)/d(s_l)` with `g_k = d(L)/d(s_k)`).
+pub fn nests_derivatives(problem: &Problem, e: &Expr) -> bool {
+    fn has_deriv(problem: &Problem, e: &Expr, depth: usize) -> bool {
+        match e {
+            Expr::Deriv(..) => true,
+            Expr::Sym(s) if depth < crate::parse::MAX_UNFOLDED_DEPTH => problem
+                .def(&s.name)
+                .is_some_and(|d| has_deriv(problem, &d.body, depth + 1)),
+            _ => e.children().into_iter().any(|c| has_deriv(problem, c, depth)),
+        }
+    }
+    match e {
+        Expr::Deriv(of, _) => has_deriv(problem, of, 0),
+        _ => e.children().into_iter().any(|c| nests_derivatives(problem, c)),
+    }
+}
 
 /// The central-difference cross-check (a diagnostic) runs at the first this many free-index
 /// assignments of each instance: it re-evaluates the goal's function twice per sample.
