@@ -410,7 +410,10 @@ fn renaming_every_symbol_gives_the_same_proof() {
         let proof = |t: &str| {
             let problem = parse_problem(t).unwrap_or_else(|e| panic!("{name}: {e:#}"));
             let d = derive(&problem, Limits::default()).expect("a derive line");
-            proof_text(&problem, &d)
+            // Up to the cancellation report, whose English prose (`is a normalised …`) has
+            // words that `rename` would take for names.
+            let text = proof_text(&problem, &d);
+            text.split("\nCancellation report").next().unwrap_or_default().to_string()
         };
         // Longer names break the lines elsewhere: the proofs are compared word by word.
         let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
