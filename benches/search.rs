@@ -1,4 +1,4 @@
-//! The search for the final form (`gradproof::search`): on the expression each file in
+//! The search for the final form (`gradproof::engine::search`): on the expression each file in
 //! `derivations/` hands to it (the one before its "factor and regroup" step, or its result
 //! when the search changed nothing), and on the results of the scaling inputs of
 //! `benches/scaling.rs`. The whole derivation, search included, is `derive/` in the pipeline
@@ -9,12 +9,12 @@
 mod support;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use gradproof::engine::search::{best_form, SearchLimits, FACTOR_ONLY_TITLE};
 use gradproof::engine::{derive, Limits, FACTOR_PHASE};
-use gradproof::expr::Expr;
 use gradproof::parse::parse_problem;
-use gradproof::problem::Problem;
 use gradproof::rules::Ctx;
-use gradproof::search::{best_form, SearchLimits, FACTOR_ONLY_TITLE};
+use gradproof::syntax::expr::Expr;
+use gradproof::syntax::problem::Problem;
 use std::hint::black_box;
 use std::time::Duration;
 

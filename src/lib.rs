@@ -32,58 +32,28 @@
 //! let report = check::check_derivation(&problem, &d, &check::CheckOptions::default());
 //! assert!(report.ok());
 //! let (expect, _) = problem.expect.as_ref().expect("an expect line");
-//! assert!(gradproof::normal::equivalent(d.result(), expect, &problem));
+//! assert!(gradproof::analysis::normal::equivalent(d.result(), expect, &problem));
 //!
 //! let latex = render::latex_proof::proof_latex(&problem, &d, Default::default());
 //! assert!(latex.contains(r"\boxed{p_k - q_k}"));
 //! ```
 #![warn(missing_docs)]
 
-// The expression language.
-pub mod rational;
-pub mod expr;
-pub mod index;
-pub mod problem;
+// The pipeline, one folder per stage; a stage uses only the stages above it in this list
+// (tests/architecture.rs enforces it).
+pub mod syntax;
 pub mod parse;
-pub mod piecewise;
-
-// Deriving.
-pub mod trace;
-pub mod diff;
 pub mod rules;
 pub mod engine;
-pub mod chain;
-pub mod imports;
-pub mod search;
-pub mod normal;
-
-// Checking.
-pub mod eval;
-pub mod eval_precise;
-pub mod sample;
-pub mod sample_fit;
-pub mod assignments;
 pub mod check;
-pub mod parallel;
-pub mod handwritten;
-pub mod cancellation;
-pub mod cancellation_below;
-pub mod verify;
-pub mod figures;
-pub mod kinks;
-
-// Printing.
+pub mod analysis;
 pub mod render;
 
-// Checking a blog post's own LaTeX (uses all of the above).
+// Tools built on the whole pipeline: re-checking a JSON proof, checking a blog post's LaTeX.
+pub mod verify;
 pub mod audit;
 
-// Diagnostics for people and tools: hints, did-you-mean.
-pub mod diagnostic;
-pub mod hints;
-pub mod suggest;
-
-pub use expr::{Binder, Expr, Func, Index, Symbol};
-pub use problem::{Kind, Problem};
-pub use rational::Rational;
-pub use trace::{Derivation, Step, Stop};
+pub use engine::trace::{Derivation, Step, Stop};
+pub use syntax::expr::{Binder, Expr, Func, Index, Symbol};
+pub use syntax::problem::{Kind, Problem};
+pub use syntax::rational::Rational;

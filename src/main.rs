@@ -5,7 +5,6 @@
 use std::process::ExitCode;
 
 mod cli;
-mod plot_cmd;
 
 fn main() -> ExitCode {
     cli::main()

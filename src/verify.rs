@@ -8,12 +8,11 @@
 //! result, must be what the replayed firings give. The replayed derivation (built only from the
 //! rules' outputs, never from the recorded text) is then checked numerically as `check` does.
 
+use crate::analysis::normal::equivalent;
 use crate::check::{check_derivation, CheckOptions, CheckReport};
+use crate::engine::trace::{Derivation, Firing, Path, Step, Stop};
 use crate::engine::{replace_at, substitute_derivatives, taken_index_names, Limits};
-use crate::expr::{deriv, Expr};
-use crate::normal::equivalent;
 use crate::parse::parse_problem;
-use crate::problem::Problem;
 use crate::render::document::{changed_term, proof_options};
 use crate::render::json::{
     expr_view, stop_view, DerivationView, ExpectView, ExprView, ProofView, StopView,
@@ -21,7 +20,8 @@ use crate::render::json::{
 use crate::render::{to_input_with, PrintOptions};
 use crate::rules::definitions::MAX_UNFOLD_NODES;
 use crate::rules::{lookup, replay_outputs, Ctx, Move};
-use crate::trace::{Derivation, Firing, Path, Step, Stop};
+use crate::syntax::expr::{deriv, Expr};
+use crate::syntax::problem::Problem;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 
@@ -319,7 +319,7 @@ impl Replay<'_> {
         let outputs = match mv {
             // The chain rule of a nested piece goes through a later symbol of the `via` list.
             Move::Rule(rule) if rule.name == crate::rules::definitions::CHAIN_RULE.name => {
-                let vias = crate::chain::route(self.problem);
+                let vias = crate::engine::chain::route(self.problem);
                 let mut outs = replay_outputs(rule, sub, &ctx);
                 for via in &vias {
                     outs.extend(replay_outputs(rule, sub, &ctx.clone().with_via(Some(via))));
@@ -327,7 +327,7 @@ impl Replay<'_> {
                 outs
             }
             Move::Rule(rule) => replay_outputs(rule, sub, &ctx),
-            Move::Given => crate::chain::given_for(self.problem, sub)
+            Move::Given => crate::engine::chain::given_for(self.problem, sub)
                 .into_iter()
                 .collect(),
             Move::Substitute => {
@@ -335,7 +335,7 @@ impl Replay<'_> {
                 let enclosing = self.outer_free.borrow().clone();
                 taken.extend(enclosing.iter().cloned());
                 let inside: BTreeSet<String> = enclosing
-                    .union(&crate::index::free_indices(expr))
+                    .union(&crate::syntax::index::free_indices(expr))
                     .cloned()
                     .collect();
                 let out =

@@ -3,12 +3,12 @@
 
 mod common;
 
-use gradproof::cancellation::{analyse, Cancellation, Shape, Trend};
+use gradproof::analysis::cancellation::{analyse, Cancellation, Shape, Trend};
+use gradproof::engine::trace::Derivation;
 use gradproof::engine::{derive, Limits};
-use gradproof::expr::Expr;
 use gradproof::parse::parse_problem;
-use gradproof::problem::Problem;
-use gradproof::trace::Derivation;
+use gradproof::syntax::expr::Expr;
+use gradproof::syntax::problem::Problem;
 
 fn derived(file: &str) -> (Problem, Derivation) {
     let text = std::fs::read_to_string(format!("derivations/{file}.deriv")).expect("readable");
@@ -121,7 +121,7 @@ fn label_smoothing_pulls_towards_the_smoothed_target() {
     match &c.shape {
         Shape::Gap { target, .. } => {
             let (problem, _) = derived("label_smoothing");
-            assert!(gradproof::normal::equivalent(
+            assert!(gradproof::analysis::normal::equivalent(
                 target,
                 &read("label_smoothing", "(1 - eps)*q_k + eps/K"),
                 &problem

@@ -6,7 +6,7 @@
 
 mod common;
 
-use gradproof::cancellation::{analyse, Cancellation, Shape, Trend};
+use gradproof::analysis::cancellation::{analyse, Cancellation, Shape, Trend};
 use gradproof::engine::{derive, Limits};
 use gradproof::parse::parse_problem;
 use gradproof::render::cancellation::cancellation_text;

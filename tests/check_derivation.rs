@@ -5,7 +5,7 @@ mod check_support;
 
 use check_support::*;
 use gradproof::check::{check_derivation, Against, CheckOptions, CheckReport, Status};
-use gradproof::expr::{mul, neg, sub};
+use gradproof::syntax::expr::{mul, neg, sub};
 use gradproof::{Expr, Index, Rational};
 use std::time::Instant;
 
@@ -57,10 +57,10 @@ fn the_post_derivation_passes_with_its_lemmas() {
     assert_eq!(report.steps.len(), 8);
     assert_eq!(report.free_indices, vec!["k".to_string()]);
     let opts = CheckOptions::default();
-    let instances = gradproof::sample::instances(
+    let instances = gradproof::check::sample::instances(
         &softmax_problem(),
         opts.seed,
-        &gradproof::sample::SampleOptions::default(),
+        &gradproof::check::sample::SampleOptions::default(),
     )
     .expect("draws");
     assert_eq!(report.instances, instances.len());
@@ -156,7 +156,7 @@ fn a_delta_selecting_the_wrong_index_is_caught_where_injected() {
             mul(vec![x("q", "j"), x("p", "k")]),
             mul(vec![
                 x("q", "j"),
-                gradproof::expr::delta(Index::free("j"), Index::free("j")),
+                gradproof::syntax::expr::delta(Index::free("j"), Index::free("j")),
             ]),
         ),
     );
@@ -170,7 +170,7 @@ fn a_wrong_lemma_step_is_caught_in_the_lemma() {
     // p_j * (delta(j,k) + p_k): a sign flip in the last step of the softmax Jacobian.
     lemma.steps[4].expr = mul(vec![
         x("p", "j"),
-        gradproof::expr::add(vec![d("j", "k"), x("p", "k")]),
+        gradproof::syntax::expr::add(vec![d("j", "k"), x("p", "k")]),
     ]);
     let report = check_derivation(&softmax_problem(), &proof, &CheckOptions::default());
     assert!(!report.ok());
@@ -187,8 +187,8 @@ fn a_wrong_chain_rule_is_caught_at_step_one() {
     let p_k = gradproof::Symbol::indexed("p", &["k"]);
     let s_k = gradproof::Symbol::indexed("s", &["k"]);
     lines[0] = mul(vec![
-        gradproof::expr::deriv(Expr::plain("L"), p_k.clone()),
-        gradproof::expr::deriv(Expr::sym(p_k), s_k),
+        gradproof::syntax::expr::deriv(Expr::plain("L"), p_k.clone()),
+        gradproof::syntax::expr::deriv(Expr::sym(p_k), s_k),
     ]);
     assert_caught_at(&check(lines), 1);
 }
@@ -196,7 +196,7 @@ fn a_wrong_chain_rule_is_caught_at_step_one() {
 #[test]
 fn a_domain_error_is_reported_as_such() {
     let mut lines = main_lines();
-    lines[7] = gradproof::expr::func(
+    lines[7] = gradproof::syntax::expr::func(
         gradproof::Func::Log,
         neg(mul(vec![x("p", "k"), x("p", "k")])),
     );

@@ -4,11 +4,11 @@
 
 mod common;
 
+use gradproof::check::eval::{eval, Assignment};
+use gradproof::check::sample::{draw, Regime};
 use gradproof::check::{check_expect, CheckOptions, Status};
-use gradproof::eval::{eval, Assignment};
-use gradproof::expr::{add, deriv, mul, neg, Expr};
 use gradproof::parse::parse_problem;
-use gradproof::sample::{draw, Regime};
+use gradproof::syntax::expr::{add, deriv, mul, neg, Expr};
 use gradproof::Problem;
 use std::collections::BTreeMap;
 

@@ -5,9 +5,9 @@ mod check_support;
 
 use check_support::*;
 use gradproof::check::{check_derivation, check_expect, CheckOptions, CheckReport};
-use gradproof::expr::{delta, deriv, div, mul, neg, sub, sum};
-use gradproof::index::close;
-use gradproof::problem::{Definition, IndexDecl, Pos, VarDecl};
+use gradproof::syntax::expr::{delta, deriv, div, mul, neg, sub, sum};
+use gradproof::syntax::index::close;
+use gradproof::syntax::problem::{Definition, IndexDecl, Pos, VarDecl};
 use gradproof::{Binder, Expr, Index, Kind, Problem, Symbol};
 
 fn expect(problem: &Problem, goal: &Expr, claim: &Expr) -> CheckReport {
@@ -42,10 +42,10 @@ fn a_fixed_class_index_is_enumerated() {
     assert_eq!(report.free_indices, vec!["k".to_string(), "y".to_string()]);
     // Every (k, y) pair at every instance, or `max_assignments` of them at large sizes.
     let opts = CheckOptions::default();
-    let instances = gradproof::sample::instances(
+    let instances = gradproof::check::sample::instances(
         &problem,
         opts.seed,
-        &gradproof::sample::SampleOptions::default(),
+        &gradproof::check::sample::SampleOptions::default(),
     )
     .expect("draws");
     let pairs: usize = instances

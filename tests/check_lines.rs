@@ -3,12 +3,12 @@
 mod check_support;
 
 use check_support::*;
+use gradproof::check::eval::LogNum;
+use gradproof::check::sample::draw;
 use gradproof::check::{
     check_derivation, check_expect, check_lines, CheckOptions, Status, Tolerance,
 };
-use gradproof::eval::LogNum;
-use gradproof::expr::{add, mul, neg};
-use gradproof::sample::draw;
+use gradproof::syntax::expr::{add, mul, neg};
 use gradproof::Expr;
 use std::time::Instant;
 
@@ -60,9 +60,9 @@ fn show_lines_report_the_first_false_line_with_a_reproducible_counterexample() {
         cx.at.extreme,
     )
     .expect("draws");
-    gradproof::sample_fit::fit(&problem, &mut again);
+    gradproof::check::sample_fit::fit(&problem, &mut again);
     assert_eq!(again.values, cx.at.inputs);
-    let v = gradproof::eval::eval(&lines[5], &problem, &again, &cx.at.free).expect("finite");
+    let v = gradproof::check::eval::eval(&lines[5], &problem, &again, &cx.at.free).expect("finite");
     assert_eq!(v, cx.value);
     // The line after it is true again.
     assert!(report.steps[6].status.is_pass());
@@ -208,20 +208,20 @@ fn the_report_is_the_same_on_any_number_of_threads() {
     // The counterexample is the first false sample in sampling order (instance, then the
     // values of `k`), found here by evaluating the line directly.
     let opts = CheckOptions::default();
-    let sample_opts = gradproof::sample::SampleOptions {
+    let sample_opts = gradproof::check::sample::SampleOptions {
         sizes: opts.sizes.clone(),
         per_size: opts.samples,
         extreme: opts.extreme,
         random_sizes: opts.random_sizes,
         max_size: opts.max_size,
     };
-    let first = gradproof::sample::instances(&problem, opts.seed, &sample_opts)
+    let first = gradproof::check::sample::instances(&problem, opts.seed, &sample_opts)
         .expect("draws")
         .into_iter()
         .find_map(|inst| {
             (1..=inst.size("K").expect("sized")).find_map(|k| {
-                let free: gradproof::eval::Assignment = [("k".to_string(), k)].into();
-                let at = |e: &Expr| gradproof::eval::eval_lognum(e, &problem, &inst, &free);
+                let free: gradproof::check::eval::Assignment = [("k".to_string(), k)].into();
+                let at = |e: &Expr| gradproof::check::eval::eval_lognum(e, &problem, &inst, &free);
                 let (line, reference) = (at(&lines[3]).ok()?, at(&goal()).ok()?);
                 let equal = opts.tolerance.compare(line, reference).equal;
                 (!equal).then_some((inst.seed, k))

@@ -9,12 +9,12 @@
 
 mod common;
 
+use gradproof::analysis::normal::equivalent;
+use gradproof::engine::search::cost;
 use gradproof::engine::{canonical_order, derive, Limits};
-use gradproof::expr::Expr;
-use gradproof::normal::equivalent;
 use gradproof::parse::parse_problem;
-use gradproof::problem::Problem;
-use gradproof::search::cost;
+use gradproof::syntax::expr::Expr;
+use gradproof::syntax::problem::Problem;
 
 fn result_of(text: &str) -> (Problem, Expr) {
     let problem = parse_problem(text).expect("parses");
@@ -134,10 +134,10 @@ fn the_logistic_complement_folds_inside_a_sum() {
     closes(LOGISTIC_BATCH, "sum_n (sigma_n - y_n)*x_n", true);
 }
 
-fn show_report(text: &str) -> gradproof::handwritten::ShowReport {
+fn show_report(text: &str) -> gradproof::check::handwritten::ShowReport {
     let problem = parse_problem(text).unwrap();
     let show = problem.show.clone().expect("a show block");
-    gradproof::handwritten::check_show_block(
+    gradproof::check::handwritten::check_show_block(
         &problem,
         &show,
         &gradproof::check::CheckOptions::default(),

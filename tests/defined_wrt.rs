@@ -4,11 +4,11 @@
 
 mod common;
 
+use gradproof::analysis::normal;
 use gradproof::check::{check_derivation, CheckOptions};
 use gradproof::engine::{derive, Limits};
-use gradproof::index::free_indices;
-use gradproof::normal;
 use gradproof::parse::parse_problem;
+use gradproof::syntax::index::free_indices;
 use gradproof::Expr;
 
 /// Softmax and cross-entropy, differentiated by the softmax output `p` without `via`; the

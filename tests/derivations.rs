@@ -3,14 +3,14 @@
 
 mod common;
 
+use gradproof::analysis::normal::equivalent;
+use gradproof::engine::trace::Stop;
 use gradproof::engine::{derive, Limits};
-use gradproof::normal::equivalent;
 use gradproof::parse::parse_problem;
 use gradproof::render::json::proof_json;
 use gradproof::render::latex_proof::{proof_latex, LatexOptions};
 use gradproof::render::markdown::proof_markdown;
 use gradproof::render::proof::proof_text;
-use gradproof::trace::Stop;
 
 #[test]
 fn every_derivation_reaches_its_expect() {

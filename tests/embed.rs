@@ -7,10 +7,11 @@
 mod common;
 
 use common::{rename, run, stderr, stdout, temp_file};
+use gradproof::engine::chain::parse_and_validate;
 use gradproof::engine::{derive, Limits};
-use gradproof::index::range_of_name;
-use gradproof::parse::{parse_and_validate, parse_problem};
+use gradproof::parse::parse_problem;
 use gradproof::render::{proof::options_for, to_input_with, to_latex};
+use gradproof::syntax::index::range_of_name;
 use gradproof::{Derivation, Expr, Stop};
 
 /// The new files of `derivations/`.
@@ -448,7 +449,7 @@ fn a_saved_proof_with_nested_lemmas_and_a_given_verifies() {
 /// Fails when a lemma, at any depth, opens a sum with a letter that is free in a goal it sits
 /// in: the piece's index would read as the variable's own index.
 fn assert_fresh_letters(d: &Derivation, enclosing: &std::collections::BTreeSet<String>, at: &str) {
-    use gradproof::index::free_indices;
+    use gradproof::syntax::index::free_indices;
     let own = free_indices(&d.goal);
     let mut inside = enclosing.clone();
     inside.extend(own.iter().cloned());

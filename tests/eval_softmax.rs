@@ -4,9 +4,11 @@
 mod check_support;
 
 use check_support::*;
-use gradproof::eval::{central_difference, eval, eval_lognum, Assignment, EvalError, LogNum};
-use gradproof::expr::{deriv, div, func, mul, sub, sum};
-use gradproof::sample::{self, draw, Instance, Regime, SampleOptions};
+use gradproof::check::eval::{
+    central_difference, eval, eval_lognum, Assignment, EvalError, LogNum,
+};
+use gradproof::check::sample::{self, draw, Instance, Regime, SampleOptions};
+use gradproof::syntax::expr::{deriv, div, func, mul, sub, sum};
 use gradproof::{Binder, Expr, Func, Kind, Problem, Symbol};
 use std::collections::BTreeMap;
 
@@ -152,7 +154,7 @@ fn domain_errors_are_typed_not_nan() {
         func(Func::Log, Expr::zero()),
         div(Expr::one(), sub(x("p", "k"), x("p", "k"))),
         func(Func::Sqrt, Expr::int(-1)),
-        gradproof::expr::pow(
+        gradproof::syntax::expr::pow(
             Expr::int(-8),
             Expr::Num(gradproof::Rational::new(1, 3).expect("1/3")),
         ),
@@ -166,7 +168,7 @@ fn domain_errors_are_typed_not_nan() {
         Err(EvalError::LogOfNonPositive(_))
     ));
     // Integer powers of negative numbers are fine.
-    let cube = gradproof::expr::pow(Expr::int(-2), Expr::plain("K"));
+    let cube = gradproof::syntax::expr::pow(Expr::int(-2), Expr::plain("K"));
     let v = eval(&cube, &problem, &inst, &free).expect("(-2)^3");
     assert!(close(v, -8.0), "{v}");
 }
@@ -255,7 +257,7 @@ fn sampling_is_reproducible_and_respects_kinds() {
         ("u", Kind::Unit),
         ("y", Kind::Onehot),
     ] {
-        problem.vars.push(gradproof::problem::VarDecl {
+        problem.vars.push(gradproof::syntax::problem::VarDecl {
             symbol: Symbol::indexed(name, &["j"]),
             kind,
             pos: Default::default(),
@@ -345,8 +347,8 @@ fn awkward_inputs_give_values_or_typed_errors() {
     for (text, want) in cases {
         // Literal undefined powers are parse errors; a derivation can still build them.
         let e = match text {
-            "0^(-1)" => gradproof::expr::pow(Expr::zero(), Expr::int(-1)),
-            "(-1)^(1/2)" => gradproof::expr::pow(
+            "0^(-1)" => gradproof::syntax::expr::pow(Expr::zero(), Expr::int(-1)),
+            "(-1)^(1/2)" => gradproof::syntax::expr::pow(
                 Expr::int(-1),
                 Expr::Num(gradproof::Rational::new(1, 2).expect("1/2")),
             ),
@@ -371,7 +373,7 @@ fn awkward_inputs_give_values_or_typed_errors() {
 /// bit as a fresh evaluator per line and assignment does.
 #[test]
 fn a_reused_evaluator_gives_the_values_of_fresh_ones_bit_for_bit() {
-    use gradproof::eval::Evaluator;
+    use gradproof::check::eval::Evaluator;
     // Sums mentioning free indices, outer bound indices, and derivatives; in the second
     // problem a definition mentions a free index that is not its parameter (`M` uses `k`), so
     // that its values depend on the assignment, and so do those of `N`, which uses `M`.
@@ -474,7 +476,7 @@ fn inner_sums_follow_the_outer_index() {
 /// memoised at the old value, and refuses entries that do not exist.
 #[test]
 fn set_entry_overrides_one_entry_and_forgets_memoised_values() {
-    use gradproof::eval::Evaluator;
+    use gradproof::check::eval::Evaluator;
     let problem = softmax_problem();
     let inst = with_logits(5, &[0.3, -1.0, 2.0], 3);
     let free = assign(&[("k", 2)]);

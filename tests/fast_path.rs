@@ -3,16 +3,16 @@
 //! (status, counterexample, sample counts), and a false line that only the log-space evaluation
 //! can see (beyond the range of `f64`, or within a few digits of the tolerance) is still caught.
 
+use gradproof::check::eval::{Assignment, Evaluator, FastNum, LogNum};
+use gradproof::check::sample::{instances, SampleOptions};
 use gradproof::check::{
     check_derivation, check_expect_against_goal, check_lines, check_show, CheckOptions,
     CheckReport, Status, Tolerance,
 };
 use gradproof::engine::{derive, Limits};
-use gradproof::eval::{Assignment, Evaluator, FastNum, LogNum};
-use gradproof::expr::Expr;
-use gradproof::index::free_indices;
 use gradproof::parse::{parse_expr, parse_problem};
-use gradproof::sample::{instances, SampleOptions};
+use gradproof::syntax::expr::Expr;
+use gradproof::syntax::index::free_indices;
 use gradproof::Problem;
 use std::path::PathBuf;
 
@@ -191,7 +191,7 @@ fn a_difference_near_the_tolerance_is_decided_in_log_space() {
 #[test]
 fn compare_fast_keeps_only_clear_agreement() {
     let t = Tolerance::STEP;
-    let n = |x: f64| -> FastNum { gradproof::eval::Number::from_f64(x).expect("finite") };
+    let n = |x: f64| -> FastNum { gradproof::check::eval::Number::from_f64(x).expect("finite") };
     // Equal within rounding: kept, by the relative tolerance.
     let c = t.compare_fast(n(0.1 + 0.2), n(0.3)).expect("clearly equal");
     assert!(c.equal && !c.by_floor && c.rel_error < 1e-15);

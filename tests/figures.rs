@@ -2,8 +2,8 @@
 //! draws (the numbers in its metadata, and the drawn geometry read back through the plot
 //! area's pixel mapping), rendered to PNG by a real SVG renderer (resvg), and bad options exit 2.
 
+use gradproof::analysis::figures::{self, Preset};
 use gradproof::engine::{derive, Limits};
-use gradproof::figures::{self, Preset};
 use gradproof::parse::parse_problem;
 use gradproof::render::figures as draw;
 use gradproof::render::proof::options_for;

@@ -73,7 +73,7 @@ fn the_expected_exit_line_is_read_as_written() {
 /// catch the sign flip, so the exit code alone does not prove the normal form is right.
 #[test]
 fn the_normal_form_finding_is_decided_symbolically() {
-    use gradproof::{engine, normal, parse};
+    use gradproof::{analysis::normal, engine, parse};
     let path =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/findings/normal_form_overflow.deriv");
     let text = std::fs::read_to_string(path).expect("readable");
@@ -88,7 +88,7 @@ fn the_normal_form_finding_is_decided_symbolically() {
     // Without the sign flip the same expect holds: the test can tell the two apart.
     assert!(normal::equivalent(
         d.result(),
-        &gradproof::expr::neg(expect.clone()),
+        &gradproof::syntax::expr::neg(expect.clone()),
         &problem
     ));
 }

@@ -219,8 +219,8 @@ fn all_lines(d: &gradproof::Derivation) -> Vec<gradproof::Expr> {
 #[test]
 fn every_sum_of_a_two_range_derivation_is_named_with_a_letter_of_its_range() {
     use gradproof::engine::{derive, Limits};
-    use gradproof::index::range_of_name;
     use gradproof::render::{proof::options_for, to_latex, to_text};
+    use gradproof::syntax::index::range_of_name;
     for text in two_range_files() {
         let problem = parse_problem(&text).expect("parses");
         let letters = problem.index_letters();
@@ -255,7 +255,7 @@ fn every_sum_of_a_two_range_derivation_is_named_with_a_letter_of_its_range() {
 
 #[test]
 fn the_two_range_documents_never_show_a_sum_with_a_letter_of_another_range() {
-    use gradproof::index::range_of_name;
+    use gradproof::syntax::index::range_of_name;
     for (n, text) in two_range_files().iter().enumerate() {
         let problem = parse_problem(text).expect("parses");
         let letters = problem.index_letters();

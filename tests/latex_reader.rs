@@ -1,8 +1,8 @@
 //! The LaTeX reader (#19): a corpus of snippets as bloggers write them, each read into the same
 //! tree as an expression in the input syntax, and snapshots of the errors for what it rejects.
 
-use gradproof::expr::Expr;
 use gradproof::parse::{parse_expr, parse_latex, parse_statements, LatexError};
+use gradproof::syntax::expr::Expr;
 
 /// `latex => input`: every construct the LaTeX reader knows, against the expression parser.
 const CORPUS: &[(&str, &str)] = &[

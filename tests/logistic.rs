@@ -6,16 +6,16 @@
 mod common;
 
 use common::{rename, run, stdout, temp_file};
+use gradproof::analysis::normal::equivalent;
+use gradproof::check::eval::{central_difference, eval_lognum, Assignment, Evaluator, FastNum};
+use gradproof::check::eval_precise::agree_precisely;
+use gradproof::check::sample::{draw, Instance, Regime};
 use gradproof::engine::{derive, Limits};
-use gradproof::eval::{central_difference, eval_lognum, Assignment, Evaluator, FastNum};
-use gradproof::eval_precise::agree_precisely;
-use gradproof::expr::{deriv, func};
-use gradproof::normal::equivalent;
 use gradproof::parse::{parse_expr, parse_problem, text_to_input};
-use gradproof::problem::Problem;
-use gradproof::render::{input::to_input, proof::proof_text, text::to_text, PrintOptions};
+use gradproof::render::{proof::proof_text, text::to_text, to_input, PrintOptions};
 use gradproof::rules::{rule, Ctx};
-use gradproof::sample::{draw, Instance, Regime};
+use gradproof::syntax::expr::{deriv, func};
+use gradproof::syntax::problem::Problem;
 use gradproof::{Expr, Func};
 use std::collections::BTreeMap;
 
@@ -413,7 +413,10 @@ fn renaming_every_symbol_gives_the_same_proof() {
             // Up to the cancellation report, whose English prose (`is a normalised …`) has
             // words that `rename` would take for names.
             let text = proof_text(&problem, &d);
-            text.split("\nCancellation report").next().unwrap_or_default().to_string()
+            text.split("\nCancellation report")
+                .next()
+                .unwrap_or_default()
+                .to_string()
         };
         // Longer names break the lines elsewhere: the proofs are compared word by word.
         let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -5,11 +5,11 @@
 mod common;
 
 use gradproof::check::{check_derivation, CheckOptions, CheckReport, Status};
+use gradproof::engine::trace::Derivation;
 use gradproof::engine::{derive, Limits};
-use gradproof::expr::Expr;
 use gradproof::parse::parse_problem;
-use gradproof::problem::Problem;
-use gradproof::trace::Derivation;
+use gradproof::syntax::expr::Expr;
+use gradproof::syntax::problem::Problem;
 
 const REFERENCE: &str = include_str!("../derivations/softmax_cross_entropy.deriv");
 

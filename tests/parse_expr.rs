@@ -1,7 +1,7 @@
 //! `parse_expr`: each construct against a tree built with the smart constructors.
 
-use gradproof::expr::{add, delta, deriv, div, func, mul, neg, pow, recip, sub, sum};
 use gradproof::parse::{parse_expr, ErrorKind};
+use gradproof::syntax::expr::{add, delta, deriv, div, func, mul, neg, pow, recip, sub, sum};
 use gradproof::{Binder, Expr, Func, Index, Rational, Symbol};
 
 fn p(input: &str) -> Expr {
@@ -49,12 +49,15 @@ fn numbers_beyond_i128_are_exact_and_a_number_too_large_is_an_error() {
     // 10^42 and 10^-43 are exact (they overflowed the old i128 rationals).
     let ten = |n: usize| {
         (0..n).fold(Expr::int(1), |acc, _| {
-            gradproof::expr::mul(vec![acc, Expr::int(10)])
+            gradproof::syntax::expr::mul(vec![acc, Expr::int(10)])
         })
     };
     assert_eq!(p(&format!("1{}", "0".repeat(42))), ten(42));
     let tiny = p(&format!("0.{}1", "0".repeat(42)));
-    assert_eq!(gradproof::expr::mul(vec![tiny, ten(43)]), Expr::int(1));
+    assert_eq!(
+        gradproof::syntax::expr::mul(vec![tiny, ten(43)]),
+        Expr::int(1)
+    );
     // A literal that would need more than MAX_EXACT_BITS bits is refused.
     let err = parse_expr(&"9".repeat(2467)).unwrap_err();
     assert!(

@@ -1,8 +1,8 @@
 //! `parse_problem`: the reference file field by field, and the other directives.
 
-use gradproof::expr::{div, func, neg, sub, sum};
 use gradproof::parse::{parse_expr, parse_problem};
-use gradproof::problem::{Pos, Problem};
+use gradproof::syntax::expr::{div, func, neg, sub, sum};
+use gradproof::syntax::problem::{Pos, Problem};
 use gradproof::{Binder, Expr, Func, Index, Kind, Symbol};
 
 const REFERENCE: &str = r#"title "Softmax cross-entropy: the learning signal"
@@ -73,7 +73,7 @@ fn the_reference_file_parses_into_the_expected_problem() {
     assert_eq!(p.defs[0].pos, pos(5, 1));
     let loss = neg(sum(
         Binder::new("j", Some("K")),
-        gradproof::expr::mul(vec![bound("q"), func(Func::Log, bound("p"))]),
+        gradproof::syntax::expr::mul(vec![bound("q"), func(Func::Log, bound("p"))]),
     ));
     assert_eq!(p.defs[1].symbol, Symbol::plain("L"));
     assert_eq!(p.defs[1].body, loss);
@@ -122,14 +122,14 @@ fn a_show_block_collects_its_lines_with_positions() {
     let show = p.show.expect("a show block");
     assert_eq!(
         show.start,
-        gradproof::expr::deriv(Expr::plain("L"), Symbol::indexed("s", &["k"]))
+        gradproof::syntax::expr::deriv(Expr::plain("L"), Symbol::indexed("s", &["k"]))
     );
     assert_eq!(show.pos, pos(5, 1));
     let lines: Vec<Pos> = show.lines.iter().map(|l| l.pos).collect();
     assert_eq!(lines, vec![pos(6, 3), pos(8, 3)]);
     assert_eq!(
         show.lines[1].expr,
-        gradproof::expr::mul(vec![Expr::int(2), Expr::indexed("s", &["k"])])
+        gradproof::syntax::expr::mul(vec![Expr::int(2), Expr::indexed("s", &["k"])])
     );
     let Expr::Sum(binder, _) = &show.lines[0].expr else {
         panic!("the first line is a sum")

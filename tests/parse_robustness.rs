@@ -63,7 +63,7 @@ fn a_hundred_thousand_unary_minuses_are_not_nesting() {
     let e = parse_expr(&format!("{}x", "-".repeat(100_000))).unwrap();
     assert_eq!(e, Expr::plain("x"));
     let e = parse_expr(&format!("{}x", "- ".repeat(100_001))).unwrap();
-    assert_eq!(e, gradproof::expr::neg(Expr::plain("x")));
+    assert_eq!(e, gradproof::syntax::expr::neg(Expr::plain("x")));
 }
 
 #[test]

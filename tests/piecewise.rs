@@ -12,14 +12,14 @@ mod common;
 use common::{rename, run, stderr, stdout, temp_file};
 use gradproof::check::{check_derivation, CheckOptions, Status};
 use gradproof::engine::{derive, Limits};
-use gradproof::expr::Expr;
 use gradproof::parse::{parse_expr, parse_problem};
-use gradproof::problem::Problem;
 use gradproof::render::proof::{options_for, proof_text};
 use gradproof::render::report::report_text;
 use gradproof::render::{to_input, to_latex, to_text, PrintOptions};
 use gradproof::rules::piecewise::{is_indicator, is_nonnegative};
 use gradproof::rules::{rule, Ctx};
+use gradproof::syntax::expr::Expr;
+use gradproof::syntax::problem::Problem;
 
 const DECLS: &str = "\
 index j, k in 1..K
@@ -254,7 +254,7 @@ fn renaming_every_name_gives_the_same_proofs() {
         // The text printer writes `c_kd` for two subscripts, which `rename` cannot split: the
         // steps are compared in the input syntax (`c_{k,d}`), and the text proofs where every
         // symbol has at most one subscript.
-        let steps = |d: &gradproof::trace::Derivation, f: &dyn Fn(&str) -> String| {
+        let steps = |d: &gradproof::engine::trace::Derivation, f: &dyn Fn(&str) -> String| {
             let mut out = vec![f(&to_input(&d.goal))];
             for s in &d.steps {
                 out.push(format!(

@@ -6,8 +6,8 @@
 
 mod common;
 
+use gradproof::analysis::normal;
 use gradproof::engine::{derive, Limits};
-use gradproof::normal;
 use gradproof::parse::{parse_problem, text_to_input, ErrorKind};
 use gradproof::render::proof::options_for;
 use gradproof::render::{to_input_with, to_text};

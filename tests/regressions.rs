@@ -3,9 +3,9 @@
 
 mod common;
 
+use gradproof::analysis::normal;
 use gradproof::check::{check_derivation, CheckOptions};
 use gradproof::engine::{derive, Limits};
-use gradproof::normal;
 use gradproof::parse::{parse_expr, parse_problem, ErrorKind};
 use gradproof::render::{proof, to_input, to_latex};
 use std::time::{Duration, Instant};

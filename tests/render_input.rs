@@ -2,8 +2,8 @@
 mod common;
 
 use common::*;
-use gradproof::expr::{add, delta, div, mul, neg, pow, recip, sub, sum};
 use gradproof::render::{to_input, to_input_with, to_latex, to_text, PrintOptions};
+use gradproof::syntax::expr::{add, delta, div, mul, neg, pow, recip, sub, sum};
 use gradproof::{Binder, Expr, Index};
 use proptest::prelude::*;
 

@@ -2,8 +2,8 @@
 mod common;
 
 use common::*;
-use gradproof::expr::{add, delta, div, mul, neg, pow, recip, sub};
 use gradproof::render::{to_text, PrintOptions};
+use gradproof::syntax::expr::{add, delta, div, mul, neg, pow, recip, sub};
 use gradproof::{Expr, Index};
 
 fn text(e: &Expr) -> String {

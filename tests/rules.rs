@@ -2,10 +2,10 @@
 //! the rule. Expressions are read in the context of one declaration block, so sums know their
 //! ranges and side conditions see the declared kinds.
 
-use gradproof::expr::Expr;
 use gradproof::parse::parse_problem;
-use gradproof::problem::Problem;
 use gradproof::rules::{rule, Ctx};
+use gradproof::syntax::expr::Expr;
+use gradproof::syntax::problem::Problem;
 
 const DECLS: &str = "\
 index j, k, m in 1..K

@@ -5,10 +5,10 @@
 #[path = "../benches/support/mod.rs"]
 mod support;
 
+use gradproof::engine::trace::Stop;
 use gradproof::engine::{derive, Limits};
-use gradproof::expr::{pow, Expr};
 use gradproof::parse::parse_problem;
-use gradproof::trace::Stop;
+use gradproof::syntax::expr::{pow, Expr};
 
 const LIMITS: Limits = Limits {
     max_firings: 1_000_000,

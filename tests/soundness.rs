@@ -4,7 +4,7 @@
 //! reciprocal for `cancel`, sums with a delta for `delta-select`, ...) builds random expressions
 //! in the input syntax over a fixed declaration block that has a variable of every kind, so side
 //! conditions see kinds. Wherever the rule fires, the expression before and after is evaluated
-//! with [`gradproof::eval::eval`] at random instances (ordinary, extreme and peaked regimes, two
+//! with [`gradproof::check::eval::eval`] at random instances (ordinary, extreme and peaked regimes, two
 //! range sizes, extremes kept moderate so that floating-point cancellation cannot pass for a
 //! wrong rule) and every value of the free indices; the two must agree (relative 1e-8,
 //! absolute 1e-10) wherever both are defined. Each rule must fire on most generated cases, and
@@ -24,14 +24,14 @@
 
 mod soundness_support;
 
+use gradproof::check::eval::{eval, eval_lognum, Assignment};
+use gradproof::check::sample::{instances, Instance, SampleOptions, SplitMix64};
 use gradproof::engine::replace_at;
-use gradproof::eval::{eval, eval_lognum, Assignment};
-use gradproof::expr::Expr;
-use gradproof::index::free_indices;
 use gradproof::parse::parse_problem;
-use gradproof::problem::Problem;
 use gradproof::rules::{registry, rule, Ctx, Rule};
-use gradproof::sample::{instances, Instance, SampleOptions, SplitMix64};
+use gradproof::syntax::expr::Expr;
+use gradproof::syntax::index::free_indices;
+use gradproof::syntax::problem::Problem;
 use soundness_support::{extremize, with_undefined, BIG_EXPONENTS};
 
 /// The declarations: every kind, two ranges, a softmax and a logistic definition.
@@ -821,7 +821,7 @@ fn the_harness_catches_a_wrong_rule() {
         name: "drop-a-term",
         description: "a + b = a (wrong)",
         apply: |e, _| match e {
-            Expr::Add(xs) => Some(gradproof::expr::add(xs[..xs.len() - 1].to_vec())),
+            Expr::Add(xs) => Some(gradproof::syntax::expr::add(xs[..xs.len() - 1].to_vec())),
             _ => None,
         },
     };
@@ -846,7 +846,7 @@ fn exactly_sound(name: &str, cases: usize, generate: impl Fn(&mut Gen) -> String
         for rw in rewrites(&e, r, &problem) {
             fired += 1;
             assert!(
-                gradproof::normal::equivalent(&rw.before, &rw.after, &problem),
+                gradproof::analysis::normal::equivalent(&rw.before, &rw.after, &problem),
                 "{name}: {} ≠ {}",
                 rw.before,
                 rw.after

@@ -4,8 +4,8 @@
 mod common;
 
 use common::{run, stderr, stdout};
+use gradproof::check::eval::LogNum;
 use gradproof::check::{check_expect_against_goal, CheckOptions, Tolerance};
-use gradproof::eval::LogNum;
 use gradproof::parse::{parse_expr, parse_problem};
 
 /// `gradproof check tests/trust/NAME.deriv`: the exit code and standard output.
@@ -169,7 +169,7 @@ fn random_range_sizes_catch_a_claim_true_at_fixed_sizes() {
 /// ones.
 #[test]
 fn two_ranges_get_independent_random_sizes() {
-    use gradproof::sample::{instances, SampleOptions};
+    use gradproof::check::sample::{instances, SampleOptions};
     let problem = parse_problem("index j in 1..K\nindex d in 1..D\nvar w_d real\nvar s_j real\n")
         .expect("parses");
     let opts = SampleOptions {
@@ -236,9 +236,9 @@ fn skip_gram_with_negative_sampling_checks() {
 /// bound, and the extreme regime still reaches its extreme.
 #[test]
 fn fitted_scores_cover_the_regimes() {
-    use gradproof::eval::{Assignment, Evaluator};
-    use gradproof::sample::{instances, Regime, SampleOptions};
-    use gradproof::sample_fit::{fit, ORDINARY_SCORE};
+    use gradproof::check::eval::{Assignment, Evaluator};
+    use gradproof::check::sample::{instances, Regime, SampleOptions};
+    use gradproof::check::sample_fit::{fit, ORDINARY_SCORE};
     let path = format!(
         "{}/tests/trust/logistic_regression.deriv",
         env!("CARGO_MANIFEST_DIR")
@@ -273,7 +273,7 @@ fn fitted_scores_cover_the_regimes() {
 /// still checks where it is defined.
 #[test]
 fn size_one_is_drawn_for_every_range() {
-    use gradproof::sample::{instances, SampleOptions};
+    use gradproof::check::sample::{instances, SampleOptions};
     let problem = parse_problem("index j in 1..K\nindex d in 1..D\nvar w_d real\nvar s_j real\n")
         .expect("parses");
     let drawn = instances(&problem, 0, &SampleOptions::default()).expect("draws");
@@ -320,7 +320,7 @@ fn the_precise_re_evaluation_decides_where_f64_cannot() {
     );
     // The same chain with the last line doubled is false.
     let last = d.result().clone();
-    let doubled = gradproof::expr::mul(vec![gradproof::Expr::int(2), last.clone()]);
+    let doubled = gradproof::syntax::expr::mul(vec![gradproof::Expr::int(2), last.clone()]);
     let lines = gradproof::check::check_lines(&problem, &d.goal, &[last, doubled], &opts);
     assert_eq!(lines.first_false(), Some(2), "{:#?}", lines.steps[1].status);
 }
@@ -329,9 +329,9 @@ fn the_precise_re_evaluation_decides_where_f64_cannot() {
 /// derivation, and tells a factor of 2 apart.
 #[test]
 fn the_precise_evaluator_agrees_with_the_reference_derivation() {
+    use gradproof::check::eval_precise::agree_precisely;
+    use gradproof::check::sample::{instances, SampleOptions};
     use gradproof::engine::{derive, Limits};
-    use gradproof::eval_precise::agree_precisely;
-    use gradproof::sample::{instances, SampleOptions};
     let text = include_str!("../derivations/softmax_cross_entropy.deriv");
     let problem = parse_problem(text).expect("parses");
     let d = derive(&problem, Limits::default()).expect("derives");
@@ -340,9 +340,9 @@ fn the_precise_evaluator_agrees_with_the_reference_derivation() {
         random_sizes: 0,
         ..SampleOptions::default()
     };
-    let twice = gradproof::expr::mul(vec![gradproof::Expr::int(2), d.goal.clone()]);
+    let twice = gradproof::syntax::expr::mul(vec![gradproof::Expr::int(2), d.goal.clone()]);
     for inst in instances(&problem, 3, &opts).expect("draws") {
-        let free: gradproof::eval::Assignment = [("k".to_string(), 1)].into();
+        let free: gradproof::check::eval::Assignment = [("k".to_string(), 1)].into();
         for line in d.lines() {
             // Not closer than 1e-12: the sampled `q` sums to 1 only to `f64` rounding.
             let same = agree_precisely(&problem, &inst, &free, line, &d.goal, 1e-12);

@@ -11,9 +11,9 @@
 //!   Its gradient is `a^depth`.
 #![allow(dead_code)]
 
-use gradproof::expr::{add, mul};
 use gradproof::parse::parse_problem;
-use gradproof::problem::{Goal, Problem};
+use gradproof::syntax::expr::{add, mul};
+use gradproof::syntax::problem::{Goal, Problem};
 use gradproof::{Expr, Symbol};
 use std::fmt::Write;
 

@@ -3,7 +3,7 @@
 //! (`equation`, `align`, `gather`, `multline` and their starred forms, and inline math).
 
 use super::AuditError;
-use crate::problem::Pos;
+use crate::syntax::problem::Pos;
 
 /// What kind of document a post is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

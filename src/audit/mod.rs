@@ -30,7 +30,7 @@ pub use extract::{Formula, PostKind};
 use crate::check::CheckOptions;
 use crate::engine::Limits;
 use crate::parse::{parse_statements, Condition, Relation, Statement};
-use crate::problem::{Pos, Problem};
+use crate::syntax::problem::{Pos, Problem};
 use serde::Serialize;
 use statement::{check_statement, Checked};
 use std::fmt;
@@ -268,8 +268,8 @@ enum Kind {
 }
 
 fn classify(s: &Statement, problem: &Problem) -> Kind {
-    let letter = |e: &crate::expr::Expr| match e {
-        crate::expr::Expr::Sym(sym)
+    let letter = |e: &crate::syntax::expr::Expr| match e {
+        crate::syntax::expr::Expr::Sym(sym)
             if sym.indices.is_empty() && problem.index(&sym.name).is_some() =>
         {
             Some(sym.name.clone())
@@ -301,10 +301,12 @@ fn classify(s: &Statement, problem: &Problem) -> Kind {
         };
         return Kind::Skip(format!("only `=` is checked, not `{r}`"));
     }
-    if let [crate::expr::Expr::Sym(sym), crate::expr::Expr::Num(n)] = s.sides.as_slice() {
+    if let [crate::syntax::expr::Expr::Sym(sym), crate::syntax::expr::Expr::Num(n)] =
+        s.sides.as_slice()
+    {
         return Kind::Skip(format!(
             "gives {} the value {n}: an example, not an identity",
-            crate::render::to_input(&crate::expr::Expr::Sym(sym.clone()))
+            crate::render::to_input(&crate::syntax::expr::Expr::Sym(sym.clone()))
         ));
     }
     Kind::Equation

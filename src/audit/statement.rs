@@ -5,11 +5,11 @@
 use super::{AuditContext, Verdict};
 use crate::check::{check_show, CheckReport};
 use crate::engine::{self, rebuild};
-use crate::expr::{add, delta, mul, neg, Expr, Index};
-use crate::index::free_indices;
 use crate::parse::{parse_problem, Condition, Statement};
-use crate::problem::Problem;
 use crate::render::{to_input_with, PrintOptions};
+use crate::syntax::expr::{add, delta, mul, neg, Expr, Index};
+use crate::syntax::index::free_indices;
+use crate::syntax::problem::Problem;
 use serde::Serialize;
 use std::collections::BTreeSet;
 

@@ -1,7 +1,7 @@
 //! The command line's arguments (clap): the subcommands, their flags and the format choices.
 
 use super::Failure;
-use crate::plot_cmd::{self, Figure, PresetArg, Scores};
+use crate::cli::plot_cmd::{self, Figure, PresetArg, Scores};
 use clap::{Parser, Subcommand, ValueEnum};
 use gradproof::render::latex_proof::LatexOptions;
 use gradproof::render::{html, markdown};

@@ -3,12 +3,12 @@
 use super::args::CompareFormat;
 use super::compare_table::{self, Row};
 use super::{load, read, write_output, Failure};
-use crate::plot_cmd;
-use gradproof::cancellation::{self, Overrides};
-use gradproof::diagnostic::{Code, Diagnostic};
+use crate::cli::plot_cmd;
+use gradproof::analysis::cancellation::{self, Overrides};
 use gradproof::engine::{self, Limits};
-use gradproof::problem::{Kind, Problem};
+use gradproof::parse::diagnostic::{Code, Diagnostic};
 use gradproof::render::{self, proof};
+use gradproof::syntax::problem::{Kind, Problem};
 use std::process::ExitCode;
 
 /// How the table is computed and printed.
@@ -102,7 +102,7 @@ fn overrides(set: &[String], problems: &[(&String, Problem)]) -> Result<Override
         if !settable.iter().any(|s| s == name) {
             let mut help = Vec::new();
             if let Some(close) =
-                gradproof::suggest::closest(name, settable.iter().map(String::as_str))
+                gradproof::syntax::suggest::closest(name, settable.iter().map(String::as_str))
             {
                 help.push(format!("did you mean `{close}`?"));
             }

@@ -3,7 +3,7 @@
 //! width unless `--full`; the instance values follow the table. CSV, JSON and Markdown always
 //! carry the full gradients.
 
-use gradproof::cancellation::{Cancellation, FIXED_RANGE_SIZE, TRUE_CLASS_PROBABILITIES};
+use gradproof::analysis::cancellation::{Cancellation, FIXED_RANGE_SIZE, TRUE_CLASS_PROBABILITIES};
 use serde_json::json;
 use std::fmt::Write;
 use unicode_width::UnicodeWidthStr;

@@ -6,15 +6,15 @@
 pub mod args;
 mod compare;
 mod compare_table;
+pub mod plot_cmd;
 mod run;
 mod tools;
 mod watch;
 
-use crate::plot_cmd;
 use args::{Cli, ColorChoice, Command, MessageFormat, Output, RunArgs};
 use clap::{CommandFactory, Parser};
-use gradproof::diagnostic::{Code, Diagnostic};
-use gradproof::problem::Problem;
+use gradproof::parse::diagnostic::{Code, Diagnostic};
+use gradproof::syntax::problem::Problem;
 use run::{run_file, verify_proof, Mode};
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
@@ -240,7 +240,7 @@ fn unknown_command(word: &str) -> Result<(), Failure> {
     }
     let cmd = Cli::command();
     let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
-    let Some(close) = gradproof::suggest::closest(word, names.iter().copied()) else {
+    let Some(close) = gradproof::syntax::suggest::closest(word, names.iter().copied()) else {
         return Ok(());
     };
     Err(Failure::Diag(Box::new(Diagnostic::plain(
@@ -325,7 +325,7 @@ fn load(name: &str, text: &str) -> Result<Problem, Failure> {
         let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
         gradproof::parse::decode_text(bytes).map_err(|e| format!("{e}"))
     };
-    gradproof::imports::parse_with_imports(text, std::path::Path::new(name), &read)
+    gradproof::engine::imports::parse_with_imports(text, std::path::Path::new(name), &read)
         .map_err(|e| Failure::Diag(Box::new(Diagnostic::from_parse(name, text, &e))))
 }
 

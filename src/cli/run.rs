@@ -2,17 +2,17 @@
 
 use super::args::{Output, ProofFormat};
 use super::{emit, load, report, settings, Failure};
-use crate::plot_cmd;
+use crate::cli::plot_cmd;
+use gradproof::check::handwritten::check_show_block;
 use gradproof::check::{check_derivation, check_expect_against_goal, CheckOptions};
-use gradproof::diagnostic::{Code, Diagnostic};
 use gradproof::engine::{self, Limits};
-use gradproof::expr::Expr;
-use gradproof::handwritten::check_show_block;
-use gradproof::problem::Problem;
+use gradproof::parse::diagnostic::{Code, Diagnostic};
 use gradproof::render::blog_figures::blog_figures;
 use gradproof::render::latex_proof;
 use gradproof::render::{self, html, json, markdown, proof, report};
-use gradproof::{normal, verify};
+use gradproof::syntax::expr::Expr;
+use gradproof::syntax::problem::Problem;
+use gradproof::{analysis::normal, verify};
 use std::process::ExitCode;
 
 /// What to print for a file.

@@ -4,10 +4,10 @@ use super::args::{AuditFormat, ExprFormat};
 use super::{emit, load, read, Failure};
 use gradproof::check::CheckOptions;
 use gradproof::engine::{self, Limits};
-use gradproof::expr::Expr;
 use gradproof::parse::parse_expr;
 use gradproof::render::{self, PrintOptions};
 use gradproof::rules;
+use gradproof::syntax::expr::Expr;
 use std::process::ExitCode;
 
 pub fn print_expr(text: &str, format: ExprFormat, ranges: &[String]) -> Result<ExitCode, Failure> {

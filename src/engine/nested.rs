@@ -7,9 +7,9 @@
 //! the same proof after it.
 
 use super::{deriv, step, Run, SUBSTITUTE};
-use crate::expr::{Expr, Symbol};
+use crate::engine::trace::{Derivation, Firing, Step, Stop};
 use crate::rules::definitions::{self, instantiate};
-use crate::trace::{Derivation, Firing, Step, Stop};
+use crate::syntax::expr::{Expr, Symbol};
 
 impl Run<'_> {
     /// The derivation of `start` when it is a derivative of a derivative (directly, or through

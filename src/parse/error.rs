@@ -5,7 +5,7 @@
 //! [`ParseError`] once, at the end, through [`Source`].
 
 use super::source::Source;
-use crate::problem::Pos;
+use crate::syntax::problem::Pos;
 use std::fmt;
 
 /// Lines longer than this are shown as a window around the column in the alternate form.
@@ -73,7 +73,7 @@ pub enum ErrorKind {
         what: &'static str,
     },
     /// A number literal with more digits than an exact rational may have
-    /// ([`crate::rational::MAX_EXACT_BITS`] bits).
+    /// ([`crate::syntax::rational::MAX_EXACT_BITS`] bits).
     #[error("number `{text}` is too large to represent exactly")]
     NumberTooLarge {
         /// The literal (shortened when very long).
@@ -288,7 +288,7 @@ pub enum ErrorKind {
         /// The cycle, as `a -> b -> a`.
         path: String,
     },
-    /// A `via` symbol the chain rule cannot go through (see [`crate::chain::validate`]).
+    /// A `via` symbol the chain rule cannot go through (see [`crate::engine::chain::validate`]).
     #[error("cannot apply the chain rule through `{via}`: {why}")]
     ViaCannotApply {
         /// The `via` symbol as written.
@@ -296,7 +296,7 @@ pub enum ErrorKind {
         /// Why not.
         why: String,
     },
-    /// A `use` line whose file cannot be imported (see [`crate::imports`]).
+    /// A `use` line whose file cannot be imported (see [`crate::engine::imports`]).
     #[error("cannot use \"{file}\": {why}")]
     Import {
         /// The file name as written (empty when it is not a quoted name).

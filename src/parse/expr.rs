@@ -8,9 +8,11 @@
 
 use super::error::{shorten, ErrorKind, PErr};
 use super::MAX_NESTING;
-use crate::expr::{add, deriv, func, mul, neg, pow, recip, sum, Binder, Expr, Func, Index, Symbol};
-use crate::index::close;
-use crate::rational::Rational;
+use crate::syntax::expr::{
+    add, deriv, func, mul, neg, pow, recip, sum, Binder, Expr, Func, Index, Symbol,
+};
+use crate::syntax::index::close;
+use crate::syntax::rational::Rational;
 use nom::bytes::complete::take_while;
 use nom::character::complete::{char, digit1, satisfy};
 use nom::combinator::{cut, opt, recognize};
@@ -345,7 +347,10 @@ impl<'a> Grammar<'a> {
         };
         self.record_index(a);
         self.record_index(b);
-        Ok((rest, crate::expr::delta(Index::free(a), Index::free(b))))
+        Ok((
+            rest,
+            crate::syntax::expr::delta(Index::free(a), Index::free(b)),
+        ))
     }
 
     /// `'d(' expression ')/d(' SYMBOL ')'`, starting at the `d`: the function and the variable.

@@ -20,9 +20,11 @@
 use super::error::{ErrorKind, PErr, ParseError, RangeMismatch};
 use super::expr::{expect_char, index_name, word, ws, Grammar, RawSymbol, Res, Use, RESERVED};
 use super::source::{from_nom, Source};
-use crate::expr::Expr;
-use crate::index::{numbered_copy_of, range_of_name};
-use crate::problem::{Definition, Goal, IndexDecl, Kind, Pos, Problem, Show, ShowLine, VarDecl};
+use crate::syntax::expr::Expr;
+use crate::syntax::index::{numbered_copy_of, range_of_name};
+use crate::syntax::problem::{
+    Definition, Goal, IndexDecl, Kind, Pos, Problem, Show, ShowLine, VarDecl,
+};
 use std::collections::{HashMap, HashSet};
 
 /// How the end of a line is named in messages.
@@ -268,9 +270,9 @@ impl<'s, 'a> File<'s, 'a> {
         let rest = self.nom(expect_char(ws(rest), '=', "'=' after the derivative"))?;
         let (_, result) = self.nom(grammar.complete(rest, "an expression after '='"))?;
         self.push_check(&grammar);
-        let of = crate::expr::deriv(of, wrt);
+        let of = crate::syntax::expr::deriv(of, wrt);
         let from = None;
-        let given = crate::problem::Given {
+        let given = crate::syntax::problem::Given {
             of,
             result,
             pos,
@@ -526,7 +528,7 @@ impl<'s, 'a> File<'s, 'a> {
 
     /// The upper end of the range of index `name`: a declared letter's, or for an undeclared
     /// numbered copy of a declared letter (`j1` for `j`), that letter's (see
-    /// [`crate::index::range_of_name`]).
+    /// [`crate::syntax::index::range_of_name`]).
     fn letter_range(&self, name: &str) -> Option<&'a str> {
         self.indices
             .get(name)
@@ -698,7 +700,7 @@ fn declared_form(name: &str, slots: &[&str]) -> String {
 }
 
 /// Sets the upper end of every sum in `e` from its letter's range.
-fn set_uppers(e: &mut Expr, letters: &crate::index::Letters) {
+fn set_uppers(e: &mut Expr, letters: &crate::syntax::index::Letters) {
     if let Expr::Sum(binder, _) = e {
         binder.upper = range_of_name(&binder.hint.0, letters).map(str::to_string);
     }

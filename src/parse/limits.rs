@@ -9,26 +9,10 @@
 //! substituting anything, and refused with a message that names the limit.
 
 use super::error::ErrorKind;
-use crate::expr::Expr;
-use crate::problem::{Pos, Problem};
+use crate::syntax::expr::Expr;
+use crate::syntax::limits::{MAX_SUM_NESTING, MAX_UNFOLDED_DEPTH, MAX_UNFOLDED_SIZE};
+use crate::syntax::problem::{Pos, Problem};
 use std::collections::HashMap;
-
-/// The deepest an expression may be with every definition it uses substituted (a leaf has depth
-/// 1). It bounds the recursion of every stage that walks through definitions; the engine's
-/// derivatives can be about three times deeper than what they differentiate, which stays within
-/// the evaluator's own guard.
-pub const MAX_UNFOLDED_DEPTH: usize = 100;
-
-/// The most nodes an expression may have with every definition it uses substituted.
-pub const MAX_UNFOLDED_SIZE: usize = 20_000;
-
-/// The deepest sums may nest with every definition substituted. The checker evaluates a line at
-/// range sizes up to 12, so `n` nested sums cost `12^n` evaluations of the innermost body.
-pub const MAX_SUM_NESTING: usize = 4;
-
-/// The most subscripts a declared symbol may have. The checker samples every entry of a
-/// variable, `12^n` values for `n` subscripts.
-pub const MAX_SUBSCRIPTS: usize = 4;
 
 /// An expression's measurements with the definitions it uses substituted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

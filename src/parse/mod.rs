@@ -25,7 +25,7 @@
 //! ```
 //!
 //! `sum`, `delta`, `exp`, `log` and `sqrt` are reserved; `d` is reserved only before `(`. Trees
-//! are built with the smart constructors of [`crate::expr`], so `a - b` is `a + (-1)*b` and
+//! are built with the smart constructors of [`crate::syntax::expr`], so `a - b` is `a + (-1)*b` and
 //! `a / b` is `a * b^(-1)`.
 //!
 //! Errors are [`ParseError`]s with a line and column, what was expected and what was found; the
@@ -35,7 +35,7 @@
 //! enclosing sum, so at most [`MAX_NESTING`] times).
 //!
 //! ```
-//! use gradproof::expr::{add, neg, Expr};
+//! use gradproof::syntax::expr::{add, neg, Expr};
 //! use gradproof::parse::parse_expr;
 //!
 //! let e = parse_expr("p_k - q_k").unwrap();
@@ -44,7 +44,9 @@
 //! assert_eq!(err.to_string(), "1:8: expected ')' after the argument of exp, found end of input");
 //! ```
 
+pub mod diagnostic;
 mod error;
+pub mod hints;
 mod expr;
 mod file;
 pub mod latex;
@@ -54,13 +56,15 @@ mod piecewise;
 mod source;
 mod text_form;
 
+pub use crate::syntax::limits::{
+    MAX_SUBSCRIPTS, MAX_SUM_NESTING, MAX_UNFOLDED_DEPTH, MAX_UNFOLDED_SIZE,
+};
 pub use error::{ErrorKind, ParseError, RangeMismatch};
 pub use latex::{parse_latex, parse_statements, Condition, LatexError, Relation, Statement};
-pub use limits::{MAX_SUBSCRIPTS, MAX_SUM_NESTING, MAX_UNFOLDED_DEPTH, MAX_UNFOLDED_SIZE};
 pub use text_form::text_to_input;
 
-use crate::expr::Expr;
-use crate::problem::Problem;
+use crate::syntax::expr::Expr;
+use crate::syntax::problem::Problem;
 use expr::Grammar;
 use source::Source;
 
@@ -120,19 +124,10 @@ pub fn parse_problem(input: &str) -> Result<Problem, ParseError> {
     file::parse(&source, input)
 }
 
-/// [`parse_problem`], then the checks that need the rules: every `via` symbol must be able to
-/// carry the chain rule ([`crate::chain::validate`]); an error points at the symbol.
-pub fn parse_and_validate(input: &str) -> Result<Problem, ParseError> {
-    let problem = parse_problem(input)?;
-    crate::chain::validate(&problem).map_err(|e| {
-        let line = Source::new(input).line_text(e.pos.line);
-        let kind = ErrorKind::ViaCannotApply {
-            via: e.via,
-            why: e.why,
-        };
-        ParseError::new(e.pos, kind, line)
-    })?;
-    Ok(problem)
+/// A parse error at `pos` of `input`, for checks made after parsing (such as
+/// `crate::engine::chain::parse_and_validate`).
+pub fn error_at(input: &str, pos: crate::syntax::problem::Pos, kind: ErrorKind) -> ParseError {
+    ParseError::new(pos, kind, Source::new(input).line_text(pos.line))
 }
 
 /// Fails when `input` is longer than [`MAX_INPUT_BYTES`].
@@ -184,7 +179,7 @@ fn byte_error(bytes: &[u8], at: usize, kind: ErrorKind) -> ParseError {
             false => c,
         })
         .collect();
-    let pos = crate::problem::Pos {
+    let pos = crate::syntax::problem::Pos {
         line: 1 + before.iter().filter(|&&b| b == b'\n').count(),
         column: 1 + head.chars().count(),
     };

@@ -1,13 +1,13 @@
 //! How deeply derivatives nest, with the definitions they go through substituted.
 //!
 //! The checker evaluates a derivative of a derivative by nested forward mode (see
-//! [`crate::eval`]); a third nesting has no reference it could be checked against, so a file
+//! [`crate::check::eval`]); a third nesting has no reference it could be checked against, so a file
 //! that asks for one is refused here, with the line of the expression, rather than derived and
 //! left unchecked.
 
 use super::error::ErrorKind;
-use crate::expr::Expr;
-use crate::problem::{Pos, Problem};
+use crate::syntax::expr::Expr;
+use crate::syntax::problem::{Pos, Problem};
 use std::collections::HashMap;
 
 /// The deepest derivatives may nest (a second derivative: `d(d(L)/d(s_k))/d(s_l)`).

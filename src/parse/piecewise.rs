@@ -1,4 +1,4 @@
-//! The grammar of piecewise functions and Iverson brackets (see [`crate::piecewise`]):
+//! The grammar of piecewise functions and Iverson brackets (see [`crate::syntax::piecewise`]):
 //!
 //! ```text
 //! atom      := ... | '[' condition ']' | NAME '(' arguments ')'
@@ -7,12 +7,12 @@
 //!              if (a condition, then two expressions)
 //! ```
 //!
-//! Each is rewritten into brackets as it is read ([`crate::piecewise`]).
+//! Each is rewritten into brackets as it is read ([`crate::syntax::piecewise`]).
 
 use super::error::{ErrorKind, PErr};
 use super::expr::{expect_char, ws, Grammar, Res};
-use crate::expr::Expr;
-use crate::piecewise;
+use crate::syntax::expr::Expr;
+use crate::syntax::piecewise;
 
 /// The piecewise functions and how many expression arguments each takes (`if` takes a
 /// condition, then two).

@@ -4,7 +4,7 @@
 //! letters of an `index` line) cost time linear in the line, not quadratic.
 
 use super::error::{ErrorKind, PErr, ParseError};
-use crate::problem::Pos;
+use crate::syntax::problem::Pos;
 use std::cell::Cell;
 
 /// The whole input and where its lines start.

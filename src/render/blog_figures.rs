@@ -9,12 +9,12 @@
 
 use super::figures::{curves_svg, jacobian_svg, signal_svg};
 use super::proof::options_for;
-use crate::cancellation;
+use crate::analysis::cancellation;
+use crate::analysis::figures::{self, Preset};
+use crate::engine::trace::Derivation;
 use crate::engine::SUBSTITUTE;
-use crate::expr::Expr;
-use crate::figures::{self, Preset};
-use crate::problem::Problem;
-use crate::trace::Derivation;
+use crate::syntax::expr::Expr;
+use crate::syntax::problem::Problem;
 
 /// Where a figure goes in the document.
 #[derive(Clone, Debug, PartialEq)]

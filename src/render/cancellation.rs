@@ -2,11 +2,11 @@
 
 use super::{to_text, PrintOptions};
 
-use crate::cancellation::{Cancellation, Shape, FIXED_RANGE_SIZE};
+use crate::analysis::cancellation::{Cancellation, Shape, FIXED_RANGE_SIZE};
 use std::fmt::Write;
 
 /// `e` as text on one line.
-pub fn line(e: &crate::expr::Expr, opts: &PrintOptions) -> String {
+pub fn line(e: &crate::syntax::expr::Expr, opts: &PrintOptions) -> String {
     let wide = PrintOptions {
         width: usize::MAX / 4,
         ..opts.clone()
@@ -15,9 +15,9 @@ pub fn line(e: &crate::expr::Expr, opts: &PrintOptions) -> String {
 }
 
 /// `e` as text, in parentheses when it is a sum of terms.
-fn grouped(e: &crate::expr::Expr, opts: &PrintOptions) -> String {
+fn grouped(e: &crate::syntax::expr::Expr, opts: &PrintOptions) -> String {
     match e {
-        crate::expr::Expr::Add(_) => format!("({})", line(e, opts)),
+        crate::syntax::expr::Expr::Add(_) => format!("({})", line(e, opts)),
         _ => line(e, opts),
     }
 }
@@ -124,7 +124,7 @@ pub struct Row<'a> {
 pub fn compare_table(rows: &[Row]) -> String {
     let mut header: Vec<String> = vec!["loss".into(), "gradient".into(), "1/p cancelled".into()];
     header.extend(
-        crate::cancellation::TRUE_CLASS_PROBABILITIES
+        crate::analysis::cancellation::TRUE_CLASS_PROBABILITIES
             .iter()
             .map(|p| format!("true p={p}")),
     );

@@ -2,7 +2,7 @@
 
 use super::cancellation::line;
 use super::PrintOptions;
-use crate::cancellation_below::BelowLogits;
+use crate::analysis::cancellation_below::BelowLogits;
 
 /// "Below the logits z_a: the result is Σ_a (r_a − t_a) x_ae, the gap at the logits weighted
 /// by ∂z_a/∂v_e = x_ae (equal after normalisation ✓)."

@@ -4,8 +4,8 @@
 //! `gradproof verify` can rebuild the problem the proof is about.
 
 use super::to_input;
-use crate::expr::{deriv, Expr};
-use crate::problem::Problem;
+use crate::syntax::expr::{deriv, Expr};
+use crate::syntax::problem::Problem;
 
 /// The `.deriv` text of `problem` (without its `show` block, which a proof does not use).
 pub fn problem_text(problem: &Problem) -> String {

@@ -11,10 +11,10 @@ use super::report::mark;
 use super::statement::{statement_blocks, MathStyle};
 use super::{to_latex, FracStyle, PrintOptions};
 use crate::check::CheckReport;
-use crate::expr::{Expr, Index};
-use crate::index::{free_indices, fresh_index_name, open};
-use crate::problem::Problem;
-use crate::trace::{Derivation, Step, Stop};
+use crate::engine::trace::{Derivation, Step, Stop};
+use crate::syntax::expr::{Expr, Index};
+use crate::syntax::index::{free_indices, fresh_index_name, open};
+use crate::syntax::problem::Problem;
 use std::collections::BTreeSet;
 
 /// A piece of running text.
@@ -159,7 +159,7 @@ pub(crate) fn document_blocks(input: &ProofInput, anchors: &[Anchor]) -> Vec<Blo
             )),
         ]));
         derivation_blocks(d, input.report, &opts, 2, is_final(d), anchors, &mut out);
-        if let Some(note) = crate::piecewise::kink_note(d) {
+        if let Some(note) = crate::analysis::notes::kink_note(d) {
             out.push(Block::Para(vec![Inline::Text(format!("Note: {note}."))]));
         }
         if d.stop != Stop::Saturated {
@@ -185,8 +185,10 @@ pub(crate) fn cancellation_blocks(
     d: &Derivation,
     opts: &PrintOptions,
 ) -> Vec<Block> {
-    let text =
-        super::cancellation::cancellation_text(&crate::cancellation::analyse(problem, d), opts);
+    let text = super::cancellation::cancellation_text(
+        &crate::analysis::cancellation::analyse(problem, d),
+        opts,
+    );
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
     let heading = lines.next().unwrap_or("Cancellation report").to_string();
     let mut out = vec![Block::Heading(2, vec![Inline::Text(heading)])];

@@ -5,8 +5,8 @@
 use super::blog_figures::{inline_svg, Anchor, BlogFigure};
 use super::document::{blog_document_with, document_blocks, Block, Inline};
 use super::proof_input::ProofInput;
-use crate::problem::Problem;
-use crate::trace::Derivation;
+use crate::engine::trace::Derivation;
+use crate::syntax::problem::Problem;
 use thiserror::Error;
 
 /// `(NAME, bytes of assets/katex/fonts/NAME.woff2)`.

@@ -5,13 +5,13 @@ use super::document::{changed_term, one_line, proof_options};
 use super::proof_input::ProofInput;
 use super::report::mark;
 use super::{to_input_with, to_latex, PrintOptions};
-use crate::cancellation::{analyse, Cancellation, Shape, Trend};
+use crate::analysis::cancellation::{analyse, Cancellation, Shape, Trend};
+use crate::analysis::normal::equivalent;
+use crate::check::handwritten::ShowReport;
 use crate::check::{CheckReport, Status, StepReport};
-use crate::expr::Expr;
-use crate::handwritten::ShowReport;
-use crate::normal::equivalent;
-use crate::problem::Problem;
-use crate::trace::{Derivation, Firing, Step, Stop};
+use crate::engine::trace::{Derivation, Firing, Step, Stop};
+use crate::syntax::expr::Expr;
+use crate::syntax::problem::Problem;
 use serde::{Deserialize, Serialize};
 
 /// The version of the JSON document's shape (see the README's "JSON output"): 2 added
@@ -129,7 +129,7 @@ pub struct ShowLineView {
 }
 
 fn declarations_view(problem: &Problem, opts: &PrintOptions) -> DeclarationsView {
-    let sym = |s: &crate::expr::Symbol| expr_view(&Expr::Sym(s.clone()), opts);
+    let sym = |s: &crate::syntax::expr::Symbol| expr_view(&Expr::Sym(s.clone()), opts);
     DeclarationsView {
         indices: problem
             .indices
@@ -155,10 +155,12 @@ fn declarations_view(problem: &Problem, opts: &PrintOptions) -> DeclarationsView
                 body: expr_view(&d.body, opts),
             })
             .collect(),
-        goal: problem
-            .goal
-            .as_ref()
-            .map(|g| expr_view(&crate::expr::deriv(g.of.clone(), g.wrt.clone()), opts)),
+        goal: problem.goal.as_ref().map(|g| {
+            expr_view(
+                &crate::syntax::expr::deriv(g.of.clone(), g.wrt.clone()),
+                opts,
+            )
+        }),
     }
 }
 
@@ -214,7 +216,7 @@ pub fn document_json(input: &ProofInput) -> String {
     out
 }
 
-/// The cancellation report (see [`crate::cancellation`]).
+/// The cancellation report (see [`crate::analysis::cancellation`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CancellationView {
     /// The probability symbol at the variable's index (`p_k`), if there is one.

@@ -17,18 +17,18 @@
 //! - long sums break (as a newline in the source) before `+`/`-` to fit
 //!   [`PrintOptions::width`](super::PrintOptions::width).
 
-use super::layout::{
+use super::{FracStyle, PrintOptions};
+use crate::syntax::expr::{Binder, Expr, Func, Symbol};
+use crate::syntax::print::layout::{
     is_natural, is_negative, is_product, product, render, sum_layout, Doc, Factor, Item, Kind,
     Part, Prec, Product, Scope,
 };
-use super::{FracStyle, PrintOptions};
-use crate::expr::{Binder, Expr, Func, Symbol};
-use crate::rational::Rational;
+use crate::syntax::rational::Rational;
 
 /// Prints `e` as LaTeX (math mode, without delimiters).
 ///
 /// ```
-/// use gradproof::expr::{div, func, sum, Binder, Expr, Func, Index, Symbol};
+/// use gradproof::syntax::expr::{div, func, sum, Binder, Expr, Func, Index, Symbol};
 /// use gradproof::render::{to_latex, PrintOptions};
 /// let s = |i: Index| Expr::Sym(Symbol { name: "s".into(), indices: vec![i] });
 /// let p = div(

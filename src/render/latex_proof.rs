@@ -18,10 +18,10 @@ use super::document::{
 use super::proof_input::ProofInput;
 use super::statement::{statement_blocks, MathStyle};
 use super::{to_latex, PrintOptions};
+use crate::check::handwritten::ShowReport;
 use crate::check::{CheckReport, StepReport};
-use crate::handwritten::ShowReport;
-use crate::problem::Problem;
-use crate::trace::{Derivation, Step};
+use crate::engine::trace::{Derivation, Step};
+use crate::syntax::problem::Problem;
 
 /// What the LaTeX proof includes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,7 +78,7 @@ pub fn document_latex(input: &ProofInput, options: LatexOptions) -> String {
                 text_escape(&d.stop.to_string())
             ));
         }
-        if let Some(note) = crate::piecewise::kink_note(d) {
+        if let Some(note) = crate::analysis::notes::kink_note(d) {
             body.push_str(&format!("\nNote: {}.\n", text_escape(note)));
         }
     }

@@ -10,8 +10,8 @@
 use super::blog_figures::{Anchor, BlogFigure};
 use super::document::{blog_document_with, document_blocks, Block, Inline};
 use super::proof_input::ProofInput;
-use crate::problem::Problem;
-use crate::trace::Derivation;
+use crate::engine::trace::Derivation;
+use crate::syntax::problem::Problem;
 
 /// How math is delimited in Markdown.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -4,11 +4,11 @@
 use super::cancellation::cancellation_text;
 use super::report::mark;
 use super::{to_text, PrintOptions};
-use crate::cancellation::analyse;
+use crate::analysis::cancellation::analyse;
 use crate::check::CheckReport;
-use crate::index::free_indices;
-use crate::problem::Problem;
-use crate::trace::{Derivation, Stop};
+use crate::engine::trace::{Derivation, Stop};
+use crate::syntax::index::free_indices;
+use crate::syntax::problem::Problem;
 
 use super::document::{Block, Inline};
 use super::proof_input::ProofInput;
@@ -64,7 +64,7 @@ fn body_text(d: &Derivation, report: Option<&CheckReport>, opts: &PrintOptions, 
     if d.stop != Stop::Saturated {
         out.push_str(&format!("Stopped early: {}\n", d.stop));
     }
-    if let Some(note) = crate::piecewise::kink_note(d) {
+    if let Some(note) = crate::analysis::notes::kink_note(d) {
         out.push_str(&format!("Note: {note}.\n"));
     }
     out.push('\n');

@@ -1,10 +1,10 @@
 //! What a proof document is made of: the problem, the engine's derivation with its numeric check,
 //! and a checked hand-written `show` block. A file may have either or both.
 
+use crate::check::handwritten::ShowReport;
 use crate::check::CheckReport;
-use crate::handwritten::ShowReport;
-use crate::problem::Problem;
-use crate::trace::Derivation;
+use crate::engine::trace::Derivation;
+use crate::syntax::problem::Problem;
 
 /// The inputs of a proof document in any format.
 #[derive(Clone, Copy, Debug)]

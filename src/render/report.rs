@@ -45,7 +45,7 @@ fn figures(line: &StepReport) -> String {
         0 => String::new(),
         n => format!(
             "; {n} samples equal only at {} bits",
-            2 * crate::eval_precise::PRECISE_BITS
+            2 * crate::check::eval_precise::PRECISE_BITS
         ),
     };
     let decided = match (by_rel, line.floor_samples) {
@@ -157,7 +157,7 @@ fn lines(report: &CheckReport, opts: &PrintOptions, indent: &str, out: &mut Stri
 
 /// A checked `show` block as text: each line with its file line, its mark, and the rules that
 /// connect it to the previous line (or a note that only the numbers do).
-pub fn show_text(show: &crate::handwritten::ShowReport, opts: &PrintOptions) -> String {
+pub fn show_text(show: &crate::check::handwritten::ShowReport, opts: &PrintOptions) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", to_text(&show.start, opts));
     for (n, line) in show.lines.iter().enumerate() {

@@ -9,8 +9,8 @@ use super::document::{Block, Inline};
 use super::report::{inputs, mark};
 use super::statement::MathStyle;
 use super::{to_text, PrintOptions};
+use crate::check::handwritten::ShowReport;
 use crate::check::Status;
-use crate::handwritten::ShowReport;
 use std::fmt::Write;
 
 /// The source text of a `show` line: the file's line `line` (1-based) without the leading `=` or

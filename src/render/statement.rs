@@ -7,8 +7,8 @@
 
 use super::document::{Block, Inline};
 use super::{to_latex, to_text, FracStyle, PrintOptions};
-use crate::expr::{deriv, Expr, Index, Symbol};
-use crate::problem::{Kind, Problem, VarDecl};
+use crate::syntax::expr::{deriv, Expr, Index, Symbol};
+use crate::syntax::problem::{Kind, Problem, VarDecl};
 
 /// Which printer writes the statement's math.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,18 +6,18 @@
 //! denominator of several factors. Long sums break before `+`/`−` to fit
 //! [`PrintOptions::width`](super::PrintOptions::width).
 
-use super::layout::{
+use super::PrintOptions;
+use crate::syntax::expr::{Expr, Func, Symbol};
+use crate::syntax::print::layout::{
     index_list, is_natural, is_negative, is_product, product, render, sum_layout, Doc, Factor,
     Item, Kind, Part, Prec, Product, Scope,
 };
-use super::PrintOptions;
-use crate::expr::{Expr, Func, Symbol};
-use crate::rational::Rational;
+use crate::syntax::rational::Rational;
 
 /// Prints `e` as Unicode text.
 ///
 /// ```
-/// use gradproof::expr::{delta, mul, sub, Expr, Index};
+/// use gradproof::syntax::expr::{delta, mul, sub, Expr, Index};
 /// use gradproof::render::{to_text, PrintOptions};
 /// let p = |k: &str| Expr::indexed("p", &[k]);
 /// let e = mul(vec![p("j"), sub(delta(Index::free("j"), Index::free("k")), p("k"))]);

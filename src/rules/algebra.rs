@@ -1,12 +1,12 @@
 //! Algebra: cancellation, distribution, powers, like terms, common factors and term order.
 //!
-//! Flattening and folding of numbers happen in the smart constructors of [`crate::expr`], so
+//! Flattening and folding of numbers happen in the smart constructors of [`crate::syntax::expr`], so
 //! every rule's output is already flat.
 
 use super::facts::{is_nonzero, same_domain};
 use super::{Ctx, Rule};
-use crate::expr::{add, mul, pow, pow_of_defined, Expr};
-use crate::rational::Rational;
+use crate::syntax::expr::{add, mul, pow, pow_of_defined, Expr};
+use crate::syntax::rational::Rational;
 use std::collections::hash_map::{Entry, HashMap};
 
 /// The product `factors` with the sum at `at` multiplied out.

@@ -2,10 +2,10 @@
 
 use super::facts::{self, depends_on};
 use super::{Ctx, Fact, Rule};
-use crate::expr::{deriv, mul, pow_of_defined, sum, Binder, Expr, Index, Symbol};
-use crate::index::{rename_free, shift, shift_index};
-use crate::problem::Definition;
-use crate::rational::Rational;
+use crate::syntax::expr::{deriv, mul, pow_of_defined, sum, Binder, Expr, Index, Symbol};
+use crate::syntax::index::{rename_free, shift, shift_index};
+use crate::syntax::problem::Definition;
+use crate::syntax::rational::Rational;
 
 /// The body of `def` with its parameters replaced by `at` (indices as seen where the result goes).
 pub fn instantiate(def: &Definition, at: &[Index]) -> Option<Expr> {
@@ -25,7 +25,7 @@ pub fn instantiate(def: &Definition, at: &[Index]) -> Option<Expr> {
 }
 
 /// The most nodes [`unfold_all`] substitutes into one expression. Parsing bounds what one
-/// definition unfolds to ([`crate::parse::MAX_UNFOLDED_SIZE`]), but an expression built by the
+/// definition unfolds to ([`crate::syntax::limits::MAX_UNFOLDED_SIZE`]), but an expression built by the
 /// engine may mention a definition many times; past this budget the remaining definitions are
 /// left folded (still equal, only less unfolded).
 pub const MAX_UNFOLD_NODES: usize = 1_000_000;
@@ -37,10 +37,10 @@ pub const MAX_UNFOLD_NODES: usize = 1_000_000;
 /// a derivative by a defined symbol holds that symbol as an input (its definition is not
 /// substituted into `F`), which is what the numeric checker evaluates. Everywhere else its
 /// definition is substituted as usual.
-pub fn unfold_all(e: &Expr, problem: &crate::problem::Problem) -> Expr {
+pub fn unfold_all(e: &Expr, problem: &crate::syntax::problem::Problem) -> Expr {
     fn go(
         e: &Expr,
-        problem: &crate::problem::Problem,
+        problem: &crate::syntax::problem::Problem,
         open: &mut Vec<String>,
         budget: &mut usize,
     ) -> Expr {
@@ -63,7 +63,7 @@ pub fn unfold_all(e: &Expr, problem: &crate::problem::Problem) -> Expr {
                 open.push(x.name.clone());
                 let inner = go(f, problem, open, budget);
                 open.pop();
-                crate::engine::rebuild(e, vec![inner])
+                crate::syntax::edit::rebuild(e, vec![inner])
             }
             _ => {
                 let children = e
@@ -71,7 +71,7 @@ pub fn unfold_all(e: &Expr, problem: &crate::problem::Problem) -> Expr {
                     .into_iter()
                     .map(|c| go(c, problem, open, budget))
                     .collect();
-                crate::engine::rebuild(e, children)
+                crate::syntax::edit::rebuild(e, children)
             }
         }
     }
@@ -424,7 +424,7 @@ fn complement_in(def: &Definition, u: &Expr, one_plus_u: &Expr, factors: &[Expr]
     let mut out = factors.to_vec();
     let (b, n) = out[at_den].base_and_exponent();
     out[at_den] = pow_of_defined(b, Expr::Num(n.as_num()?.checked_add(&Rational::one())?));
-    out[at_u] = crate::expr::sub(Expr::one(), v);
+    out[at_u] = crate::syntax::expr::sub(Expr::one(), v);
     Some(mul(out))
 }
 

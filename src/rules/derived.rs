@@ -8,9 +8,9 @@
 
 use super::facts::is_positive;
 use super::{Ctx, Rule};
-use crate::expr::{mul, Expr, Index};
-use crate::index::{mentions_bound, open};
-use crate::problem::Definition;
+use crate::syntax::expr::{mul, Expr, Index};
+use crate::syntax::index::{mentions_bound, open};
+use crate::syntax::problem::Definition;
 
 /// The position `t` of the parameter over which `def` is normalised, when its body is
 /// `f(j) / Σ_m f(m)` (`j` the `t`-th parameter, `f` provably positive, the sum over `j`'s
@@ -53,8 +53,8 @@ pub fn normalised_over(def: &Definition, ctx: &Ctx) -> Option<usize> {
     })
 }
 
-fn minus_one() -> crate::rational::Rational {
-    crate::rational::Rational::minus_one()
+fn minus_one() -> crate::syntax::rational::Rational {
+    crate::syntax::rational::Rational::minus_one()
 }
 
 /// `Σ_j p_{.., j, ..} = 1` when `p` is defined as `f_j / Σ_m f_m` with `f` positive, the sum

@@ -2,7 +2,7 @@
 //! and the definitions. Side conditions are small named functions here, never assumptions.
 
 use super::{Ctx, Fact};
-use crate::expr::{Expr, Func, Index};
+use crate::syntax::expr::{Expr, Func, Index};
 
 /// Does `e` depend on the symbol named `x`, directly or through definitions?
 pub fn depends_on(e: &Expr, x: &str, ctx: &Ctx) -> bool {
@@ -51,7 +51,7 @@ pub fn is_positive(e: &Expr, ctx: &Ctx) -> bool {
 
 /// Is `s` the upper end of an index range, a positive integer (at least 1)? The parser makes
 /// sure such a name is nothing else (not a variable, a definition or an index letter).
-fn is_range_end(s: &crate::expr::Symbol, ctx: &Ctx) -> bool {
+fn is_range_end(s: &crate::syntax::expr::Symbol, ctx: &Ctx) -> bool {
     s.indices.is_empty() && ctx.problem.is_range_bound(&s.name)
 }
 
@@ -92,7 +92,7 @@ fn complement_of(terms: &[Expr]) -> Option<&Expr> {
             [minus_one, v]
                 if minus_one
                     .num()
-                    .is_some_and(|m| *m == crate::rational::Rational::minus_one()) =>
+                    .is_some_and(|m| *m == crate::syntax::rational::Rational::minus_one()) =>
             {
                 Some(v)
             }
@@ -108,7 +108,7 @@ pub fn is_in_unit_interval(e: &Expr, ctx: &Ctx) -> bool {
     match e {
         Expr::Sym(s) => {
             ctx.var(&s.name)
-                .is_some_and(|v| v.kind == crate::problem::Kind::Unit)
+                .is_some_and(|v| v.kind == crate::syntax::problem::Kind::Unit)
                 || ctx.through_definition(Fact::InUnitInterval, &s.name, "", |d| {
                     is_in_unit_interval(&d.body, ctx)
                 })
@@ -131,7 +131,7 @@ fn is_u_over_one_plus_u(fs: &[Expr], ctx: &Ctx) -> bool {
     let over = |u: &Expr, p: &Expr| match p {
         Expr::Pow(base, n)
             if n.num()
-                .is_some_and(|r| *r == crate::rational::Rational::minus_one()) =>
+                .is_some_and(|r| *r == crate::syntax::rational::Rational::minus_one()) =>
         {
             matches!(&**base, Expr::Add(ts) if ts.len() == 2
                 && ts.iter().any(Expr::is_one)

@@ -5,7 +5,7 @@
 
 use super::definitions::unify;
 use super::{facts, Ctx, Rule};
-use crate::expr::{Expr, Index, Symbol};
+use crate::syntax::expr::{Expr, Index, Symbol};
 
 /// `e` folded into the symbol of the first definition whose whole body it is (a body that is
 /// neither a product nor a power, which [`super::definitions::FOLD`] folds, nor a bare symbol).

@@ -2,11 +2,11 @@
 //! symmetry `sigmoid(-u) = 1 - sigmoid(u)`.
 
 use super::Rule;
-use crate::expr::{deriv, func, mul, neg, pow, sub, Expr, Func};
-use crate::rational::Rational;
+use crate::syntax::expr::{deriv, func, mul, neg, pow, sub, Expr, Func};
+use crate::syntax::rational::Rational;
 
 /// `d(F)/d(x)` with `F = f(u)` for the function `f`: `(u, x)`.
-fn derivative_of(e: &Expr, f: Func) -> Option<(&Expr, &crate::expr::Symbol)> {
+fn derivative_of(e: &Expr, f: Func) -> Option<(&Expr, &crate::syntax::expr::Symbol)> {
     match e {
         Expr::Deriv(inner, x) => match &**inner {
             Expr::Func(g, u) if *g == f => Some((u, x)),

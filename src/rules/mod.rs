@@ -5,6 +5,8 @@
 //! with a one-line description, and the name is what a proof shows. No rule knows a symbol name:
 //! every fact a side condition needs comes from the [`Problem`] through [`facts`].
 
+pub mod diff;
+
 pub mod algebra;
 pub mod definitions;
 pub mod derived;
@@ -15,8 +17,8 @@ pub mod regroup;
 pub mod logistic;
 pub mod sums;
 
-use crate::expr::{Binder, Expr, Symbol};
-use crate::problem::{Definition, Problem, VarDecl};
+use crate::syntax::expr::{Binder, Expr, Symbol};
+use crate::syntax::problem::{Definition, Problem, VarDecl};
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -197,7 +199,7 @@ impl<'a> Ctx<'a> {
 /// The most nodes a rule that copies its input (the product rule, distribution) may build in
 /// one firing. Such a rule's output grows with the square of its input — the product rule on
 /// a product of 30,000 factors would build 900 million nodes before the engine could compare
-/// the result with [`crate::engine::Limits::max_size`] — so above this it does not fire and
+/// the result with `crate::engine::Limits::max_size` — so above this it does not fire and
 /// the derivation ends with that step left undone.
 pub const MAX_RULE_OUTPUT: usize = 200_000;
 
@@ -216,29 +218,22 @@ pub struct Rule {
     pub apply: fn(&Expr, &Ctx) -> Option<Expr>,
 }
 
-impl Rule {
-    /// True when this rule fired in `step`.
-    pub fn fired_in(&self, step: &crate::trace::Step) -> bool {
-        step.rules.contains(&self.name)
-    }
-}
-
 /// Every rule, in priority order within its family.
 pub fn registry() -> &'static [Rule] {
     static RULES: &[Rule] = &[
         definitions::CHAIN_RULE,
         definitions::UNFOLD,
-        crate::diff::D_VARIABLE,
-        crate::diff::D_CONSTANT,
-        crate::diff::D_SUM_RULE,
-        crate::diff::D_CONSTANT_FACTOR,
-        crate::diff::D_QUOTIENT,
-        crate::diff::D_PRODUCT,
-        crate::diff::D_POWER,
-        crate::diff::D_EXP,
-        crate::diff::D_LOG,
-        crate::diff::D_SQRT,
-        crate::diff::D_INDEXED_SUM,
+        crate::rules::diff::D_VARIABLE,
+        crate::rules::diff::D_CONSTANT,
+        crate::rules::diff::D_SUM_RULE,
+        crate::rules::diff::D_CONSTANT_FACTOR,
+        crate::rules::diff::D_QUOTIENT,
+        crate::rules::diff::D_PRODUCT,
+        crate::rules::diff::D_POWER,
+        crate::rules::diff::D_EXP,
+        crate::rules::diff::D_LOG,
+        crate::rules::diff::D_SQRT,
+        crate::rules::diff::D_INDEXED_SUM,
         algebra::CANCEL,
         sums::DELTA_SELECT,
         sums::DELTA_SAME,
@@ -278,6 +273,10 @@ pub fn rule(name: &str) -> Option<&'static Rule> {
     registry().iter().find(|r| r.name == name)
 }
 
+/// The name a proof records for a piece taken from a `given` line (a move of the strategy: the
+/// stated result, checked numerically like every line).
+pub const GIVEN: &str = "given";
+
 /// The name a proof records for substituting the lemmas' results into the chain rule's
 /// derivatives (a move of the strategy, not a rewrite rule: it needs the lemmas).
 pub const SUBSTITUTE: &str = "substitute";
@@ -289,7 +288,7 @@ pub enum Move {
     Rule(&'static Rule),
     /// Substituting the lemmas of the step for the derivatives ([`SUBSTITUTE`]).
     Substitute,
-    /// A piece stated by a `given` line ([`crate::chain::GIVEN`]).
+    /// A piece stated by a `given` line ([`GIVEN`]).
     Given,
 }
 
@@ -299,13 +298,8 @@ impl Move {
         match self {
             Move::Rule(r) => r.name,
             Move::Substitute => SUBSTITUTE,
-            Move::Given => crate::chain::GIVEN,
+            Move::Given => GIVEN,
         }
-    }
-
-    /// True when this move fired in `step`.
-    pub fn fired_in(self, step: &crate::trace::Step) -> bool {
-        step.rules.contains(&self.name())
     }
 }
 
@@ -313,7 +307,7 @@ impl Move {
 pub fn lookup(name: &str) -> Option<Move> {
     match name {
         SUBSTITUTE => Some(Move::Substitute),
-        crate::chain::GIVEN => Some(Move::Given),
+        GIVEN => Some(Move::Given),
         _ => rule(name).map(Move::Rule),
     }
 }

@@ -1,14 +1,14 @@
 //! Rules and facts of Iverson brackets `[u REL 0]`, the one piecewise primitive (the piecewise
 //! functions `relu`, `abs`, `max`, `min`, `clamp` and `if` are sugar over them, see
-//! [`crate::piecewise`]).
+//! [`crate::syntax::piecewise`]).
 //!
 //! A bracket is flat away from its kink (where its argument is 0): there its derivative is 0. On
 //! the kink the derivative is not defined, so every derivative these rules produce holds away
-//! from the kinks only; the checker samples away from them ([`crate::kinks`]).
+//! from the kinks only; the checker samples away from them ([`crate::check::kinks`]).
 
 use super::facts::{depends_on, is_defined, is_positive};
 use super::{Ctx, Rule};
-use crate::expr::{add, mul, neg, Expr, Func};
+use crate::syntax::expr::{add, mul, neg, Expr, Func};
 
 /// The bracket's relation and argument, if `e` is a bracket.
 fn as_bracket(e: &Expr) -> Option<(Func, &Expr)> {
@@ -176,8 +176,8 @@ pub fn is_nonnegative(e: &Expr, ctx: &Ctx) -> bool {
 }
 
 /// Is `n` an even integer?
-fn is_even(n: &crate::rational::Rational) -> bool {
-    let half = crate::rational::Rational::new(1, 2);
+fn is_even(n: &crate::syntax::rational::Rational) -> bool {
+    let half = crate::syntax::rational::Rational::new(1, 2);
     half.and_then(|h| n.checked_mul(&h))
         .is_some_and(|m| m.is_integer())
 }
@@ -205,7 +205,7 @@ fn product_sign(e: &Expr, ctx: &Ctx) -> Option<i8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::expr::func;
+    use crate::syntax::expr::func;
 
     #[test]
     fn complement_of_a_bracket() {

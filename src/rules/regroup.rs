@@ -1,4 +1,4 @@
-//! Regrouping rules for the search of the final form (see [`crate::search`]): each undoes a
+//! Regrouping rules for the search of the final form (see [`crate::engine::search`]): each undoes a
 //! move of the main phases (grouping undoes expansion, moving a factor into a sum undoes
 //! factoring it out, merging sums undoes splitting them), so the search can walk both ways.
 //!
@@ -7,9 +7,9 @@
 //! accepts any of them.
 
 use super::{Ctx, Rule};
-use crate::expr::{add, mul, pow, pow_of_defined, sum, Expr};
-use crate::index::shift;
-use crate::rational::Rational;
+use crate::syntax::expr::{add, mul, pow, pow_of_defined, sum, Expr};
+use crate::syntax::index::shift;
+use crate::syntax::rational::Rational;
 
 /// The base and numeric exponent of each non-numeric factor of a term.
 fn numeric_powers(term: &Expr) -> Vec<(Expr, Option<Rational>)> {

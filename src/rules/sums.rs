@@ -2,11 +2,11 @@
 
 use super::facts::range_of;
 use super::Rule;
-use crate::expr::{add, mul, sum, Expr, Index};
-use crate::index::{mentions_bound, open, shift, shift_index};
 use crate::rules::algebra::{distributable, distribute_over};
+use crate::syntax::expr::{add, mul, sum, Expr, Index};
+use crate::syntax::index::{mentions_bound, open, shift, shift_index};
 
-fn as_sum(e: &Expr) -> Option<(&crate::expr::Binder, &Expr)> {
+fn as_sum(e: &Expr) -> Option<(&crate::syntax::expr::Binder, &Expr)> {
     match e {
         Expr::Sum(b, body) => Some((b, body)),
         _ => None,

@@ -2,10 +2,10 @@
 //! the derivation of the blog post, step by step, with its two lemmas.
 #![allow(dead_code)]
 
-use gradproof::expr::{add, delta, deriv, div, func, mul, neg, recip, sub, sum};
-use gradproof::index::close;
-use gradproof::problem::{Definition, Goal, IndexDecl, Pos, VarDecl};
-use gradproof::trace::{Derivation, Step, Stop};
+use gradproof::engine::trace::{Derivation, Step, Stop};
+use gradproof::syntax::expr::{add, delta, deriv, div, func, mul, neg, recip, sub, sum};
+use gradproof::syntax::index::close;
+use gradproof::syntax::problem::{Definition, Goal, IndexDecl, Pos, VarDecl};
 use gradproof::{Binder, Expr, Func, Index, Kind, Problem, Symbol};
 
 /// `x_i` for a free index letter.

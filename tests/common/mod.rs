@@ -2,8 +2,8 @@
 //! random expressions built with the smart constructors.
 #![allow(dead_code)]
 
-use gradproof::expr::{add, delta, deriv, div, func, mul, neg, pow, sub, sum};
-use gradproof::index::close;
+use gradproof::syntax::expr::{add, delta, deriv, div, func, mul, neg, pow, sub, sum};
+use gradproof::syntax::index::close;
 use gradproof::{Binder, Expr, Func, Index, Rational, Symbol};
 use proptest::prelude::*;
 

@@ -8,14 +8,14 @@ use super::oracle::{
     Point, PRECISIONS,
 };
 use super::rng::Rng;
+use gradproof::analysis::normal;
 use gradproof::check::{check_derivation, check_expect, check_show, CheckOptions};
 use gradproof::engine::{derive, Limits};
-use gradproof::expr::{mul, neg};
-use gradproof::normal;
 use gradproof::parse::{parse_expr, parse_problem};
-use gradproof::problem::{Pos, Show, ShowLine};
-use gradproof::render::input::{to_input, to_input_with};
 use gradproof::render::proof::options_for;
+use gradproof::syntax::expr::{mul, neg};
+use gradproof::syntax::print::input::{to_input, to_input_with};
+use gradproof::syntax::problem::{Pos, Show, ShowLine};
 use gradproof::{Derivation, Expr, Index, Kind, Problem};
 use std::collections::HashMap;
 
@@ -212,7 +212,7 @@ pub fn run(case: &Case) -> Outcome {
         }
         let as_expect = check_expect(&problem, &result, &claim, &opts);
         let show = Show {
-            start: gradproof::expr::deriv(goal.of.clone(), goal.wrt.clone()),
+            start: gradproof::syntax::expr::deriv(goal.of.clone(), goal.wrt.clone()),
             pos: Pos::default(),
             lines: vec![ShowLine {
                 expr: claim.clone(),

@@ -24,10 +24,12 @@
 //! LaTeX (`pk` is `p·k`); a subscript `{jk}` without commas is two indices.
 
 use super::{LatexErrorAt as LatexError, Res};
-use crate::expr::{add, deriv, func, mul, neg, pow, recip, sum, Binder, Expr, Func, Index, Symbol};
-use crate::index::close;
 use crate::parse::MAX_NESTING;
-use crate::rational::Rational;
+use crate::syntax::expr::{
+    add, deriv, func, mul, neg, pow, recip, sum, Binder, Expr, Func, Index, Symbol,
+};
+use crate::syntax::index::close;
+use crate::syntax::rational::Rational;
 use nom::bytes::complete::take_while1;
 use nom::character::complete::satisfy;
 use nom::Parser;
@@ -518,7 +520,10 @@ impl Grammar {
     fn delta<'a>(&self, at: &'a str, after: &'a str) -> Res<'a, Expr> {
         let (rest, indices) = subscripts(after)?;
         match indices.as_slice() {
-            [a, b] => Ok((rest, crate::expr::delta(Index::free(a), Index::free(b)))),
+            [a, b] => Ok((
+                rest,
+                crate::syntax::expr::delta(Index::free(a), Index::free(b)),
+            )),
             _ => fail(at, "\\delta with two index subscripts, as in \\delta_{jk}"),
         }
     }

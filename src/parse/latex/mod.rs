@@ -25,7 +25,7 @@ mod statement;
 
 pub use statement::{parse_statements, Condition, Relation, Statement};
 
-use crate::expr::Expr;
+use crate::syntax::expr::Expr;
 use grammar::Grammar;
 
 /// Why a piece of LaTeX could not be read.

@@ -3,7 +3,7 @@
 
 use super::grammar::{command_name, ws, Grammar};
 use super::{located, LatexError};
-use crate::expr::Expr;
+use crate::syntax::expr::Expr;
 use serde::Serialize;
 
 /// A relation between two sides of a statement.

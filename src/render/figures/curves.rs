@@ -1,7 +1,7 @@
 //! The curves figure and the compare overlay: expressions along the true-class probability.
 
 use super::*;
-use crate::figures::{Curve, Curves};
+use crate::analysis::figures::{Curve, Curves};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// One curve as drawn.
@@ -181,7 +181,7 @@ fn draw_curves(
 fn instance_note() -> String {
     format!(
         "true class 1 of {}, every free index at it, one-hot targets, other scores 0",
-        crate::cancellation::FIXED_RANGE_SIZE
+        crate::analysis::cancellation::FIXED_RANGE_SIZE
     )
 }
 

@@ -1,7 +1,7 @@
 //! The Jacobian heatmap.
 
 use super::*;
-use crate::figures::Heatmap;
+use crate::analysis::figures::Heatmap;
 use plotters::coord::Shift;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 

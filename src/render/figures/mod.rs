@@ -1,4 +1,4 @@
-//! SVG drawings of the figure data of [`crate::figures`], with plotters' SVG backend.
+//! SVG drawings of the figure data of [`crate::analysis::figures`], with plotters' SVG backend.
 //!
 //! Each SVG is 720 px wide (blog width), uses the Okabe–Ito colour-blind-safe palette (and a
 //! purple–orange diverging scale for the heatmap), labels every quantity with its formula in the
@@ -6,8 +6,8 @@
 //! element (JSON, with the plot area's pixel mapping), so that tools and tests can read what was
 //! drawn.
 
-use crate::expr::Expr;
 use crate::render::{to_text, PrintOptions};
+use crate::syntax::expr::Expr;
 use plotters::prelude::*;
 use serde::Serialize;
 

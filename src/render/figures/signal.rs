@@ -1,7 +1,7 @@
 //! The learning-signal figure: bars per class and gradient steps.
 
 use super::*;
-use crate::figures::Signal;
+use crate::analysis::figures::Signal;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// What the signal figure draws.
@@ -41,7 +41,7 @@ pub fn signal_svg(s: &Signal, title: &str, opts: &PrintOptions) -> Result<String
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(fail)?;
         let root = root.titled(title, font(18.0)).map_err(fail)?;
-        let loss = |st: &crate::figures::State| match st.loss {
+        let loss = |st: &crate::analysis::figures::State| match st.loss {
             Some(l) => format!("{l:.3}"),
             None => "—".to_string(),
         };

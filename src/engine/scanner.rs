@@ -1,0 +1,351 @@
+//! The incremental scanner: where the next rule of a phase fires, without scanning the whole
+//! tree again after every firing, and rewrites in place that keep the scanner's knowledge valid.
+//! Its result must equal a full rescan from the root: in debug builds `Run::saturate` compares
+//! every scan with one (for expressions up to `RESCAN_CHECK_MAX_SIZE` nodes), so every test that
+//! derives anything checks it.
+
+use super::*;
+
+/// What the scans of one derivation know about its current expression, so that a scan after a
+/// firing does not start again from nothing.
+///
+/// For each phase, a *hint*: a path such that, at every node along it, the children before the
+/// one the path goes through (and everything under them) are known inert for that phase. A
+/// scan re-checks the nodes along the hint (a firing below may have changed what fires there)
+/// and skips the children before it. Rules are pure functions of the subterm and of the context
+/// (the enclosing sums and derivatives), so a subterm that did not change stays inert. A firing
+/// at path `P` changes only the subterm at `P` and the nodes above it; the smart constructors
+/// that rebuild those may also reshape a node (flatten, fold numbers), and [`replace_in_place`]
+/// reports how many levels kept their children in place, which bounds what each hint keeps.
+///
+/// It also keeps an upper bound of the expression's size, so the size limit costs a full count
+/// only when the bound passes it.
+pub(super) struct Scan {
+    pub(super) hints: Vec<Option<Path>>,
+    /// Phases for which the whole expression is inert.
+    pub(super) inert: Vec<bool>,
+    pub(super) size_bound: usize,
+}
+
+impl Scan {
+    pub(super) fn new(e: &Expr) -> Scan {
+        let phases = PHASES.len() + 2;
+        Scan {
+            hints: vec![None; phases],
+            inert: vec![false; phases],
+            size_bound: e.size(),
+        }
+    }
+
+    pub(super) fn hint(&self, phase: usize) -> Path {
+        self.hints[phase].clone().unwrap_or_default()
+    }
+
+    pub(super) fn set_hint(&mut self, phase: usize, path: Path) {
+        self.hints[phase] = Some(path);
+        self.inert[phase] = false;
+    }
+
+    pub(super) fn set_inert(&mut self, phase: usize) {
+        self.hints[phase] = None;
+        self.inert[phase] = true;
+    }
+
+    /// Updates every phase's knowledge after a firing at `path` (see [`replace_in_place`] for
+    /// `stable`).
+    pub(super) fn changed(&mut self, path: &[usize], stable: Stable) {
+        let Stable { levels, left } = stable;
+        // Where the tree may have changed: at level `levels`, the children from `path[levels]`
+        // on (when `left`), or the whole node there.
+        let reshaped_at = levels.min(path.len());
+        for (hint, inert) in self.hints.iter_mut().zip(self.inert.iter_mut()) {
+            if *inert {
+                // The whole tree was inert: everything left of the unchanged part of `path` still
+                // is.
+                let mut h = path[..reshaped_at].to_vec();
+                if left {
+                    h.push(path[reshaped_at]);
+                }
+                *hint = Some(h);
+                *inert = false;
+                continue;
+            }
+            let Some(h) = hint.as_mut() else { continue };
+            let common = h.iter().zip(path).take_while(|(a, b)| a == b).count();
+            if common < reshaped_at {
+                // The hint leaves the path at a level whose children kept their places: if it
+                // goes left of the path it holds; if right, it keeps only what is left of it.
+                if common < h.len() && h[common] > path[common] {
+                    h.truncate(common);
+                    h.push(path[common]);
+                }
+            } else if left && h.len() > reshaped_at {
+                // At the reshaped level the children left of the path kept their places.
+                if h[reshaped_at] >= path[reshaped_at] {
+                    h.truncate(reshaped_at);
+                    h.push(path[reshaped_at]);
+                }
+            } else {
+                h.truncate(reshaped_at);
+            }
+        }
+    }
+}
+
+/// How much of the tree along a rewritten path kept its shape (see [`replace_in_place`]).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Stable {
+    /// The number of levels from the root whose node kept its kind and whose children up to and
+    /// including the one on the path are the same nodes at the same places.
+    pub(super) levels: usize,
+    /// At the next level, the node kept its kind and the children left of the path.
+    pub(super) left: bool,
+}
+
+/// A cheap identity of a node: its variant and the addresses of what it owns (its value for a
+/// number). Moving a node keeps it; two live nodes with equal fingerprints are equal.
+#[derive(Clone, PartialEq, Eq)]
+pub(super) enum Fingerprint {
+    Num(crate::syntax::rational::Rational),
+    Node(u8, usize, usize, usize, usize),
+}
+
+pub(super) fn fingerprint(e: &Expr) -> Fingerprint {
+    pub(super) fn index(i: &Index) -> (usize, usize) {
+        match i {
+            Index::Free(s) => (s.as_ptr() as usize, s.len()),
+            Index::Bound(n) => (0, *n as usize),
+        }
+    }
+    let addr = |b: &Expr| b as *const Expr as usize;
+    match e {
+        Expr::Num(r) => Fingerprint::Num(r.clone()),
+        Expr::Sym(s) => Fingerprint::Node(
+            1,
+            s.name.as_ptr() as usize,
+            s.name.len(),
+            s.indices.as_ptr() as usize,
+            s.indices.len(),
+        ),
+        Expr::Add(xs) => Fingerprint::Node(2, xs.as_ptr() as usize, xs.len(), 0, 0),
+        Expr::Mul(xs) => Fingerprint::Node(3, xs.as_ptr() as usize, xs.len(), 0, 0),
+        Expr::Pow(b, x) => Fingerprint::Node(4, addr(b), addr(x), 0, 0),
+        Expr::Func(f, a) => Fingerprint::Node(5, addr(a), *f as usize, 0, 0),
+        Expr::Delta(a, b) => {
+            let ((a0, a1), (b0, b1)) = (index(a), index(b));
+            Fingerprint::Node(6, a0, a1, b0, b1)
+        }
+        Expr::Sum(_, body) => Fingerprint::Node(7, addr(body), 0, 0, 0),
+        Expr::Deriv(f, x) => Fingerprint::Node(8, addr(f), x.name.as_ptr() as usize, 0, 0),
+    }
+}
+
+/// Replaces the subterm at `path` in place and rebuilds every ancestor through the smart
+/// constructors, exactly as [`replace_at`] does, without copying the rest of the tree; reports
+/// how much of the tree kept its shape.
+pub(super) fn replace_in_place(e: &mut Expr, path: &[usize], new: Expr) -> Stable {
+    let Some((&i, rest)) = path.split_first() else {
+        *e = new;
+        return Stable {
+            levels: 0,
+            left: false,
+        };
+    };
+    let Some(child) = e.child_mut(i) else {
+        // Not a valid path: fall back to the copying version.
+        *e = replace_at(e, path, new);
+        return Stable {
+            levels: 0,
+            left: false,
+        };
+    };
+    let below = replace_in_place(child, rest, new);
+    let kept = match e {
+        Expr::Add(xs) => add_keeps(xs.iter()),
+        Expr::Mul(xs) => mul_keeps(xs.iter()),
+        _ => false,
+    };
+    if kept {
+        // The smart constructor would return the node as it is: nothing moves.
+        return Stable {
+            levels: 1 + below.levels,
+            left: below.left,
+        };
+    }
+    if splice_flattened(e, i) {
+        // The smart constructor would only have put the new child's terms (factors) in its
+        // place: the children left of it did not move.
+        return Stable {
+            levels: 0,
+            left: true,
+        };
+    }
+    let before: Vec<Fingerprint> = e.iter_children().take(i + 1).map(fingerprint).collect();
+    let kind = std::mem::discriminant(e);
+    let old = std::mem::replace(e, Expr::zero());
+    *e = rebuild_owned(old);
+    let same_kind = std::mem::discriminant(e) == kind;
+    let after: Vec<Fingerprint> = e.iter_children().take(i + 1).map(fingerprint).collect();
+    if same_kind && after == before {
+        Stable {
+            levels: 1 + below.levels,
+            left: below.left,
+        }
+    } else {
+        Stable {
+            levels: 0,
+            left: same_kind && after.len() >= i && after[..i] == before[..i],
+        }
+    }
+}
+
+/// [`rebuild`] of a node with its own children, consuming it.
+pub(super) fn rebuild_owned(e: Expr) -> Expr {
+    match e {
+        Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => e,
+        Expr::Add(xs) => add(xs),
+        Expr::Mul(xs) => mul(xs),
+        Expr::Pow(b, x) => pow(*b, *x),
+        Expr::Func(f, a) => func(f, *a),
+        Expr::Sum(b, body) => {
+            if body.is_zero() {
+                Expr::zero()
+            } else {
+                Expr::Sum(b, body)
+            }
+        }
+        Expr::Deriv(f, x) => Expr::Deriv(f, x),
+    }
+}
+
+/// True when [`add`] returns `terms` unchanged: at least two terms, none of them a sum or zero,
+/// and every number after the first one too large to be added to it exactly within
+/// [`crate::syntax::rational::MAX_EXACT_BITS`].
+pub(super) fn add_keeps<'e>(terms: impl Iterator<Item = &'e Expr>) -> bool {
+    let mut first: Option<&crate::syntax::rational::Rational> = None;
+    let mut count = 0usize;
+    let all = terms.inspect(|_| count += 1).all(|t| match t {
+        Expr::Add(_) => false,
+        Expr::Num(r) if r.is_zero() => false,
+        Expr::Num(r) => match first {
+            None => {
+                first = Some(r);
+                true
+            }
+            Some(c) => c.checked_add(r).is_none(),
+        },
+        _ => true,
+    });
+    all && count >= 2
+}
+
+/// True when [`mul`] returns `factors` unchanged: at least two factors, none of them a product,
+/// numbers only as a leading coefficient other than 1 and any later number too large to be
+/// multiplied into it, and a coefficient 0 only next to a factor that is not [`is_total`]
+/// (which keeps [`mul`] from folding the product to 0).
+pub(super) fn mul_keeps<'e>(factors: impl Iterator<Item = &'e Expr>) -> bool {
+    let mut coefficient: Option<&crate::syntax::rational::Rational> = None;
+    let mut partial = false;
+    let mut count = 0usize;
+    let all = factors.enumerate().all(|(at, f)| {
+        count += 1;
+        match f {
+            Expr::Mul(_) => false,
+            Expr::Num(r) if at == 0 => {
+                coefficient = Some(r);
+                !r.is_one()
+            }
+            Expr::Num(r) => coefficient.is_some_and(|c| c.checked_mul(r).is_none()),
+            other => {
+                if coefficient.is_some_and(|c| c.is_zero()) && !partial {
+                    partial = !is_total(other);
+                }
+                true
+            }
+        }
+    });
+    let zero = coefficient.is_some_and(|c| c.is_zero());
+    all && count >= 2 && (!zero || partial)
+}
+
+/// When child `i` of a sum is a sum (of a product, a product) and [`add`] ([`mul`]) would do
+/// nothing but put its terms (factors) in its place, does that in place and returns true.
+pub(super) fn splice_flattened(e: &mut Expr, i: usize) -> bool {
+    match e {
+        Expr::Add(xs) => {
+            let Some(Expr::Add(inner)) = xs.get(i) else {
+                return false;
+            };
+            let seq = xs[..i].iter().chain(inner).chain(&xs[i + 1..]);
+            if !add_keeps(seq) {
+                return false;
+            }
+            splice_at(xs, i)
+        }
+        Expr::Mul(xs) => {
+            let Some(Expr::Mul(inner)) = xs.get(i) else {
+                return false;
+            };
+            let seq = xs[..i].iter().chain(inner).chain(&xs[i + 1..]);
+            if !mul_keeps(seq) {
+                return false;
+            }
+            splice_at(xs, i)
+        }
+        _ => false,
+    }
+}
+
+/// Replaces `xs[i]`, a sum or product, by its children.
+pub(super) fn splice_at(xs: &mut Vec<Expr>, i: usize) -> bool {
+    let inner = match std::mem::replace(&mut xs[i], Expr::zero()) {
+        Expr::Add(inner) | Expr::Mul(inner) => inner,
+        _ => return false,
+    };
+    xs.splice(i..=i, inner);
+    true
+}
+
+/// The first subterm (outermost, leftmost) where one of `rules` fires. At each node along
+/// `hint` the children before the hinted one are skipped (see [`Scan`]); `ctx` is the context
+/// of `e` and is restored before returning.
+pub(super) fn first_firing(
+    e: &Expr,
+    rules: &[&Rule],
+    ctx: &mut Ctx,
+    hint: &[usize],
+    path: &mut Path,
+) -> Option<(Path, &'static str, Expr)> {
+    for r in rules {
+        if let Some(out) = (r.apply)(e, ctx) {
+            if out != *e {
+                return Some((path.clone(), r.name, out));
+            }
+        }
+    }
+    let (start, rest) = match hint.split_first() {
+        Some((&i, rest)) => (i, rest),
+        None => (0, hint),
+    };
+    let binder = matches!(e, Expr::Sum(..));
+    if let Expr::Sum(b, _) = e {
+        ctx.binders.push(b.clone());
+    }
+    let in_deriv = ctx.in_deriv;
+    ctx.in_deriv = in_deriv || matches!(e, Expr::Deriv(..));
+    let mut found = None;
+    for (i, c) in e.iter_children().enumerate().skip(start) {
+        path.push(i);
+        let sub_hint = if i == start { rest } else { &[] };
+        found = first_firing(c, rules, ctx, sub_hint, path);
+        path.pop();
+        if found.is_some() {
+            break;
+        }
+    }
+    ctx.in_deriv = in_deriv;
+    if binder {
+        ctx.binders.pop();
+    }
+    found
+}
