@@ -367,7 +367,7 @@ fn split_long(row: &str) -> Vec<String> {
     }
     let scan = scan_row(row);
     let Some(depth) = scan.breaks.iter().map(|(_, open)| open.len()).min() else {
-        return vec![row.to_string()];
+        return split_fraction(row);
     };
     // The breaks in one group: the first at the shallowest depth and those sharing its groups.
     let Some(chain) = scan
@@ -418,6 +418,142 @@ fn split_long(row: &str) -> Vec<String> {
         .filter(|r| !r.is_empty())
         .flat_map(split_long)
         .collect()
+}
+
+/// A row with no `+`/`-` to break at that is still too wide, its fractions as wide as their
+/// wider part: its widest fraction (outside braces) whose numerator is a sum is written as
+/// `\frac{1}{DEN}\left(NUM\right)` (without the parentheses when the numerator's sums all sit in
+/// groups of their own), so that [`split_long`] can break the numerator over rows; the row stays
+/// as it is when no fraction can be opened so.
+fn split_fraction(row: &str) -> Vec<String> {
+    if display_len(row) <= ROW_WIDTH {
+        return vec![row.to_string()];
+    }
+    match open_fraction(row) {
+        Some(opened) => split_long(&opened),
+        None => vec![row.to_string()],
+    }
+}
+
+/// `row` with its widest fraction outside braces whose numerator is a sum written as a product
+/// `\frac{1}{DEN}` times the numerator; `None` when it has no such fraction.
+fn open_fraction(row: &str) -> Option<String> {
+    let bytes = row.as_bytes();
+    // The widest fraction: its start, its end, its numerator and denominator, its width.
+    let mut best: Option<(usize, usize, &str, &str, usize)> = None;
+    let mut braces: i64 = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                let name = &row[start + 1..i];
+                if name.is_empty() {
+                    i += 1;
+                    continue;
+                }
+                if braces != 0 || !matches!(name, "dfrac" | "frac") {
+                    continue;
+                }
+                let Some(num_end) = group_end(row, i) else {
+                    continue;
+                };
+                let Some(den_end) = group_end(row, num_end) else {
+                    continue;
+                };
+                let num = &row[i + 1..num_end - 1];
+                let den = &row[num_end + 1..den_end - 1];
+                if scan_row(num).breaks.is_empty() {
+                    continue;
+                }
+                let width = display_len(num).max(display_len(den));
+                if best.is_none_or(|b| width > b.4) {
+                    best = Some((start, den_end, num, den, width));
+                }
+                continue;
+            }
+            b'{' => braces += 1,
+            b'}' => braces -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    let (start, end, num, den, _) = best?;
+    let outside = scan_row(num).breaks.iter().any(|(_, open)| open.is_empty());
+    let product = if outside {
+        format!("\\frac{{1}}{{{den}}}\\left({num}\\right)")
+    } else {
+        format!("\\frac{{1}}{{{den}}} {num}")
+    };
+    Some(format!("{}{product}{}", &row[..start], &row[end..]))
+}
+
+/// The byte offset just after the `}` closing the brace group that opens at `open`, if a group
+/// opens there and closes.
+fn group_end(latex: &str, open: usize) -> Option<usize> {
+    let bytes = latex.as_bytes();
+    if bytes.get(open) != Some(&b'{') {
+        return None;
+    }
+    let mut depth = 0;
+    let mut i = open;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Like [`visible_len`], but a fraction counts as wide as the wider of its numerator and
+/// denominator, as it is set.
+fn display_len(latex: &str) -> usize {
+    let bytes = latex.as_bytes();
+    let mut n = 0;
+    let mut from = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        if !matches!(&latex[start + 1..i], "dfrac" | "frac") {
+            if i == start + 1 {
+                i += 1;
+            }
+            continue;
+        }
+        let Some(num_end) = group_end(latex, i) else {
+            continue;
+        };
+        let Some(den_end) = group_end(latex, num_end) else {
+            continue;
+        };
+        n += visible_len(&latex[from..start]);
+        n += display_len(&latex[i + 1..num_end - 1])
+            .max(display_len(&latex[num_end + 1..den_end - 1]));
+        from = den_end;
+        i = den_end;
+    }
+    n + visible_len(&latex[from..])
 }
 
 /// What [`split_long`] needs to know of a row.
@@ -615,7 +751,7 @@ fn unicode_math(c: char) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::split_long;
+    use super::{display_len, split_long, visible_len};
 
     #[test]
     fn a_long_row_inside_one_group_breaks_with_fixed_size_delimiters() {
@@ -643,5 +779,32 @@ mod tests {
         let term = "\\left[x_j - y_j > 0\\right] h\\left(x_j - \\dfrac{1}{2} h\\right)";
         let braced = format!("\\boxed{{{term} + {term} + {term}}}");
         assert_eq!(split_long(&braced), vec![braced.clone()]);
+    }
+    #[test]
+    fn a_too_wide_fraction_over_a_sum_opens_into_rows_after_one_over_its_denominator() {
+        let term = "\\left[x_j - y_j > 0\\right] h\\left(x_j - \\dfrac{1}{2} h\\right)";
+        let den = "\\left(\\sum_{j=1}^{N} x_j\\right)^{2}";
+        let row = format!("\\dfrac{{{term} + {term} - {term} + {term}}}{{{den}}}");
+        let rows = split_long(&row);
+        assert_eq!(rows.len(), 4, "{rows:?}");
+        assert!(
+            rows[0].starts_with(&format!("\\frac{{1}}{{{den}}}\\Bigl(\\left[")),
+            "{rows:?}"
+        );
+        assert!(rows[1].starts_with("+ \\left["), "{rows:?}");
+        assert!(rows[2].starts_with("- \\left["), "{rows:?}");
+        assert!(rows[3].starts_with("+ \\left["), "{rows:?}");
+        assert!(rows[3].ends_with("\\right)\\Bigr)"), "{rows:?}");
+        for r in &rows {
+            assert_eq!(r.matches("\\left").count(), r.matches("\\right").count());
+        }
+    }
+
+    #[test]
+    fn a_fraction_as_wide_as_its_wider_part_stays_when_that_fits() {
+        let part = "a_1 + a_2 + a_3 + a_4 + a_5 + a_6";
+        let row = format!("\\dfrac{{{part} + {part}}}{{{part} - {part}}}");
+        assert!(display_len(&row) < 100 && visible_len(&row) > 100);
+        assert_eq!(split_long(&row), vec![row.clone()]);
     }
 }
