@@ -15,6 +15,7 @@ pub mod html;
 pub mod json;
 pub mod latex;
 pub mod latex_proof;
+mod latex_rows;
 pub mod markdown;
 pub mod text;
 pub mod proof_input;
