@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::rule_bench::{blocked_in, fires_in, with_expect_in};
+
 use common::{rename, run, stdout, temp_file};
 use gradproof::analysis::normal::equivalent;
 use gradproof::check::eval::{central_difference, eval_lognum, Assignment, Evaluator, FastNum};
@@ -13,7 +15,6 @@ use gradproof::check::sample::{draw, Instance, Regime};
 use gradproof::engine::{derive, Limits};
 use gradproof::parse::{parse_expr, parse_problem, text_to_input};
 use gradproof::render::{proof::proof_text, text::to_text, to_input, PrintOptions};
-use gradproof::rules::{rule, Ctx};
 use gradproof::syntax::expr::{deriv, func};
 use gradproof::syntax::problem::Problem;
 use gradproof::{Expr, Func};
@@ -28,30 +29,17 @@ var y unit
 ";
 
 fn with_expect(e: &str) -> (Problem, Expr) {
-    let problem = parse_problem(&format!("{DECLS}expect {e}\n"))
-        .unwrap_or_else(|err| panic!("{e} does not parse: {err:#}"));
-    let expr = problem.expect.clone().expect("the expect line").0;
-    (problem, expr)
-}
-
-fn apply(name: &str, input: &str) -> Option<Expr> {
-    let (problem, e) = with_expect(input);
-    let r = rule(name).unwrap_or_else(|| panic!("no rule {name}"));
-    (r.apply)(&e, &Ctx::new(&problem))
+    with_expect_in(DECLS, e)
 }
 
 #[track_caller]
 fn fires(name: &str, input: &str, expected: &str) {
-    let got = apply(name, input).unwrap_or_else(|| panic!("{name} did not fire on {input}"));
-    let (_, want) = with_expect(expected);
-    assert_eq!(got, want, "{name}: {input} => {got}, expected {want}");
+    fires_in(DECLS, name, input, expected)
 }
 
 #[track_caller]
 fn blocked(name: &str, input: &str) {
-    if let Some(got) = apply(name, input) {
-        panic!("{name} must not fire on {input}, but gave {got}");
-    }
+    blocked_in(DECLS, name, input)
 }
 
 #[track_caller]

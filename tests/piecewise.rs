@@ -9,6 +9,8 @@
 
 mod common;
 
+use common::rule_bench::{blocked_in, fires_in, with_expect_in};
+
 use common::{rename, run, stderr, stdout, temp_file};
 use gradproof::check::{check_derivation, CheckOptions, Status};
 use gradproof::engine::{derive, Limits};
@@ -17,7 +19,7 @@ use gradproof::render::proof::{options_for, proof_text};
 use gradproof::render::report::report_text;
 use gradproof::render::{to_input, to_latex, to_text, PrintOptions};
 use gradproof::rules::piecewise::{is_indicator, is_nonnegative};
-use gradproof::rules::{rule, Ctx};
+use gradproof::rules::Ctx;
 use gradproof::syntax::expr::Expr;
 use gradproof::syntax::problem::Problem;
 
@@ -31,30 +33,17 @@ var x real
 ";
 
 fn with_expect(e: &str) -> (Problem, Expr) {
-    let problem = parse_problem(&format!("{DECLS}expect {e}\n"))
-        .unwrap_or_else(|err| panic!("{e} does not parse: {err:#}"));
-    let expr = problem.expect.clone().expect("the expect line").0;
-    (problem, expr)
-}
-
-fn apply(name: &str, input: &str) -> Option<Expr> {
-    let (problem, e) = with_expect(input);
-    let r = rule(name).unwrap_or_else(|| panic!("no rule {name}"));
-    (r.apply)(&e, &Ctx::new(&problem))
+    with_expect_in(DECLS, e)
 }
 
 #[track_caller]
 fn fires(name: &str, input: &str, expected: &str) {
-    let got = apply(name, input).unwrap_or_else(|| panic!("{name} did not fire on {input}"));
-    let (_, want) = with_expect(expected);
-    assert_eq!(got, want, "{name}: {input} => {got}, expected {want}");
+    fires_in(DECLS, name, input, expected)
 }
 
 #[track_caller]
 fn blocked(name: &str, input: &str) {
-    if let Some(got) = apply(name, input) {
-        panic!("{name} must not fire on {input}, but gave {got}");
-    }
+    blocked_in(DECLS, name, input)
 }
 
 #[test]

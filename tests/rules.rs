@@ -2,8 +2,10 @@
 //! the rule. Expressions are read in the context of one declaration block, so sums know their
 //! ranges and side conditions see the declared kinds.
 
-use gradproof::parse::parse_problem;
-use gradproof::rules::{rule, Ctx};
+mod common;
+
+use common::rule_bench::{apply_in, blocked_in, fires_in, with_expect_in};
+
 use gradproof::syntax::expr::Expr;
 use gradproof::syntax::problem::Problem;
 
@@ -21,6 +23,20 @@ let L = -sum_j q_j * log(p_j)
 derive d(L)/d(s_k) via p_j
 ";
 
+fn with_expect(e: &str) -> (Problem, Expr) {
+    with_expect_in(DECLS, e)
+}
+
+#[track_caller]
+fn fires(name: &str, input: &str, expected: &str) {
+    fires_in(DECLS, name, input, expected)
+}
+
+#[track_caller]
+fn blocked(name: &str, input: &str) {
+    blocked_in(DECLS, name, input)
+}
+
 /// A logistic definition, for the complement rule.
 const LOGISTIC: &str = "\
 var z real
@@ -31,43 +47,8 @@ derive d(E)/d(z) via v
 ";
 
 /// The problem of `DECLS` with `e` as its `expect` line.
-fn with_expect(e: &str) -> (Problem, Expr) {
-    with_expect_in(DECLS, e)
-}
-
-/// The problem of `decls` with `e` as its `expect` line.
-fn with_expect_in(decls: &str, e: &str) -> (Problem, Expr) {
-    let problem = parse_problem(&format!("{decls}expect {e}\n"))
-        .unwrap_or_else(|err| panic!("{e} does not parse: {err:#}"));
-    let expr = problem.expect.clone().expect("the expect line").0;
-    (problem, expr)
-}
 
 /// The result of applying `name` once at the root of `input`.
-fn apply(name: &str, input: &str) -> Option<Expr> {
-    apply_in(DECLS, name, input)
-}
-
-/// The result of applying `name` once at the root of `input`, read in the context of `decls`.
-fn apply_in(decls: &str, name: &str, input: &str) -> Option<Expr> {
-    let (problem, e) = with_expect_in(decls, input);
-    let r = rule(name).unwrap_or_else(|| panic!("no rule {name}"));
-    (r.apply)(&e, &Ctx::new(&problem))
-}
-
-#[track_caller]
-fn fires(name: &str, input: &str, expected: &str) {
-    let got = apply(name, input).unwrap_or_else(|| panic!("{name} did not fire on {input}"));
-    let (_, want) = with_expect(expected);
-    assert_eq!(got, want, "{name}: {input} => {got}, expected {want}");
-}
-
-#[track_caller]
-fn blocked(name: &str, input: &str) {
-    if let Some(got) = apply(name, input) {
-        panic!("{name} must not fire on {input}, but gave {got}");
-    }
-}
 
 #[test]
 fn chain_rule() {
@@ -428,8 +409,9 @@ const MIN_I128: &str = "(-170141183460469231731687303715884105727 - 1)";
 /// `checked_neg().unwrap_or(1)` and divided by `w^1`. It must do there what it does at −7.
 #[test]
 fn d_quotient_at_the_old_i128_limit() {
-    let small = apply("d-quotient", "d(w*w^(-7))/d(w)").expect("fires at -7");
-    let big = apply("d-quotient", &format!("d(w*w^{MIN_I128})/d(w)")).expect("fires at -2^127");
+    let small = apply_in(DECLS, "d-quotient", "d(w*w^(-7))/d(w)").expect("fires at -7");
+    let big =
+        apply_in(DECLS, "d-quotient", &format!("d(w*w^{MIN_I128})/d(w)")).expect("fires at -2^127");
     let two_127 = "170141183460469231731687303715884105728";
     let (_, want) = with_expect(&gradproof::render::to_input(&small).replace('7', two_127));
     assert_eq!(big, want, "{big}");

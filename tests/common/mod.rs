@@ -7,6 +7,8 @@ use gradproof::syntax::index::close;
 use gradproof::{Binder, Expr, Func, Index, Rational, Symbol};
 use proptest::prelude::*;
 
+pub mod rule_bench;
+
 /// A free index.
 pub fn free(name: &str) -> Index {
     Index::free(name)
