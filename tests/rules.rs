@@ -46,10 +46,6 @@ let E = -log(v)
 derive d(E)/d(z) via v
 ";
 
-/// The problem of `DECLS` with `e` as its `expect` line.
-
-/// The result of applying `name` once at the root of `input`.
-
 #[test]
 fn chain_rule() {
     fires(

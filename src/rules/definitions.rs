@@ -278,15 +278,7 @@ fn fold_product(def: &Definition, factors: &[Expr]) -> Option<Expr> {
     };
     let pattern: Vec<(Expr, Rational)> = pattern.iter().map(power_of).collect::<Option<_>>()?;
     let targets: Vec<(Expr, Rational)> = factors.iter().map(power_of).collect::<Option<_>>()?;
-    let params: Vec<String> = def
-        .symbol
-        .indices
-        .iter()
-        .filter_map(|i| match i {
-            Index::Free(n) => Some(n.clone()),
-            Index::Bound(_) => None,
-        })
-        .collect();
+    let params = parameter_names(def);
     let mut remaining: Vec<Rational> = targets.iter().map(|(_, e)| e.clone()).collect();
     let mut bindings = Vec::new();
     let mut first = None;
@@ -300,19 +292,7 @@ fn fold_product(def: &Definition, factors: &[Expr]) -> Option<Expr> {
     ) {
         return None;
     }
-    let indices: Vec<Index> = params
-        .iter()
-        .map(|p| {
-            bindings
-                .iter()
-                .find(|(n, _)| n == p)
-                .map(|(_, i)| i.clone())
-        })
-        .collect::<Option<_>>()?;
-    let folded = Expr::Sym(Symbol {
-        name: def.symbol.name.clone(),
-        indices,
-    });
+    let folded = folded_symbol(def, &params, &bindings)?;
     let first = first?;
     let mut out = Vec::new();
     for (i, (base, _)) in targets.into_iter().enumerate() {
@@ -408,6 +388,21 @@ fn complement_in(def: &Definition, u: &Expr, one_plus_u: &Expr, factors: &[Expr]
             && unify(one_plus_u, &b, &params, &mut trial, 0)
             && trial.len() == bindings.len()
     })?;
+    let v = folded_symbol(def, &params, &bindings)?;
+    let mut out = factors.to_vec();
+    let (b, n) = out[at_den].base_and_exponent();
+    out[at_den] = pow_of_defined(b, Expr::Num(n.as_num()?.checked_add(&Rational::one())?));
+    out[at_u] = crate::syntax::expr::sub(Expr::one(), v);
+    Some(mul(out))
+}
+
+/// The defined symbol `def` with each parameter replaced by the index `bindings` bound it to
+/// (`p_m` for `p_j` with `j` bound to `m`); `None` when a parameter is unbound.
+pub(crate) fn folded_symbol(
+    def: &Definition,
+    params: &[String],
+    bindings: &[(String, Index)],
+) -> Option<Expr> {
     let indices: Vec<Index> = params
         .iter()
         .map(|p| {
@@ -417,19 +412,14 @@ fn complement_in(def: &Definition, u: &Expr, one_plus_u: &Expr, factors: &[Expr]
                 .map(|(_, i)| i.clone())
         })
         .collect::<Option<_>>()?;
-    let v = Expr::Sym(Symbol {
+    Some(Expr::Sym(Symbol {
         name: def.symbol.name.clone(),
         indices,
-    });
-    let mut out = factors.to_vec();
-    let (b, n) = out[at_den].base_and_exponent();
-    out[at_den] = pow_of_defined(b, Expr::Num(n.as_num()?.checked_add(&Rational::one())?));
-    out[at_u] = crate::syntax::expr::sub(Expr::one(), v);
-    Some(mul(out))
+    }))
 }
 
 /// The parameter names of a definition (`j` of `p_j`).
-fn parameter_names(def: &Definition) -> Vec<String> {
+pub(crate) fn parameter_names(def: &Definition) -> Vec<String> {
     def.symbol
         .indices
         .iter()

@@ -3,9 +3,9 @@
 //! function. Matching is up to the definition's parameters, which may bind indices of the
 //! enclosing sums, so a body folds inside a sum as well as outside.
 
-use super::definitions::unify;
+use super::definitions::{folded_symbol, parameter_names, unify};
 use super::{facts, Ctx, Rule};
-use crate::syntax::expr::{Expr, Index, Symbol};
+use crate::syntax::expr::Expr;
 
 /// `e` folded into the symbol of the first definition whose whole body it is (a body that is
 /// neither a product nor a power, which [`super::definitions::FOLD`] folds, nor a bare symbol).
@@ -17,32 +17,12 @@ fn fold_whole(e: &Expr, ctx: &Ctx) -> Option<Expr> {
         ) {
             return None;
         }
-        let params: Vec<String> = def
-            .symbol
-            .indices
-            .iter()
-            .filter_map(|i| match i {
-                Index::Free(n) => Some(n.clone()),
-                Index::Bound(_) => None,
-            })
-            .collect();
+        let params = parameter_names(def);
         let mut bindings = Vec::new();
         if !unify(&def.body, e, &params, &mut bindings, 0) {
             return None;
         }
-        let indices: Vec<Index> = params
-            .iter()
-            .map(|p| {
-                bindings
-                    .iter()
-                    .find(|(n, _)| n == p)
-                    .map(|(_, i)| i.clone())
-            })
-            .collect::<Option<_>>()?;
-        let folded = Expr::Sym(Symbol {
-            name: def.symbol.name.clone(),
-            indices,
-        });
+        let folded = folded_symbol(def, &params, &bindings)?;
         facts::defined_where(e, &folded, ctx).then_some(folded)
     })
 }
