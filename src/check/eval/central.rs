@@ -1,13 +1,13 @@
 //! Central differences: an independent cross-check of the forward-mode derivatives.
 
 use super::evaluator::{Env, Evaluator, Key, Resolved};
-use super::fxhash::FxMap;
 use super::lognum::LogNum;
 use super::number::{Number, NumberSum};
 use super::{Assignment, EvalError};
 use crate::check::sample::Instance;
 use crate::syntax::expr::{Expr, Symbol};
 use crate::syntax::problem::{Kind, Problem};
+use rustc_hash::FxHashMap as FxMap;
 
 /// The relative step of [`central_difference`].
 pub(super) const CENTRAL_STEP: f64 = 1e-5;

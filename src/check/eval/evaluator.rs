@@ -2,7 +2,6 @@
 //! memoising definitions, and seeding forward-mode derivatives.
 
 use super::dual::{Dual, DualSum};
-use super::fxhash::FxMap;
 use super::lognum::LogNum;
 use super::number::Number;
 use super::sums::{Context, SumInfo};
@@ -11,6 +10,7 @@ use crate::check::sample::{Instance, VarValues};
 use crate::syntax::expr::{Expr, Func, Index, Symbol};
 use crate::syntax::index::free_indices;
 use crate::syntax::problem::{Definition, Problem, VarDecl};
+use rustc_hash::FxHashMap as FxMap;
 
 /// What a symbol occurrence denotes at the place it is evaluated.
 pub(super) enum Resolved<N> {

@@ -28,7 +28,6 @@ mod central;
 mod dual;
 mod evaluator;
 mod fast;
-mod fxhash;
 mod logistic;
 mod lognum;
 mod nested;
