@@ -39,12 +39,24 @@ fn the_table_fits_the_width() {
                 line.width()
             );
         }
-        // Something was long enough to be elided, and the table says how to see it whole.
-        assert!(out.contains('…') && out.contains("--full"), "{out}");
     }
+    // At 100 columns every loss name is whole on its line, and the gradients wrap uncut.
+    let out = common::stdout(&compare("100", &[]));
+    let csv = parse_csv(&common::stdout(&compare("100", &["--format", "csv"])));
+    for name in csv[1..].iter().map(|r| &r[0]) {
+        assert!(
+            out.lines().any(|l| l.starts_with(&format!("{name} "))),
+            "{name}: {out}"
+        );
+    }
+    assert!(!out.contains('…') && !out.contains("--full"), "{out}");
+    // Narrower, a gradient longer than three lines is cut, and the table says how to see it whole.
+    let out = common::stdout(&compare("60", &[]));
+    assert!(out.contains('…') && out.contains("--full"), "{out}");
     // --full prints the gradients whole (wider than 100 columns for some loss).
     let out = common::stdout(&compare("100", &["--full"]));
     assert!(out.lines().any(|l| l.width() > 100), "{out}");
+    assert!(!out.contains('…'), "{out}");
 }
 
 /// A minimal RFC 4180 reader: the fields of each record.

@@ -1,8 +1,12 @@
-//! The `compare` output in each format. The table fits a width (display columns, not bytes):
-//! one row per file with its numbers, and under it the file's gradient, elided with `…` to the
-//! width unless `--full`; the instance values follow the table. CSV, JSON and Markdown always
-//! carry the full gradients.
+//! The `compare` output in each format. The table (laid out by comfy-table) fits a width in
+//! display columns, not bytes: one row per file with its numbers, then one row per file with its
+//! gradient, wrapped and elided with `…` unless `--full`; the instance values follow. CSV, JSON
+//! and Markdown always carry the full gradients.
 
+use comfy_table::{
+    ColumnConstraint, ContentArrangement, ContentLineStyle, LineStyle, Table as ComfyTable,
+    TableStyle, Width,
+};
 use gradproof::analysis::cancellation::{Cancellation, FIXED_RANGE_SIZE, TRUE_CLASS_PROBABILITIES};
 use serde_json::json;
 use std::fmt::Write;
@@ -96,57 +100,103 @@ pub fn elide(s: &str, w: usize) -> String {
     out
 }
 
-/// `s` padded with spaces to `w` display columns.
-fn pad(s: &str, w: usize) -> String {
-    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+/// How many lines a gradient may wrap to before the rest is elided (unless `--full`).
+const GRADIENT_LINES: usize = 3;
+
+/// The narrowest the last column (the trend, the gradient) is made to keep the loss names whole.
+const LAST_COLUMN_MIN: usize = 20;
+
+/// The narrowest a wrapped loss name column gets.
+const NAME_MIN: usize = 12;
+
+/// A borderless table laid out by comfy-table: a rule of `─` under the header, one space
+/// between columns, fitted to `columns` display columns (`None`: as wide as its content).
+/// Every column but the first and the last keeps its content on one line; the loss names (the
+/// first column) stay whole when the last column keeps [`LAST_COLUMN_MIN`] columns, and wrap
+/// otherwise; the last column takes the rest and wraps.
+fn layout(header: Vec<String>, rows: Vec<Vec<String>>, columns: Option<usize>) -> ComfyTable {
+    let mut t = ComfyTable::new();
+    t.load_style(
+        TableStyle::new()
+            .header_separator(LineStyle::none().fill('─').junction(' '))
+            .header_lines(ContentLineStyle::none().junction(' '))
+            .content_lines(ContentLineStyle::none().junction(' ')),
+    )
+    .set_truncation_indicator(ELISION)
+    .set_header(header);
+    for r in rows {
+        t.add_row(r);
+    }
+    let widths: Vec<usize> = t
+        .column_max_content_widths()
+        .into_iter()
+        .map(usize::from)
+        .collect();
+    let last = widths.len().saturating_sub(1);
+    // Each column but the last is followed by a one-space separator.
+    let middle: usize = widths[1..last].iter().map(|w| w + 1).sum();
+    let name = match columns {
+        Some(c) if c < widths[0] + 1 + middle + LAST_COLUMN_MIN => {
+            let room = c.saturating_sub(middle + 1 + LAST_COLUMN_MIN).max(NAME_MIN);
+            ColumnConstraint::UpperBoundary(Width::Fixed(u16::try_from(room).unwrap_or(u16::MAX)))
+        }
+        _ => ColumnConstraint::ContentWidth,
+    };
+    match columns {
+        Some(c) => t
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(u16::try_from(c).unwrap_or(u16::MAX)),
+        None => t.set_content_arrangement(ContentArrangement::Disabled),
+    };
+    for (i, col) in t.column_iter_mut().enumerate() {
+        col.set_padding((0, 0));
+        if i == 0 {
+            col.set_constraint(name);
+        } else if i < last {
+            col.set_constraint(ColumnConstraint::ContentWidth);
+        }
+    }
+    t
 }
 
-/// The table, fitted to `columns` display columns (the gradients elided unless `full`).
+/// The lines of `t` without trailing spaces.
+fn lines(t: &ComfyTable) -> Vec<String> {
+    t.lines().map(|l| l.trim_end().to_string()).collect()
+}
+
+/// The table, fitted to `columns` display columns: the numbers of every file (the loss names
+/// whole, the trend wrapped), then each file's gradient wrapped to [`GRADIENT_LINES`] lines and
+/// elided after them unless `full`.
 pub fn table(rows: &[Row], columns: usize, full: bool) -> String {
-    let mut cells: Vec<Vec<String>> = vec![headers()];
-    for r in rows {
+    let numbers = rows.iter().map(|r| {
         let mut row = vec![r.name.clone(), r.cancelled().to_string()];
         row.extend(r.points());
         row.push(r.trend());
-        cells.push(row);
-    }
-    let mut widths: Vec<usize> = (0..cells[0].len())
-        .map(|c| cells.iter().map(|r| width(&r[c])).max().unwrap_or(0))
-        .collect();
-    let gap = 2;
-    let total = |w: &[usize]| w.iter().sum::<usize>() + gap * (w.len() - 1);
-    // Too wide: the loss names give way first (down to 12 columns), then the trend.
-    if total(&widths) > columns {
-        let excess = total(&widths) - columns;
-        widths[0] = widths[0].saturating_sub(excess).max(12);
-    }
-    if total(&widths) > columns {
-        let last = widths.len() - 1;
-        let excess = total(&widths) - columns;
-        widths[last] = widths[last].saturating_sub(excess).max(9);
-    }
-    let mut out = String::new();
-    let mut elided = false;
-    for (i, row) in cells.iter().enumerate() {
-        let line: Vec<String> = row
+        row
+    });
+    let numbers = layout(headers(), numbers.collect(), Some(columns));
+    let gradients = |cut: bool| {
+        let header = vec!["loss".to_string(), "gradient".to_string()];
+        let body = rows
             .iter()
-            .zip(&widths)
-            .map(|(cell, &w)| pad(&elide(cell, w), w))
-            .collect();
-        let _ = writeln!(out, "{}", line.join(&" ".repeat(gap)).trim_end());
-        if i == 0 {
-            let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-            let _ = writeln!(out, "{}", rule.join(&" ".repeat(gap)));
-            continue;
+            .map(|r| vec![r.name.clone(), r.gradient.clone()]);
+        let mut t = layout(header, body.collect(), (!full).then_some(columns));
+        if cut {
+            t.row_iter_mut().for_each(|r| {
+                r.max_height(GRADIENT_LINES);
+            });
         }
-        let gradient = format!("  gradient: {}", rows[i - 1].gradient);
-        let shown = if full {
-            gradient
-        } else {
-            elide(&gradient, columns)
-        };
-        elided |= shown.ends_with(ELISION) && !full;
-        let _ = writeln!(out, "{shown}");
+        lines(&t)
+    };
+    let shown = gradients(true);
+    let elided = !full && shown.len() < gradients(false).len();
+    let mut out = String::new();
+    for line in lines(&numbers) {
+        let _ = writeln!(out, "{line}");
+    }
+    out.push('\n');
+    for line in shown {
+        let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(
         out,
@@ -164,7 +214,7 @@ pub fn table(rows: &[Row], columns: usize, full: bool) -> String {
             out,
             "{}",
             elide(
-                &format!("Gradients elided ({ELISION}) to {columns} columns: --full, or --format csv|json|markdown, prints them whole."),
+                &format!("Gradients cut at {ELISION}: --full (or --format csv|json|markdown) prints them whole."),
                 columns
             )
         );
@@ -259,5 +309,6 @@ pub fn json(rows: &[Row]) -> String {
         "instance": { "range_size": FIXED_RANGE_SIZE, "true_class": 1, "probabilities": TRUE_CLASS_PROBABILITIES },
         "files": files,
     });
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    serde_json::to_string_pretty(&doc).expect("a JSON value with string keys always serialises")
+        + "\n"
 }
