@@ -186,7 +186,7 @@ fn nf(e: &Expr, ctx: &Ctx) -> Poly {
 fn nf_bracket(f: Func, a: &Expr, ctx: &Ctx) -> Poly {
     let (f, arg) = match f {
         Func::IsNegative | Func::IsNonPositive => {
-            let mirrored = f.mirrored().unwrap_or(f);
+            let mirrored = f.mirrored().expect("a bracket has a mirror image");
             (
                 mirrored,
                 to_expr(&nf(&crate::syntax::expr::neg(a.clone()), ctx)),

@@ -68,7 +68,11 @@ pub fn assignments(
 ) -> Vec<Assignment> {
     let sizes: Vec<usize> = ranges
         .iter()
-        .map(|(_, u)| instance.size(u).unwrap_or(0))
+        .map(|(_, u)| {
+            instance
+                .size(u)
+                .expect("an instance has a size for every declared range")
+        })
         .collect();
     let total = sizes.iter().try_fold(1usize, |acc, &n| acc.checked_mul(n));
     let make = |values: &[usize]| -> Assignment {

@@ -96,7 +96,7 @@ fn derived_statement(problem: &Problem) -> Result<String, String> {
 /// For a `use` line: the column of what follows `use` and the quoted name (`None` when it is not
 /// a quoted name). `None` for any other line.
 fn use_line(line: &str) -> Option<(usize, Option<String>)> {
-    let code = line.split('#').next().unwrap_or("");
+    let code = line.split_once('#').map_or(line, |(code, _)| code);
     let trimmed = code.trim_start();
     let rest = trimmed.strip_prefix("use")?;
     if !rest.starts_with(char::is_whitespace) {
@@ -104,7 +104,12 @@ fn use_line(line: &str) -> Option<(usize, Option<String>)> {
     }
     let arg = rest.trim_start();
     let offset = arg.as_ptr() as usize - line.as_ptr() as usize;
-    let column = line.get(..offset).unwrap_or("").chars().count() + 1;
+    let column = line
+        .get(..offset)
+        .expect("`arg` is a slice of `line`: its offset is a char boundary")
+        .chars()
+        .count()
+        + 1;
     let name = arg
         .trim_end()
         .strip_prefix('"')

@@ -241,7 +241,7 @@ impl<'a> Grammar<'a> {
             chain.push((minuses, e, at));
             rest = r;
         }
-        let (minuses, mut acc, _) = chain.pop().unwrap_or((0, Expr::zero(), i));
+        let (minuses, mut acc, _) = chain.pop().expect("the chain starts with the base");
         acc = negate_times(minuses, acc);
         while let Some((minuses, b, at)) = chain.pop() {
             if let Some(what) = undefined_power(&b, &acc) {

@@ -625,7 +625,10 @@ impl<'s, 'a> File<'s, 'a> {
 
     /// The error for the cycle `target -> ... -> top of stack -> target`, at `at`.
     fn cycle(&self, stack: &[(usize, usize)], target: usize, at: &'a str) -> ParseError {
-        let from = stack.iter().position(|(d, _)| *d == target).unwrap_or(0);
+        let from = stack
+            .iter()
+            .position(|(d, _)| *d == target)
+            .expect("a cycle closes on a definition on the stack");
         let mut names: Vec<&str> = stack[from..]
             .iter()
             .map(|(d, _)| self.def_checks[*d].0)

@@ -68,7 +68,7 @@ fn is_function(name: &str) -> bool {
 
 /// A line that starts with something other than a directive.
 fn directive_hint(line: &str) -> Option<String> {
-    let line = line.split('#').next().unwrap_or("").trim();
+    let line = line.split_once('#').map_or(line, |(code, _)| code).trim();
     let mut words = line.split_whitespace();
     let first = words.next()?;
     let second = words.next();
@@ -112,7 +112,7 @@ fn symbol_hint(name: &str, written: &str, text: &str) -> String {
                 _ => None,
             }
         })
-        .map(|s| s.split(['_', '=']).next().unwrap_or(s))
+        .map(|s| s.find(['_', '=']).map_or(s, |end| &s[..end]))
         .collect();
     if let Some(d) = closest(name, declared.iter().copied()) {
         return format!("did you mean `{d}`?");

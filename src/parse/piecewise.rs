@@ -89,7 +89,10 @@ impl<'a> Grammar<'a> {
             };
         }
         let mut args = args.into_iter();
-        let mut next = || args.next().unwrap_or_else(Expr::zero);
+        let mut next = || {
+            args.next()
+                .expect("the loop above read exactly the function's arguments")
+        };
         let e = match name {
             "relu" => piecewise::relu(next()),
             "abs" => piecewise::abs(next()),

@@ -66,7 +66,10 @@ impl<'a> Source<'a> {
             .line_starts
             .get(line)
             .map_or(self.text.len(), |next| next - 1);
-        let text = self.text.get(start..end).unwrap_or("");
+        let text = self
+            .text
+            .get(start..end)
+            .expect("line starts are char boundaries: a line is a slice of the text");
         text.strip_suffix('\r').unwrap_or(text)
     }
 

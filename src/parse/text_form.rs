@@ -72,7 +72,11 @@ pub fn text_to_input(text: &str) -> String {
                 // `Σ_{m=1..D}`: the range the text printer names when two ranges differ.
                 let names: Vec<&str> = names
                     .iter()
-                    .map(|n| n.split('=').next().unwrap_or(n).trim())
+                    .map(|n| {
+                        n.split_once('=')
+                            .map_or(n.as_str(), |(name, _)| name)
+                            .trim()
+                    })
                     .collect();
                 out.push_str(&format!("sum_{} ", names.join(",")));
                 at = next;

@@ -210,8 +210,9 @@ pub fn document_json(input: &ProofInput) -> String {
             })
         }
     };
-    // The views hold only strings, numbers, booleans and sequences: serialising cannot fail.
-    let mut out = text.unwrap_or_default();
+    let mut out = text.expect(
+        "the views hold only strings, numbers, booleans and sequences: serialising cannot fail",
+    );
     out.push('\n');
     out
 }
@@ -449,8 +450,9 @@ pub fn proof_json_checked(
     report: Option<&CheckReport>,
 ) -> String {
     let view = proof_view_checked(problem, d, report);
-    // The views hold only strings, numbers, booleans and sequences: serialising cannot fail.
-    let mut out = serde_json::to_string_pretty(&view).unwrap_or_default();
+    let mut out = serde_json::to_string_pretty(&view).expect(
+        "the views hold only strings, numbers, booleans and sequences: serialising cannot fail",
+    );
     out.push('\n');
     out
 }

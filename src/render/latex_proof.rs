@@ -126,7 +126,9 @@ fn statement(problem: &Problem, opts: &PrintOptions) -> String {
             Block::Display(eq) => {
                 // Every statement display is `LHS = RHS` with a symbol or a derivative on the
                 // left, whose LaTeX never contains ` = `.
-                let (lhs, rhs) = eq.split_once(" = ").unwrap_or(("", eq.as_str()));
+                let (lhs, rhs) = eq
+                    .split_once(" = ")
+                    .expect("a statement display is `LHS = RHS`");
                 rows.push(format!("{lhs} &= {}", break_rows(rhs)));
             }
             Block::Heading(_, words) | Block::Para(words) => {

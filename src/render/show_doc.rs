@@ -17,7 +17,7 @@ use std::fmt::Write;
 /// `show` keyword and without a trailing comment. `None` when the source has no such line.
 pub fn as_written(source: &str, line: usize) -> Option<String> {
     let text = source.lines().nth(line.checked_sub(1)?)?;
-    let text = text.split('#').next().unwrap_or(text).trim();
+    let text = text.split_once('#').map_or(text, |(code, _)| code).trim();
     let text = text
         .strip_prefix('=')
         .or_else(|| text.strip_prefix("show"))

@@ -192,7 +192,7 @@ impl Printer<'_> {
                 let rel = match f {
                     Func::IsNonNegative => "≥",
                     Func::IsNonPositive => "≤",
-                    _ => f.relation().unwrap_or(">"),
+                    _ => f.relation().expect("a bracket has a relation"),
                 };
                 let doc = Doc::text("[")
                     .append(arg.doc)

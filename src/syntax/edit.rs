@@ -24,27 +24,31 @@ pub fn replace_at(e: &Expr, path: &[usize], new: Expr) -> Expr {
     rebuild(e, children)
 }
 
-/// A node of the same kind as `e` with new children, through the smart constructors.
+/// Why [`rebuild`] may take its children for granted.
+const ONE_PER_CHILD: &str = "rebuild is given one new child per child of the node";
+
+/// A node of the same kind as `e` with new children (one per child of `e`, in order), through
+/// the smart constructors.
 pub fn rebuild(e: &Expr, mut children: Vec<Expr>) -> Expr {
     match e {
         Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => e.clone(),
         Expr::Add(_) => add(children),
         Expr::Mul(_) => mul(children),
         Expr::Pow(..) => {
-            let exponent = children.pop().unwrap_or_else(Expr::one);
-            let base = children.pop().unwrap_or_else(Expr::one);
+            let exponent = children.pop().expect(ONE_PER_CHILD);
+            let base = children.pop().expect(ONE_PER_CHILD);
             pow(base, exponent)
         }
-        Expr::Func(f, _) => func(*f, children.pop().unwrap_or_else(Expr::zero)),
+        Expr::Func(f, _) => func(*f, children.pop().expect(ONE_PER_CHILD)),
         Expr::Sum(b, _) => {
-            let body = children.pop().unwrap_or_else(Expr::zero);
+            let body = children.pop().expect(ONE_PER_CHILD);
             if body.is_zero() {
                 Expr::zero()
             } else {
                 sum(b.clone(), body)
             }
         }
-        Expr::Deriv(_, x) => deriv(children.pop().unwrap_or_else(Expr::zero), x.clone()),
+        Expr::Deriv(_, x) => deriv(children.pop().expect(ONE_PER_CHILD), x.clone()),
     }
 }
 

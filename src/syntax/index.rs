@@ -47,7 +47,10 @@ pub fn shift(e: &Expr, d: i64) -> Expr {
     map_indices(e, 0, &|i, depth| match i {
         Index::Bound(n) if *n >= depth => {
             let moved = i64::from(*n) + d;
-            Index::Bound(u32::try_from(moved.max(i64::from(depth))).unwrap_or(u32::MAX))
+            Index::Bound(
+                u32::try_from(moved.max(i64::from(depth)))
+                    .expect("a binder depth fits in u32: the parser limits nesting"),
+            )
         }
         other => other.clone(),
     })
@@ -56,7 +59,10 @@ pub fn shift(e: &Expr, d: i64) -> Expr {
 /// Shifts a single index seen at some place by `d` binders (free indices are unchanged).
 pub fn shift_index(i: &Index, d: i64) -> Index {
     match i {
-        Index::Bound(n) => Index::Bound(u32::try_from(i64::from(*n) + d).unwrap_or(0)),
+        Index::Bound(n) => Index::Bound(
+            u32::try_from(i64::from(*n) + d)
+                .expect("an index is shifted out only past binders it does not refer to"),
+        ),
         free => free.clone(),
     }
 }
@@ -214,7 +220,7 @@ pub fn fresh_index_name(
     (1..)
         .map(|n| format!("{first}{n}"))
         .find(|c| fits(c))
-        .unwrap_or_else(|| format!("{first}0"))
+        .expect("finitely many names are taken: some numbered name is free")
 }
 
 /// A name not in `taken`: `preferred` itself, else the first of `candidates`, else `preferred`
@@ -230,7 +236,7 @@ pub fn fresh_name(preferred: &str, candidates: &[String], taken: &BTreeSet<Strin
     (1..)
         .map(|n| format!("{preferred}{n}"))
         .find(|c| !taken.contains(c))
-        .unwrap_or_else(|| preferred.to_string())
+        .expect("finitely many names are taken: some numbered name is free")
 }
 
 #[cfg(test)]

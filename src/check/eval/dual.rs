@@ -123,7 +123,9 @@ impl<N: Number> Dual<N> {
                 if self.v.to_f64().abs() <= crate::syntax::piecewise::KINK_TOLERANCE {
                     return Err(EvalError::Kink);
                 }
-                let holds = f.holds_at_sign(self.v.sign()).unwrap_or(false);
+                let holds = f
+                    .holds_at_sign(self.v.sign())
+                    .expect("a bracket holds or not at every sign");
                 Ok(Dual::constant(if holds { N::ONE } else { N::ZERO }))
             }
             Func::Sigmoid | Func::Tanh | Func::Softplus => super::logistic::logistic(self, f),

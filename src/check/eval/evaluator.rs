@@ -348,7 +348,9 @@ impl<'a, N: Number> Evaluator<'a, N> {
             // A bracket of a number is a constant, kink or not: `[0 >= 0]` is 1.
             Expr::Func(f, a) if f.is_bracket() && a.num().is_some() => {
                 let sign = a.num().map_or(0, |r| r.signum());
-                let holds = f.holds_at_sign(sign).unwrap_or(false);
+                let holds = f
+                    .holds_at_sign(sign)
+                    .expect("a bracket holds or not at every sign");
                 Ok(Dual::constant(if holds { N::ONE } else { N::ZERO }))
             }
             Expr::Func(f, a) => {
@@ -551,7 +553,10 @@ impl<'a, N: Number> Evaluator<'a, N> {
         key: &Key,
         seed: &Option<Key>,
     ) -> Result<Dual<N>, EvalError> {
-        let per_free = self.per_free.get(key.id).copied().unwrap_or(true);
+        let per_free = *self
+            .per_free
+            .get(key.id)
+            .expect("the evaluator knows, for every symbol, whether it depends on the assignment");
         if let Some(v) = self
             .memo(per_free)
             .get(seed)

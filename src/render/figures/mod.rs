@@ -119,7 +119,9 @@ fn tick(v: &f64) -> String {
 
 /// Puts `meta` (as JSON) into `svg` as its first child.
 fn with_metadata<T: Serialize>(svg: String, meta: &T) -> String {
-    let json = serde_json::to_string(meta).unwrap_or_default();
+    let json = serde_json::to_string(meta).expect(
+        "figure metadata holds only strings, numbers and sequences: serialising cannot fail",
+    );
     let escaped = json
         .replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -148,7 +150,11 @@ fn subscripted(name: &str, class: usize) -> String {
     let sub: String = class
         .to_string()
         .chars()
-        .map(|c| DIGITS[c.to_digit(10).unwrap_or(0) as usize])
+        .map(|c| {
+            DIGITS[c
+                .to_digit(10)
+                .expect("a printed usize has only decimal digits") as usize]
+        })
         .collect();
     format!("{name}{sub}")
 }

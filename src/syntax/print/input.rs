@@ -91,7 +91,7 @@ impl Printer<'_> {
             Expr::Add(terms) => self.add(terms),
             Expr::Func(f, a) if f.is_bracket() => {
                 let arg = self.expr(a, true).text;
-                let rel = f.relation().unwrap_or(">");
+                let rel = f.relation().expect("a bracket has a relation");
                 Out::new(format!("[{arg} {rel} 0]"), Prec::Atom)
             }
             Expr::Func(f, a) => {
