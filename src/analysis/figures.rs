@@ -20,7 +20,7 @@ use crate::analysis::cancellation::{self, class_one, drive_for, value_at};
 use crate::check::eval::{Assignment, Evaluator};
 use crate::check::sample::Instance;
 use crate::engine::trace::Derivation;
-use crate::engine::SUBSTITUTE;
+use crate::rules::Move;
 use crate::syntax::expr::{Expr, Index, Symbol};
 use crate::syntax::problem::Problem;
 use serde::Serialize;
@@ -96,7 +96,7 @@ pub struct Curves {
 fn lemmas(d: &Derivation) -> impl Iterator<Item = &Derivation> {
     d.steps
         .iter()
-        .filter(|s| s.rules.contains(&SUBSTITUTE))
+        .filter(|s| s.made(Move::Substitute))
         .flat_map(|s| &s.lemmas)
 }
 

@@ -44,10 +44,7 @@ pub const FACTOR_ONLY_TITLE: &str = "factor out the common factor";
 
 /// The title of the step made of the search's `firings`.
 pub fn step_title(firings: &[Firing]) -> &'static str {
-    if firings
-        .iter()
-        .all(|f| f.rule == algebra::FACTOR_COMMON.name)
-    {
+    if firings.iter().all(|f| f.is(&algebra::FACTOR_COMMON)) {
         FACTOR_ONLY_TITLE
     } else {
         crate::engine::FACTOR_PHASE.title

@@ -104,6 +104,13 @@ impl Derivation {
     }
 }
 
+impl Firing {
+    /// True when this is a firing of the rule `rule`.
+    pub fn is(&self, rule: &crate::rules::Rule) -> bool {
+        self.rule == rule.name
+    }
+}
+
 impl Step {
     /// True when the rule `rule` fired in this step.
     pub fn fired(&self, rule: &crate::rules::Rule) -> bool {

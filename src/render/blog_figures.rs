@@ -12,7 +12,7 @@ use super::proof::options_for;
 use crate::analysis::cancellation;
 use crate::analysis::figures::{self, Preset};
 use crate::engine::trace::Derivation;
-use crate::engine::SUBSTITUTE;
+use crate::rules::Move;
 use crate::syntax::expr::Expr;
 use crate::syntax::problem::Problem;
 
@@ -61,7 +61,7 @@ pub fn blog_figures(problem: &Problem, d: &Derivation) -> Vec<BlogFigure> {
         let substitute = d
             .steps
             .iter()
-            .position(|s| s.rules.contains(&SUBSTITUTE))
+            .position(|s| s.made(Move::Substitute))
             .map(|i| i + 1);
         let step = report
             .cancelled_at_step
