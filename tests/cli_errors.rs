@@ -108,6 +108,7 @@ fn derivative_by_an_undefined_symbol() {
       |
     5 | derive d(p_j)/d(z_k)
       |                 ^
+      |
       = help: if `z` is an input, declare it before this line: `var z_k real`
     ");
 }

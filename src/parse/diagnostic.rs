@@ -96,10 +96,9 @@ impl Diagnostic {
             e.kind().to_string(),
         );
         d.help = crate::parse::hints::parse_hints(e, text);
-        // The snippet with the caret, as the parse error's alternate form prints it.
-        let full = format!("{e:#}");
-        let snippet = full.split_once('\n').map(|(_, s)| s).unwrap_or("");
-        d.rendered = format!("{}\n{snippet}{}", d.head(false), help_lines(&d.help, false));
+        let lines =
+            crate::parse::snippet::caret_lines(e.source_line(), pos.line, pos.column, &d.help);
+        d.rendered = format!("{}\n{lines}", d.head(false));
         d
     }
 
@@ -142,7 +141,8 @@ impl Diagnostic {
 
     /// One line of JSON (no line breaks inside).
     pub fn json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| "{}".to_string())
+        serde_json::to_string(self)
+            .expect("a diagnostic holds only strings, numbers and enums: serialising cannot fail")
     }
 }
 

@@ -8,9 +8,6 @@ use super::source::Source;
 use crate::syntax::problem::Pos;
 use std::fmt;
 
-/// Lines longer than this are shown as a window around the column in the alternate form.
-const SNIPPET_CHARS: usize = 100;
-
 /// An index filling a subscript place of a symbol whose declaration runs over another range
 /// (the details of [`ErrorKind::IndexRange`]).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -368,42 +365,12 @@ impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}: {}", self.pos.line, self.pos.column, self.kind)?;
         if f.alternate() {
-            let (text, caret) = snippet(&self.source_line, self.pos.column);
-            let gutter = " ".repeat(self.pos.line.to_string().len());
-            write!(f, "\n{gutter} |\n{} | {text}\n{gutter} | ", self.pos.line)?;
-            write!(f, "{}^", " ".repeat(caret.saturating_sub(1)))?;
+            let lines =
+                super::snippet::caret_lines(&self.source_line, self.pos.line, self.pos.column, &[]);
+            write!(f, "\n{lines}")?;
         }
         Ok(())
     }
-}
-
-/// The part of `line` to show and the caret's 1-based column in it: the whole line when short,
-/// else a window of [`SNIPPET_CHARS`] characters around `column` with `...` at cut ends.
-fn snippet(line: &str, column: usize) -> (String, usize) {
-    let shown: String = line
-        .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .collect();
-    let len = shown.chars().count();
-    if len <= SNIPPET_CHARS {
-        return (shown, column);
-    }
-    let start = column
-        .saturating_sub(1 + SNIPPET_CHARS / 2)
-        .min(len - SNIPPET_CHARS);
-    let window: String = shown.chars().skip(start).take(SNIPPET_CHARS).collect();
-    let caret = column.saturating_sub(start).max(1);
-    let (prefix, caret) = if start > 0 {
-        ("...", caret + 3)
-    } else {
-        ("", caret)
-    };
-    let suffix = if start + SNIPPET_CHARS < len {
-        "..."
-    } else {
-        ""
-    };
-    (format!("{prefix}{window}{suffix}"), caret)
 }
 
 /// The error nom passes around inside the grammar: the rest of the input where it happened

@@ -53,6 +53,7 @@ pub mod latex;
 mod limits;
 mod nesting;
 mod piecewise;
+mod snippet;
 mod source;
 mod text_form;
 
