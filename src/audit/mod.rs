@@ -62,13 +62,13 @@ impl fmt::Display for AuditError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}: {}", self.pos.line, self.pos.column, self.message)?;
         if f.alternate() {
-            let caret: String = self
-                .source_line
-                .chars()
-                .take(self.pos.column - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            write!(f, "\n  | {}\n  | {caret}^", self.source_line)?;
+            let lines = crate::parse::snippet::caret_lines(
+                &self.source_line,
+                self.pos.line,
+                self.pos.column,
+                &[],
+            );
+            write!(f, "\n{lines}")?;
         }
         Ok(())
     }

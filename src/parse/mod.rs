@@ -53,7 +53,7 @@ pub mod latex;
 mod limits;
 mod nesting;
 mod piecewise;
-mod snippet;
+pub mod snippet;
 mod source;
 mod text_form;
 
