@@ -9,7 +9,7 @@
 
 use super::figures::{curves_svg, jacobian_svg, signal_svg};
 use super::proof::options_for;
-use crate::analysis::cancellation;
+use crate::analysis::cancellation::Cancellation;
 use crate::analysis::figures::{self, Preset};
 use crate::engine::trace::Derivation;
 use crate::engine::SUBSTITUTE;
@@ -39,7 +39,9 @@ pub struct BlogFigure {
 }
 
 /// The figures of `d`'s blog-shaped proof, in document order of their anchors' kinds.
-pub fn blog_figures(problem: &Problem, d: &Derivation) -> Vec<BlogFigure> {
+/// `report` is `d`'s cancellation report; the curves figure is placed after the step that
+/// cancels.
+pub fn blog_figures(problem: &Problem, d: &Derivation, report: &Cancellation) -> Vec<BlogFigure> {
     let opts = options_for(problem);
     let title = problem.title.as_deref().unwrap_or("");
     let mut out = Vec::new();
@@ -57,7 +59,6 @@ pub fn blog_figures(problem: &Problem, d: &Derivation) -> Vec<BlogFigure> {
         }
     }
     if let Ok(c) = figures::curves(problem, d) {
-        let report = cancellation::analyse(problem, d);
         let substitute = d
             .steps
             .iter()

@@ -92,18 +92,19 @@ pub fn cancellation_text(c: &Cancellation, opts: &PrintOptions) -> String {
         let _ = writeln!(
             out,
             "  Gradient on the true class as its probability falls (fixed instance: ranges of size {FIXED_RANGE_SIZE}, targets at class 1): {}; {}.",
-            points(&tc.points),
+            points(tc),
             tc.trend
         );
     }
     out
 }
 
-fn points(points: &[(f64, Option<f64>)]) -> String {
-    points
+fn points(tc: &crate::analysis::cancellation::TrueClass) -> String {
+    tc.points
         .iter()
         .map(|(p, g)| match g {
             Some(g) => format!("{p} → {g:.4}"),
+            None if tc.unreachable(*p) => format!("{p} → unreachable"),
             None => format!("{p} → n/a"),
         })
         .collect::<Vec<_>>()
@@ -143,8 +144,9 @@ pub fn compare_table(rows: &[Row]) -> String {
         );
         match &r.report.true_class {
             Some(tc) => {
-                row.extend(tc.points.iter().map(|(_, g)| match g {
+                row.extend(tc.points.iter().map(|(p, g)| match g {
                     Some(g) => format!("{g:.4}"),
+                    None if tc.unreachable(*p) => "—".into(),
                     None => "n/a".into(),
                 }));
                 row.push(tc.trend.to_string());
