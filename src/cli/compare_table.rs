@@ -25,6 +25,10 @@ pub struct Row {
 /// The mark of a probability the sweep cannot reach (README: `compare`).
 pub const UNREACHABLE: &str = "—";
 
+/// The columns a trend keeps before the loss names give way: "unreachable below p = 0.269" and
+/// "bounded, towards -0.999" fit.
+const TREND_WHOLE: usize = 27;
+
 /// The marker of an elided gradient.
 pub const ELISION: &str = "…";
 
@@ -123,7 +127,16 @@ pub fn table(rows: &[Row], columns: usize, full: bool) -> String {
         .collect();
     let gap = 2;
     let total = |w: &[usize]| w.iter().sum::<usize>() + gap * (w.len() - 1);
-    // Too wide: the loss names give way first (down to 12 columns), then the trend.
+    // Too wide: the trend gives way first, down to TREND_WHOLE columns (every trend but the
+    // switches-off sentence stays whole), then the loss names (down to 12 columns), then the
+    // trend again.
+    let last = widths.len() - 1;
+    if total(&widths) > columns {
+        let excess = total(&widths) - columns;
+        widths[last] = widths[last]
+            .saturating_sub(excess)
+            .max(TREND_WHOLE.min(widths[last]));
+    }
     if total(&widths) > columns {
         let excess = total(&widths) - columns;
         widths[0] = widths[0].saturating_sub(excess).max(12);
