@@ -180,14 +180,38 @@ pub(crate) fn document_blocks(input: &ProofInput, anchors: &[Anchor]) -> Vec<Blo
     out
 }
 
-/// The cancellation report as a heading and one paragraph per sentence of its text form (the
-/// text form is the one source of the report's wording).
+/// The cancellation report as a heading and one paragraph per sentence, its formulas as inline
+/// math (the wording is [`super::cancellation::sentences`], shared with the text form).
 pub(crate) fn cancellation_blocks(c: &Cancellation, opts: &PrintOptions) -> Vec<Block> {
-    let text = super::cancellation::cancellation_text(c, opts);
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    let heading = lines.next().unwrap_or("Cancellation report").to_string();
-    let mut out = vec![Block::Heading(2, vec![Inline::Text(heading)])];
-    out.extend(lines.map(|l| Block::Para(vec![Inline::Text(l.to_string())])));
+    use super::cancellation::{MathPart, Part};
+    let inline = |parts: &[Part]| -> Vec<Inline> {
+        parts
+            .iter()
+            .map(|part| match part {
+                Part::Words(w) => Inline::Text(w.clone()),
+                Part::Math(ms) => Inline::Math(
+                    ms.iter()
+                        .map(|m| match m {
+                            MathPart::Expr(e) => inline_latex(e, opts),
+                            MathPart::Grouped(e @ Expr::Add(_)) => {
+                                format!("\\left({}\\right)", inline_latex(e, opts))
+                            }
+                            MathPart::Grouped(e) => inline_latex(e, opts),
+                            MathPart::Sign(_, latex) => latex.clone(),
+                        })
+                        .collect(),
+                ),
+            })
+            .collect()
+    };
+    let sentences = super::cancellation::sentences(c);
+    let mut out = Vec::new();
+    for (i, sentence) in sentences.iter().enumerate() {
+        match i {
+            0 => out.push(Block::Heading(2, inline(sentence))),
+            _ => out.push(Block::Para(inline(sentence))),
+        }
+    }
     out
 }
 

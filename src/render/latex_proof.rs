@@ -95,12 +95,10 @@ pub fn document_latex(input: &ProofInput, options: LatexOptions) -> String {
                     "\n\\medskip\\noindent\\textbf{{{}.}}\n",
                     inlines(&words)
                 )),
-                // The report's sentences quote expressions in the text printer's notation:
-                // typeset as in the terminal (monospace), not as half-converted math.
-                Block::Para(words) => body.push_str(&format!(
-                    "\n{{\\raggedright\\ttfamily\\small {}\\par}}\n",
-                    inlines(&words)
-                )),
+                // The report's sentences: words as text, its formulas as inline math.
+                Block::Para(words) => {
+                    body.push_str(&format!("\n{{\\raggedright {}\\par}}\n", inlines(&words)))
+                }
                 Block::Display(_) | Block::Figure(_) => {}
             }
         }
