@@ -89,7 +89,8 @@ pub fn proof_json_checked(
     json::proof_json_checked(problem, d, report, &analyse(problem, d))
 }
 
-/// [`blog_figures::blog_figures`] with the report computed.
+/// [`blog_figures::blog_figures`] with the report and the figures' data computed.
 pub fn blog_figures(problem: &Problem, d: &Derivation) -> Vec<BlogFigure> {
-    blog_figures::blog_figures(problem, d, &analyse(problem, d))
+    let data = crate::analysis::blog_data::blog_figure_data(problem, d);
+    blog_figures::blog_figures(problem, d, &analyse(problem, d), &data)
 }

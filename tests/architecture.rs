@@ -194,8 +194,8 @@ fn the_check_catches_an_import_that_points_up() {
 }
 
 /// The analysis functions that compute (the cancellation report, its sweep and bisection, the
-/// chain below the logits, the instance): renderers print their results, handed to them in
-/// `render::proof_input::ProofInput`, and never call them.
+/// chain below the logits, the instance, the figures' data): renderers print their results,
+/// handed to them in `render::proof_input::ProofInput` or as arguments, and never call them.
 const COMPUTING: &[&str] = &[
     "analyse",
     "analyse_with",
@@ -210,6 +210,10 @@ const COMPUTING: &[&str] = &[
     "chain_below",
     "builtin_probability",
     "probability_symbol",
+    "blog_figure_data",
+    "jacobian",
+    "curves",
+    "signal",
 ];
 
 /// Every call in `code` (a file below `src/render/`) to one of [`COMPUTING`], as `file calls

@@ -166,7 +166,8 @@ pub fn write_figures(
     dir: &str,
 ) -> Result<Vec<(BlogFigure, String)>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {dir}: {e}"))?;
-    blog_figures(problem, d, cancellation)
+    let data = gradproof::analysis::blog_data::blog_figure_data(problem, d);
+    blog_figures(problem, d, cancellation, &data)
         .into_iter()
         .map(|f| {
             let path = std::path::Path::new(dir).join(format!("{}.svg", f.name));

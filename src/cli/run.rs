@@ -3,6 +3,7 @@
 use super::args::{Output, ProofFormat};
 use super::{emit, load, report, settings, Failure};
 use crate::cli::plot_cmd;
+use gradproof::analysis::blog_data::blog_figure_data;
 use gradproof::check::handwritten::check_show_block;
 use gradproof::check::{check_derivation, check_expect_against_goal, CheckOptions};
 use gradproof::engine::{self, Limits};
@@ -270,7 +271,7 @@ pub fn render_proof(
         ProofFormat::Json => json::document_json(input),
         ProofFormat::Html => {
             let figures = match (input.derivation, input.cancellation) {
-                (Some(d), Some(c)) => blog_figures(problem, d, c),
+                (Some(d), Some(c)) => blog_figures(problem, d, c, &blog_figure_data(problem, d)),
                 _ => Vec::new(),
             };
             html::document_html(input, &figures, out.html)
