@@ -55,3 +55,29 @@ fn it_does_not_fire_without_a_log_probability_or_a_logit_that_moves() {
     // log(1 + sigmoid(z)) is no log-probability.
     assert_eq!(logit_of("-log(1 + sigmoid(z))"), None);
 }
+
+/// The report's cancellation answer for a fixture file.
+fn cancelled(path: &str) -> (Option<bool>, Option<usize>) {
+    let src = std::fs::read_to_string(path).expect("readable");
+    let problem = parse_problem(&src).expect("a valid file");
+    let d = gradproof::engine::derive(&problem, gradproof::engine::Limits::default())
+        .expect("a derive line");
+    let c = gradproof::analysis::cancellation::analyse(&problem, &d);
+    (c.cancelled, c.cancelled_at_step)
+}
+
+#[test]
+fn the_reciprocal_of_a_builtin_probability_is_followed_to_its_cancellation() {
+    // log sigmoid(s) differentiates to sigmoid(s)(1 − sigmoid(s))/sigmoid(s) (the steps print s
+    // unfolded): that reciprocal cancels, in the step that fires `cancel`.
+    let (c, step) = cancelled("tests/fixtures/sweep/bce_letters.deriv");
+    assert_eq!(c, Some(true));
+    assert!(step.is_some());
+    // The softplus spelling differentiates to a sigmoid directly: nothing divides, nothing to
+    // answer; the same for tanh under softplus.
+    assert_eq!(
+        cancelled("tests/fixtures/sweep/bce_softplus.deriv"),
+        (None, None)
+    );
+    assert_eq!(cancelled("derivations/tanh_softplus.deriv"), (None, None));
+}

@@ -265,12 +265,29 @@ fn analyse_builtin(problem: &Problem, d: &Derivation, overrides: &Overrides) -> 
         Some(gap) => shape(problem, gap, &found.probability),
         None => shape(problem, d.result(), &found.probability),
     };
+    // Without a chain rule there is no loss piece, but differentiating log sigmoid(v) divides
+    // by the probability in some step (written folded or with its definitions unfolded, as
+    // the steps print it): did that reciprocal cancel?
+    let unfolded = crate::rules::definitions::unfold_all(&found.probability, problem);
+    let divides_by_p = |e: &Expr| {
+        has_reciprocal_of_expr(e, &found.probability) || has_reciprocal_of_expr(e, &unfolded)
+    };
+    let divides = d.steps.iter().any(|s| divides_by_p(&s.expr));
+    let cancelled = divides.then(|| !divides_by_p(d.result()));
+    let cancelled_at_step = match cancelled {
+        Some(true) => d
+            .steps
+            .iter()
+            .position(|s| s.fired(&crate::rules::algebra::CANCEL) && !divides_by_p(&s.expr))
+            .map(|i| i + 1),
+        _ => None,
+    };
     Cancellation {
         probability: Some(found.probability.clone()),
         loss_piece: None,
         loss_piece_divides: false,
-        cancelled: None,
-        cancelled_at_step: None,
+        cancelled,
+        cancelled_at_step,
         shape,
         true_class: true_class(problem, d.result(), &found.probability, overrides, true),
         below,
@@ -341,6 +358,14 @@ pub fn loss_piece(d: &Derivation, prob: &str) -> Option<Expr> {
         .find(|l| matches!(&l.goal, Expr::Deriv(_, x) if x.name == prob))
         .map(|l| l.result().clone())
         .or_else(|| lemmas().find_map(|l| loss_piece(l, prob)))
+}
+
+/// Does `e` divide by the expression `p` (`sigmoid(z)`)?
+fn has_reciprocal_of_expr(e: &Expr, p: &Expr) -> bool {
+    match e {
+        Expr::Pow(b, n) if **b == *p => n.as_num().is_some_and(|r| r.is_negative()),
+        _ => e.children().iter().any(|c| has_reciprocal_of_expr(c, p)),
+    }
 }
 
 /// Does `e` divide by the symbol named `name`?

@@ -81,7 +81,15 @@ pub(crate) fn sentences(c: &Cancellation) -> Vec<Vec<Part>> {
             math(piece),
             words(" does not divide by the probability: there is nothing to cancel."),
         ]),
-        (None, _) => out.push(vec![words(
+        (None, Some(cancelled)) => out.push(vec![words(format!(
+            "No chain rule, so no loss piece; differentiating the log of the probability divides by it, {}.",
+            match (cancelled, c.cancelled_at_step) {
+                (true, Some(n)) => format!("and that factor cancels in step {n}"),
+                (true, None) => "and that factor cancels".to_string(),
+                (false, _) => "and the reciprocal survives in the result".to_string(),
+            }
+        ))]),
+        (None, None) => out.push(vec![words(
             "No chain rule, so no loss piece: the gradient was differentiated directly.",
         )]),
     }
