@@ -6,9 +6,9 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use gradproof::check::{check_derivation, CheckOptions};
+use gradproof::documents::proof_text;
 use gradproof::engine::{derive, Limits};
 use gradproof::parse::parse_problem;
-use gradproof::render::proof::proof_text;
 use std::hint::black_box;
 use std::time::Duration;
 

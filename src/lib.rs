@@ -34,7 +34,7 @@
 //! let (expect, _) = problem.expect.as_ref().expect("an expect line");
 //! assert!(gradproof::analysis::normal::equivalent(d.result(), expect, &problem));
 //!
-//! let latex = render::latex_proof::proof_latex(&problem, &d, Default::default());
+//! let latex = gradproof::documents::proof_latex(&problem, &d, Default::default());
 //! assert!(latex.contains(r"\boxed{p_k - q_k}"));
 //! ```
 #![warn(missing_docs)]
@@ -48,6 +48,8 @@ pub mod engine;
 pub mod check;
 pub mod analysis;
 pub mod render;
+// Analysis then rendering, in one call per format.
+pub mod documents;
 
 // Tools built on the whole pipeline: re-checking a JSON proof, checking a blog post's LaTeX.
 pub mod verify;

@@ -10,7 +10,16 @@ use std::path::Path;
 /// The stages, lowest first. A file in `src/<stage>/` (or `src/<stage>.rs`) may use itself and
 /// the stages before it.
 const STAGES: &[&str] = &[
-    "syntax", "parse", "rules", "engine", "check", "analysis", "render", "verify", "audit",
+    "syntax",
+    "parse",
+    "rules",
+    "engine",
+    "check",
+    "analysis",
+    "render",
+    "documents",
+    "verify",
+    "audit",
 ];
 
 /// Names the crate root re-exports, and the stage each comes from.
@@ -182,4 +191,105 @@ fn the_check_catches_an_import_that_points_up() {
     assert!(violations("syntax/x.rs", "/// see [`crate::render::to_text`]").is_empty());
     assert!(violations("syntax/x.rs", "use othercrate::render;").is_empty());
     assert!(violations("render/x.rs", "use crate::{check::CheckReport, syntax};").is_empty());
+}
+
+/// The analysis functions that compute (the cancellation report, its sweep and bisection, the
+/// chain below the logits, the instance, the figures' data): renderers print their results,
+/// handed to them in `render::proof_input::ProofInput` or as arguments, and never call them.
+const COMPUTING: &[&str] = &[
+    "analyse",
+    "analyse_with",
+    "true_class",
+    "drive_for",
+    "value_at",
+    "fixed_instance",
+    "fixed_instance_with",
+    "true_class_instance",
+    "instance_values",
+    "below_logits",
+    "chain_below",
+    "builtin_probability",
+    "probability_symbol",
+    "blog_figure_data",
+    "jacobian",
+    "curves",
+    "signal",
+];
+
+/// Every call in `code` (a file below `src/render/`) to one of [`COMPUTING`], as `file calls
+/// name`; comments and unit tests are ignored.
+fn computing_calls(file: &str, code: &str) -> Vec<String> {
+    if !file.starts_with("render/") {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for line in code.lines().take_while(|l| l.trim() != "#[cfg(test)]") {
+        let line = line.trim_start();
+        if line.starts_with("//") {
+            continue;
+        }
+        for name in COMPUTING {
+            let call = format!("{name}(");
+            let mut rest = line;
+            while let Some(i) = rest.find(&call) {
+                let before = rest[..i].chars().next_back();
+                if !before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    found.push(format!("src/{file} calls {name}"));
+                }
+                rest = &rest[i + call.len()..];
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn renderers_compute_no_analysis() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &src, &mut files);
+    let bad: Vec<String> = files
+        .iter()
+        .flat_map(|(file, code)| computing_calls(file, code))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "renderers must print the analysis they are given, not compute it:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn the_check_catches_a_renderer_that_computes() {
+    let code = "let c = crate::analysis::cancellation::analyse(problem, d);";
+    assert_eq!(
+        computing_calls("render/proof.rs", code),
+        ["src/render/proof.rs calls analyse"]
+    );
+    assert_eq!(
+        computing_calls(
+            "render/json.rs",
+            "let x = cancellation::drive_for(p, &i, &e, 0.1)?;"
+        )
+        .len(),
+        1
+    );
+    assert_eq!(
+        computing_calls(
+            "render/x.rs",
+            "out.push_str(&text(&analyse_with(p, d, &o)));"
+        )
+        .len(),
+        1
+    );
+    // The CLI computes (it is where the analysis is run); comments, unit tests and names that
+    // merely end in a computing name are not calls.
+    assert!(computing_calls("cli/run.rs", code).is_empty());
+    assert!(computing_calls("render/x.rs", "/// see [`analyse`](crate::analysis)").is_empty());
+    assert!(computing_calls(
+        "render/x.rs",
+        "#[cfg(test)]\nmod t { fn f() { analyse(p, d); } }"
+    )
+    .is_empty());
+    assert!(computing_calls("render/x.rs", "let r = reanalyse(p);").is_empty());
 }

@@ -105,26 +105,176 @@ fn csv_parses_with_the_same_fields_in_every_row_and_numbers_in_every_row() {
     assert_eq!(cols.len(), 4);
     let gradient = (0..n).find(|&i| records[0][i] == "gradient");
     let trend = (0..n).find(|&i| records[0][i].starts_with("as p"));
+    // The files with no probability, as the program's own report says (JSON `probability`
+    // null): those rows, and only those, say "not applicable".
+    let no_probability = files_without_probability(&compare("100", &["--format", "json"]));
+    assert!(
+        !no_probability.is_empty(),
+        "derivations/ has a file with no probability"
+    );
     for r in &records[1..] {
-        // A file with no probability says so instead of numbers. A gradient with an Iverson
-        // bracket may sit on a kink at the fixed instance (a ReLU below the logits cannot push
-        // the true class's probability under 1/K: its score is relu(drive) ≥ 0), where it has
-        // no value; those rows say n/a.
-        if trend.is_some_and(|c| r[c] == "not applicable") {
+        let not_applicable = trend.is_some_and(|c| r[c] == "not applicable");
+        assert_eq!(
+            not_applicable,
+            no_probability.contains(&r[0]),
+            "{}: not applicable exactly when there is no probability",
+            r[0]
+        );
+        if not_applicable {
             continue;
         }
-        if gradient.is_some_and(|c| r[c].contains('[')) {
+        assert!(gradient.is_some());
+        assert_numbers_or_unreachable(&r[0], cols.iter().map(|&c| r[c].as_str()));
+    }
+}
+
+/// The stems of the files whose report has no probability, from `compare --format json`.
+fn files_without_probability(o: &std::process::Output) -> Vec<String> {
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(o));
+    let v: serde_json::Value = serde_json::from_str(&common::stdout(o)).expect("JSON");
+    v["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter(|f| f["report"]["probability"].is_null())
+        .map(|f| f["loss"].as_str().expect("a name").to_string())
+        .collect()
+}
+
+/// Every cell is a number, or the unreachable mark `—`; at least the first (p = 0.5, where the
+/// sweep starts) is a number.
+fn assert_numbers_or_unreachable<'a>(name: &str, cells: impl Iterator<Item = &'a str>) {
+    let cells: Vec<&str> = cells.collect();
+    assert_eq!(cells.len(), 4, "{name}");
+    assert!(cells[0].parse::<f64>().is_ok(), "{name}: {cells:?}");
+    for c in &cells {
+        assert!(
+            c.parse::<f64>().is_ok() || *c == "—",
+            "{name}: {c} is neither a number nor unreachable"
+        );
+    }
+}
+
+#[test]
+fn markdown_has_numbers_in_every_row_with_a_probability() {
+    let o = compare("100", &["--format", "markdown"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = common::stdout(&o);
+    let no_probability = files_without_probability(&compare("100", &["--format", "json"]));
+    let rows: Vec<Vec<String>> = out
+        .lines()
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect();
+    let header = &rows[0];
+    let cols: Vec<usize> = (0..header.len())
+        .filter(|&i| header[i].starts_with("p="))
+        .collect();
+    assert_eq!(cols.len(), 4, "{header:?}");
+    for r in &rows[2..] {
+        let name = r[0].trim_matches('`');
+        if no_probability.iter().any(|n| n == name) {
             continue;
         }
-        for &c in &cols {
-            assert!(
-                r[c].parse::<f64>().is_ok(),
-                "{}: {} is not a number",
-                r[0],
-                r[c]
-            );
+        assert_numbers_or_unreachable(name, cols.iter().map(|&c| r[c].as_str()));
+    }
+}
+
+/// `compare --format json` of `files`.
+fn compare_json(files: &[&str]) -> serde_json::Value {
+    let mut args = vec!["compare", "--format", "json"];
+    args.extend(files);
+    let o = common::run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    serde_json::from_str(&common::stdout(&o)).expect("JSON")
+}
+
+/// The gradients of one file's sweep (`None` where unreachable), and its reach.
+fn sweep(v: &serde_json::Value, name: &str) -> (Vec<Option<f64>>, Vec<bool>) {
+    let file = v["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["loss"] == name)
+        .expect("the file");
+    let points = file["true_class"].as_array().expect("points");
+    (
+        points.iter().map(|p| p["gradient"].as_f64()).collect(),
+        points
+            .iter()
+            .map(|p| p["unreachable"].as_bool().expect("a flag"))
+            .collect(),
+    )
+}
+
+#[test]
+fn unseen_builtin_and_relu_files_match_their_oracle() {
+    // tests/fixtures/sweep/: a built-in sigmoid + BCE with other letters (log and softplus
+    // spellings), a ReLU layer below the logits differentiated by its input, and a ReLU on the
+    // logits (the probability cannot fall below 1/C). The numbers were first computed by
+    // tests/oracles/sweep_oracle.py (mpmath central differences of the loss at the README's
+    // instance), which prints them.
+    let dir = "tests/fixtures/sweep";
+    let names = ["bce_letters", "bce_softplus", "relu_input", "relu_logits"];
+    let files: Vec<String> = names.iter().map(|n| format!("{dir}/{n}.deriv")).collect();
+    let refs: Vec<&str> = files.iter().map(String::as_str).collect();
+    let v = compare_json(&refs);
+    let oracle: [(&str, [Option<f64>; 4]); 4] = [
+        (
+            "bce_letters",
+            [Some(-0.5), Some(-0.9), Some(-0.99), Some(-0.999)],
+        ),
+        (
+            "bce_softplus",
+            [Some(-0.5), Some(-0.9), Some(-0.99), Some(-0.999)],
+        ),
+        (
+            "relu_input",
+            [Some(-0.5), Some(-0.9), Some(-0.99), Some(-0.999)],
+        ),
+        ("relu_logits", [Some(-0.5), Some(-0.9), None, None]),
+    ];
+    for (name, want) in oracle {
+        let (got, unreachable) = sweep(&v, name);
+        for ((g, w), u) in got.iter().zip(want).zip(&unreachable) {
+            match (g, w) {
+                (Some(g), Some(w)) => assert!((g - w).abs() < 1e-6, "{name}: {g} vs {w}"),
+                (None, None) => assert!(u, "{name}: marked unreachable"),
+                _ => panic!("{name}: {got:?} vs the oracle's {want:?}"),
+            }
         }
     }
+    // The ReLU on the logits: the trend says how low the probability can go (1/C).
+    let file = v["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["loss"] == "relu_logits")
+        .expect("the file")
+        .clone();
+    let floor = file["report"]["true_class"]["trend"]["towards"]
+        .as_f64()
+        .expect("a floor");
+    assert!((floor - 0.1).abs() < 1e-9, "{floor}");
+}
+
+#[test]
+fn the_numbers_check_fails_on_rows_without_numbers() {
+    // The row checks above, fed rows that must fail: an n/a, a row with no number at all, an
+    // n/a among unreachable marks.
+    for bad in [
+        ["n/a", "-0.9", "-0.99", "-0.999"],
+        ["—", "—", "—", "—"],
+        ["-0.5", "n/a", "—", "—"],
+    ] {
+        let r = std::panic::catch_unwind(|| assert_numbers_or_unreachable("bad", bad.into_iter()));
+        assert!(r.is_err(), "{bad:?} passed");
+    }
+    assert_numbers_or_unreachable("good", ["-0.5", "-0.9", "—", "—"].into_iter());
 }
 
 #[test]

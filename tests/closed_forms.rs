@@ -247,7 +247,7 @@ fn renaming_gives_the_same_closed_forms() {
 #[test]
 fn the_searched_proofs_replay() {
     use gradproof::check::{check_derivation, CheckOptions};
-    use gradproof::render::json::proof_json_checked;
+    use gradproof::documents::proof_json_checked;
     for text in [REVERSE_KL, ENTROPY_CE, POLY1, LSE_EMBED, LOGISTIC_BATCH] {
         let problem = parse_problem(text).unwrap();
         let d = derive(&problem, Limits::default()).unwrap();

@@ -4,13 +4,14 @@
 mod common;
 
 use gradproof::analysis::normal::equivalent;
+use gradproof::documents::proof_json;
+use gradproof::documents::proof_latex;
+use gradproof::documents::proof_markdown;
+use gradproof::documents::proof_text;
 use gradproof::engine::trace::Stop;
 use gradproof::engine::{derive, Limits};
 use gradproof::parse::parse_problem;
-use gradproof::render::json::proof_json;
-use gradproof::render::latex_proof::{proof_latex, LatexOptions};
-use gradproof::render::markdown::proof_markdown;
-use gradproof::render::proof::proof_text;
+use gradproof::render::latex_proof::LatexOptions;
 
 #[test]
 fn every_derivation_reaches_its_expect() {

@@ -6,10 +6,11 @@ mod common;
 
 use common::{rename, RENAMING};
 use gradproof::check::{check_derivation, CheckOptions};
+use gradproof::documents::proof_text;
 use gradproof::engine::trace::{Derivation, Stop};
 use gradproof::engine::{derive, Limits};
 use gradproof::parse::parse_problem;
-use gradproof::render::proof::{options_for, proof_text};
+use gradproof::render::proof::options_for;
 use gradproof::render::report::report_text;
 use gradproof::syntax::expr::Expr;
 use gradproof::syntax::problem::Problem;

@@ -6,9 +6,9 @@
 mod common;
 
 use common::{rename, run, stderr, stdout, temp_file};
+use gradproof::documents::proof_text;
 use gradproof::engine::{derive, Limits};
 use gradproof::parse::parse_problem;
-use gradproof::render::proof::proof_text;
 
 const DECLS: &str = "index j, k, l, m in 1..K
 var s_j real

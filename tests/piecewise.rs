@@ -13,9 +13,10 @@ use common::rule_bench::{blocked_in, fires_in, with_expect_in};
 
 use common::{rename, run, stderr, stdout, temp_file};
 use gradproof::check::{check_derivation, CheckOptions, Status};
+use gradproof::documents::proof_text;
 use gradproof::engine::{derive, Limits};
 use gradproof::parse::{parse_expr, parse_problem};
-use gradproof::render::proof::{options_for, proof_text};
+use gradproof::render::proof::options_for;
 use gradproof::render::report::report_text;
 use gradproof::render::{to_input, to_latex, to_text, PrintOptions};
 use gradproof::rules::piecewise::{is_indicator, is_nonnegative};

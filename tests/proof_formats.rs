@@ -6,12 +6,13 @@
 mod common;
 
 use common::{rename, run, stdout, RENAMING};
+use gradproof::documents::proof_html;
+use gradproof::documents::proof_json;
+use gradproof::documents::proof_latex;
+use gradproof::documents::proof_markdown;
 use gradproof::engine::{derive, Limits};
 use gradproof::parse::parse_problem;
-use gradproof::render::html::proof_html;
-use gradproof::render::json::proof_json;
-use gradproof::render::latex_proof::{proof_latex, LatexOptions};
-use gradproof::render::markdown::proof_markdown;
+use gradproof::render::latex_proof::LatexOptions;
 use gradproof::{Derivation, Problem};
 use std::process::Command;
 

@@ -5,9 +5,10 @@ mod common;
 
 use gradproof::analysis::normal;
 use gradproof::check::{check_derivation, CheckOptions};
+use gradproof::documents as proof;
 use gradproof::engine::{derive, Limits};
 use gradproof::parse::{parse_expr, parse_problem, ErrorKind};
-use gradproof::render::{proof, to_input, to_latex};
+use gradproof::render::{to_input, to_latex};
 use std::time::{Duration, Instant};
 
 /// Parse → print → parse gives the same tree (the `parse_expr` fuzz target's law).
@@ -37,7 +38,7 @@ fn run_pipeline(text: &str) -> Duration {
             };
             check_derivation(&problem, &d, &opts);
             proof::proof_text(&problem, &d);
-            let print = proof::options_for(&problem);
+            let print = gradproof::render::proof::options_for(&problem);
             d.lines().for_each(|l| {
                 to_latex(l, &print);
             });

@@ -3,9 +3,10 @@
 //! positioned message. Bounded so that it runs in a few seconds.
 
 use gradproof::check::{check_derivation, CheckOptions};
+use gradproof::documents as proof;
 use gradproof::engine::{derive, Limits};
 use gradproof::parse::parse_problem;
-use gradproof::render::{proof, to_input, to_latex, to_text};
+use gradproof::render::{to_input, to_latex, to_text};
 use proptest::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -160,7 +161,7 @@ proptest! {
                     };
                     let report = check_derivation(&problem, &d, &opts);
                     prop_assert_eq!(report.steps.len(), d.steps.len());
-                    let print = proof::options_for(&problem);
+                    let print = gradproof::render::proof::options_for(&problem);
                     prop_assert!(!proof::proof_text(&problem, &d).is_empty());
                     for l in d.lines() {
                         to_latex(l, &print);

@@ -5,10 +5,11 @@ mod common;
 
 use common::{derivation_files, run, stderr, stdout};
 use gradproof::check::{check_derivation, CheckOptions};
+use gradproof::documents::proof_json_checked;
 use gradproof::engine::{derive, Limits};
 use gradproof::parse::parse_problem;
 use gradproof::render::deriv_file::problem_text;
-use gradproof::render::json::{proof_json_checked, ProofView};
+use gradproof::render::json::ProofView;
 use gradproof::rules::registry;
 use gradproof::verify::{verify_json, VerifyError};
 use serde_json::Value;
@@ -33,7 +34,7 @@ fn reference() -> Value {
     let text = include_str!("../derivations/softmax_cross_entropy.deriv");
     let problem = parse_problem(text).expect("parses");
     let d = derive(&problem, Limits::default()).expect("a goal");
-    serde_json::from_str(&gradproof::render::json::proof_json(&problem, &d)).expect("JSON")
+    serde_json::from_str(&gradproof::documents::proof_json(&problem, &d)).expect("JSON")
 }
 
 fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
@@ -82,7 +83,7 @@ fn every_proof_of_derivations_verifies_and_replays_to_the_engines_derivation() {
         let Some(d) = derive(&problem, Limits::default()) else {
             continue;
         };
-        let json = gradproof::render::json::proof_json(&problem, &d);
+        let json = gradproof::documents::proof_json(&problem, &d);
         let verified = verify_json(&json, &CheckOptions::default())
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(verified.derivation, d, "{}", path.display());
@@ -302,7 +303,7 @@ fn a_proof_cut_short_by_the_step_limit_still_verifies() {
     };
     let d = derive(&problem, limits).expect("a goal");
     assert_eq!(d.stop, gradproof::Stop::StepLimit(12));
-    let json = gradproof::render::json::proof_json(&problem, &d);
+    let json = gradproof::documents::proof_json(&problem, &d);
     let verified = verify_json(&json, &CheckOptions::default()).expect("replays");
     assert_eq!(verified.derivation, d);
     assert!(verified.report.ok());
@@ -321,7 +322,7 @@ fn a_proof_of_a_false_expect_replays_but_exits_1() {
     let problem = parse_problem(&swapped).expect("parses");
     let d = derive(&problem, Limits::default()).expect("a goal");
     let written: Value =
-        serde_json::from_str(&gradproof::render::json::proof_json(&problem, &d)).expect("JSON");
+        serde_json::from_str(&gradproof::documents::proof_json(&problem, &d)).expect("JSON");
     assert_eq!(written["expect"]["holds"], Value::from(false));
     proof["expect"] = written["expect"].clone();
     proof["problem"] = Value::from(swapped);

@@ -12,13 +12,14 @@
 //!    evaluated at a fixed instance, [`TRUE_CLASS_PROBABILITIES`], documented on
 //!    [`true_class_instance`].
 
-use crate::analysis::cancellation_below::{below_logits, is_probability, BelowLogits};
+use crate::analysis::builtin_probability::builtin_probability;
+use crate::analysis::cancellation_below::{below_logits, chain_below, is_probability, BelowLogits};
 use crate::analysis::normal::expand;
 use crate::check::eval::{Assignment, Evaluator};
 use crate::check::sample::{Instance, Regime, VarValues};
 use crate::engine::trace::Derivation;
 use crate::rules::Move;
-use crate::syntax::expr::{add, mul, neg, recip, Expr, Index, Symbol};
+use crate::syntax::expr::{add, func, mul, neg, recip, sub, Expr, Func, Index, Symbol};
 use crate::syntax::index::free_indices;
 use crate::syntax::problem::{Kind, Problem};
 use serde::Serialize;
@@ -82,8 +83,24 @@ pub struct TrueClass {
     /// `(probability, gradient)`; the gradient is `None` where the probability could not be
     /// reached or the result could not be evaluated.
     pub points: Vec<(f64, Option<f64>)>,
+    /// The lowest and highest probability the sweep reaches (over both coupling signs below the
+    /// logits); a point outside it is unreachable, not undefined.
+    pub reach: Option<(f64, f64)>,
+    /// Below the logits, the coupling sign of the instance tried first (+1 or −1, see
+    /// [`fixed_instance_with`]); `None` otherwise.
+    pub coupling: Option<f64>,
     /// How the gradient behaves as the probability goes to zero.
     pub trend: Trend,
+}
+
+impl TrueClass {
+    /// Is the point at `p` one the sweep cannot reach (as opposed to a gradient that has no
+    /// value there)? A point is unreachable when it has no gradient and `p` lies outside
+    /// [`TrueClass::reach`].
+    pub fn unreachable(&self, p: f64) -> bool {
+        let has_gradient = self.points.iter().any(|(q, g)| *q == p && g.is_some());
+        !has_gradient && self.reach.is_some_and(|(lo, hi)| p < lo || p > hi)
+    }
 }
 
 /// The behaviour of the true-class gradient as its probability goes to zero.
@@ -98,6 +115,9 @@ pub enum Trend {
     Exploding,
     /// Not enough points to say.
     Unknown,
+    /// The sweep cannot bring the probability down to the smallest target: it stays at or above
+    /// the value given (a bounded logit, such as `y·tanh(…)` with `|y| = 1`).
+    Floor(f64),
     /// Exactly 0 at the larger probabilities (a piecewise loss whose condition is met, such as
     /// a hinge margin), and heading for the value given as the probability falls.
     SwitchesOff(f64),
@@ -110,6 +130,7 @@ impl std::fmt::Display for Trend {
             Trend::Vanishing => write!(f, "vanishing, towards 0"),
             Trend::Exploding => write!(f, "exploding"),
             Trend::Unknown => write!(f, "unknown"),
+            Trend::Floor(p) => write!(f, "unreachable below p = {p:.3}"),
             Trend::SwitchesOff(v) => write!(
                 f,
                 "switches off (0 at high probabilities), else towards {v:.3}"
@@ -170,7 +191,7 @@ pub fn analyse_with(problem: &Problem, d: &Derivation, overrides: &Overrides) ->
         loss_piece_divides: divides,
         cancelled,
         cancelled_at_step,
-        shape: shape(problem, d.result(), &at_var),
+        shape: shape(problem, d.result(), &Expr::Sym(at_var.clone())),
         true_class: true_class(
             problem,
             d.result(),
@@ -193,7 +214,7 @@ fn named_by_via(problem: &Problem, p: &Symbol) -> bool {
 /// true-class sweep moving the logit through the variable.
 fn analyse_below(problem: &Problem, d: &Derivation, overrides: &Overrides) -> Cancellation {
     let Some((prob_at, below)) = below_logits(problem, d) else {
-        return not_applicable();
+        return analyse_builtin(problem, d, overrides);
     };
     let loss_piece = loss_piece(d, &prob_at.name);
     let divides = loss_piece
@@ -212,7 +233,7 @@ fn analyse_below(problem: &Problem, d: &Derivation, overrides: &Overrides) -> Ca
         _ => None,
     };
     let shape = match &below.gap {
-        Some(gap) => shape(problem, gap, &prob_at),
+        Some(gap) => shape(problem, gap, &Expr::Sym(prob_at.clone())),
         None => Shape::NotApplicable,
     };
     let prob = Expr::Sym(prob_at.clone());
@@ -228,7 +249,53 @@ fn analyse_below(problem: &Problem, d: &Derivation, overrides: &Overrides) -> Ca
     }
 }
 
-fn not_applicable() -> Cancellation {
+/// The report for a loss written with the built-in logistic functions
+/// ([`crate::analysis::builtin_probability`]): the probability is `sigmoid(v)`; when the logit
+/// `v` is a defined symbol, the gap at it and its factor as for [`analyse_below`]; the sweep as
+/// below the logits. No probability there either: "not applicable".
+fn analyse_builtin(problem: &Problem, d: &Derivation, overrides: &Overrides) -> Cancellation {
+    let Some(found) = builtin_probability(problem) else {
+        return not_applicable();
+    };
+    let below = match &found.logit {
+        Expr::Sym(s) if problem.def(&s.name).is_some() => Some(chain_below(problem, d, s, None)),
+        _ => None,
+    };
+    let shape = match below.as_ref().and_then(|b| b.gap.as_ref()) {
+        Some(gap) => shape(problem, gap, &found.probability),
+        None => shape(problem, d.result(), &found.probability),
+    };
+    // Without a chain rule there is no loss piece, but differentiating log sigmoid(v) divides
+    // by the probability in some step (written folded or with its definitions unfolded, as
+    // the steps print it): did that reciprocal cancel?
+    let unfolded = crate::rules::definitions::unfold_all(&found.probability, problem);
+    let divides_by_p = |e: &Expr| {
+        has_reciprocal_of_expr(e, &found.probability) || has_reciprocal_of_expr(e, &unfolded)
+    };
+    let divides = d.steps.iter().any(|s| divides_by_p(&s.expr));
+    let cancelled = divides.then(|| !divides_by_p(d.result()));
+    let cancelled_at_step = match cancelled {
+        Some(true) => d
+            .steps
+            .iter()
+            .position(|s| s.fired(&crate::rules::algebra::CANCEL) && !divides_by_p(&s.expr))
+            .map(|i| i + 1),
+        _ => None,
+    };
+    Cancellation {
+        probability: Some(found.probability.clone()),
+        loss_piece: None,
+        loss_piece_divides: false,
+        cancelled,
+        cancelled_at_step,
+        shape,
+        true_class: true_class(problem, d.result(), &found.probability, overrides, true),
+        below,
+    }
+}
+
+/// The report of a derivation with no probability: "not applicable" throughout.
+pub fn not_applicable() -> Cancellation {
     Cancellation {
         probability: None,
         loss_piece: None,
@@ -293,6 +360,14 @@ pub fn loss_piece(d: &Derivation, prob: &str) -> Option<Expr> {
         .or_else(|| lemmas().find_map(|l| loss_piece(l, prob)))
 }
 
+/// Does `e` divide by the expression `p` (`sigmoid(z)`)?
+fn has_reciprocal_of_expr(e: &Expr, p: &Expr) -> bool {
+    match e {
+        Expr::Pow(b, n) if **b == *p => n.as_num().is_some_and(|r| r.is_negative()),
+        _ => e.children().iter().any(|c| has_reciprocal_of_expr(c, p)),
+    }
+}
+
 /// Does `e` divide by the symbol named `name`?
 fn has_reciprocal_of(e: &Expr, name: &str) -> bool {
     match e {
@@ -303,20 +378,84 @@ fn has_reciprocal_of(e: &Expr, name: &str) -> bool {
     }
 }
 
-fn shape(problem: &Problem, result: &Expr, at_var: &Symbol) -> Shape {
-    let p = Expr::Sym(at_var.clone());
+/// Does `e` mention the probability `p`: its symbol at any subscripts, or (for a probability
+/// that is an expression, `sigmoid(v)`) `p` itself?
+fn mentions(e: &Expr, p: &Expr) -> bool {
+    match p {
+        Expr::Sym(s) => e.mentions_symbol(&s.name),
+        _ => e == p || e.children().into_iter().any(|c| mentions(c, p)),
+    }
+}
+
+/// `e` with every occurrence of `from` replaced by `to`.
+fn replace_all(e: &Expr, from: &Expr, to: &Expr) -> Expr {
+    if e == from {
+        return to.clone();
+    }
+    let mut out = e.clone();
+    for c in out.children_mut() {
+        *c = replace_all(c, from, to);
+    }
+    out
+}
+
+/// The shape of `result` against the probability `p`. A probability that is an expression
+/// (`sigmoid(v)`) stands in the normal form as a symbol of its own, named unlike any symbol of
+/// the file, so that the normal form does not open it; it is put back in what is reported.
+fn shape(problem: &Problem, result: &Expr, p: &Expr) -> Shape {
+    if !matches!(p, Expr::Sym(_)) {
+        // `#` is no letter of the input syntax: no file can name this symbol.
+        let mut name = String::from("#probability");
+        while problem.var(&name).is_some() || problem.def(&name).is_some() {
+            name.push('#');
+        }
+        let stand_in = Expr::Sym(Symbol {
+            name,
+            indices: Vec::new(),
+        });
+        let back = |e: Expr| replace_all(&e, &stand_in, p);
+        let mut result = replace_all(result, p, &stand_in);
+        // `sigmoid(−v)` is `1 − sigmoid(v)`: the other class's probability.
+        if let Expr::Func(Func::Sigmoid, v) = p {
+            let other = func(Func::Sigmoid, neg((**v).clone()));
+            result = replace_all(&result, &other, &sub(Expr::one(), stand_in.clone()));
+        }
+        return match shape(problem, &result, &stand_in) {
+            Shape::Gap { scale, target } => Shape::Gap {
+                scale: back(scale),
+                target: back(target),
+            },
+            Shape::Beyond { target, residual } => Shape::Beyond {
+                target: back(target),
+                residual: back(residual),
+            },
+            Shape::NotApplicable => Shape::NotApplicable,
+        };
+    }
+    let p = p.clone();
     let expanded = expand(result, problem);
-    let (with_p, without_p): (Vec<Expr>, Vec<Expr>) = expanded
-        .terms()
-        .into_iter()
-        .partition(|t| t.mentions_symbol(&at_var.name));
+    let (with_p, without_p): (Vec<Expr>, Vec<Expr>) =
+        expanded.terms().into_iter().partition(|t| mentions(t, &p));
     if with_p.is_empty() {
         return Shape::NotApplicable;
     }
     let rest = add(without_p);
     let scale = expand(&mul(vec![add(with_p.clone()), recip(p.clone())]), problem);
-    if !scale.mentions_symbol(&at_var.name) && !scale.is_zero() {
-        let target = expand(&mul(vec![neg(rest), recip(scale.clone())]), problem);
+    if !mentions(&scale, &p) && !scale.is_zero() {
+        // The normal form does not reduce a quotient of sums: a target of 0 or 1 (a label) is
+        // recognised by multiplying back.
+        let target = [Expr::zero(), Expr::one()]
+            .into_iter()
+            .find(|t| {
+                crate::analysis::normal::equivalent(
+                    &mul(vec![scale.clone(), t.clone()]),
+                    &neg(rest.clone()),
+                    problem,
+                )
+            })
+            .unwrap_or_else(|| {
+                expand(&mul(vec![neg(rest.clone()), recip(scale.clone())]), problem)
+            });
         return Shape::Gap { scale, target };
     }
     Shape::Beyond {
@@ -344,14 +483,21 @@ pub fn fixed_instance(
     class: usize,
     drive: f64,
 ) -> Option<Instance> {
-    fixed_instance_with(problem, size, class, drive, &Overrides::new(), false)
+    fixed_instance_with(problem, size, class, drive, &Overrides::new(), None)
 }
 
 /// The plain (unindexed) variables of the fixed instance other than the differentiation
 /// variable, with their values: the defaults of [`fixed_instance`], or `overrides` where set.
 /// These are the loss's parameters (`γ`, `ε`, `T`) a `compare` table is computed at.
-pub fn instance_values(problem: &Problem, overrides: &Overrides) -> Vec<(String, f64)> {
-    let Some(instance) = fixed_instance_with(problem, FIXED_RANGE_SIZE, 1, 0.0, overrides, false)
+/// `coupling` is the report's [`TrueClass::coupling`], which sets the plain `real` inputs below
+/// the logits.
+pub fn instance_values(
+    problem: &Problem,
+    overrides: &Overrides,
+    coupling: Option<f64>,
+) -> Vec<(String, f64)> {
+    let Some(instance) =
+        fixed_instance_with(problem, FIXED_RANGE_SIZE, 1, 0.0, overrides, coupling)
     else {
         return Vec::new();
     };
@@ -368,16 +514,17 @@ pub fn instance_values(problem: &Problem, overrides: &Overrides) -> Vec<(String,
 }
 
 /// [`fixed_instance`] with the plain variables named in `overrides` set to their values. With
-/// `below` (the variable sits below the logits), every indexed `real` input other than the
-/// variable is 1 at its entry with every subscript at `class` and 0 elsewhere, so that the
-/// variable's driven entry moves the true class's logit (`z_1 = Σ_e v_e x_1e = v_1`).
+/// a `coupling` sign σ (the variable sits below the logits), every `real` input other than the
+/// variable is σ at its entry with every subscript at `class` (a plain one is its own entry)
+/// and 0 elsewhere, so that the variable's driven entry moves the true class's logit
+/// (`z_1 = Σ_e v_e x_1e = σ v_1`).
 pub fn fixed_instance_with(
     problem: &Problem,
     size: usize,
     class: usize,
     drive: f64,
     overrides: &Overrides,
-    below: bool,
+    coupling: Option<f64>,
 ) -> Option<Instance> {
     let goal = problem.goal.as_ref()?;
     let sizes: BTreeMap<String, usize> = problem
@@ -419,8 +566,9 @@ pub fn fixed_instance_with(
         if v.kind.sums_to_one() {
             vals.set(&first, 1.0);
         }
-        if below && v.kind == Kind::Real && !shape.is_empty() {
-            vals.set(&first, 1.0);
+        let overridden = shape.is_empty() && overrides.contains_key(&v.symbol.name);
+        if let Some(sign) = coupling.filter(|_| v.kind == Kind::Real && !overridden) {
+            vals.set(&first, sign);
         }
         if v.symbol.name == goal.wrt.name {
             vals.set(&first, drive);
@@ -466,7 +614,8 @@ pub fn value_at<'a>(
 /// on [-200, 200], which needs the probability on one side of `target` at one end and on the
 /// other side at the other end (whichever way it moves with the drive); `None` otherwise.
 pub fn drive_for(problem: &Problem, instance: &Instance, prob: &Expr, target: f64) -> Option<f64> {
-    let mut ev = Evaluator::new(problem, instance, &class_one(prob, problem));
+    let mut ev =
+        Evaluator::new(problem, instance, &class_one(prob, problem)).brackets_by_definition();
     let mut at = |x: f64| value_at(&mut ev, problem, prob, x);
     let (mut lo, mut hi) = (-200.0f64, 200.0f64);
     let (at_lo, at_hi) = (at(lo)?, at(hi)?);
@@ -496,6 +645,53 @@ pub fn drive_for(problem: &Problem, instance: &Instance, prob: &Expr, target: f6
     ((at(x)? - target).abs() <= 1e-9 * target.max(1e-300) + 1e-12).then_some(x)
 }
 
+/// The lowest and highest value of the probability `prob` over the drive's range [-200, 200]
+/// (at its ends and at 0, the probability being monotone in the drive or flat); `None` where it
+/// cannot be evaluated.
+fn reach(problem: &Problem, instance: &Instance, prob: &Expr) -> Option<(f64, f64)> {
+    let mut ev =
+        Evaluator::new(problem, instance, &class_one(prob, problem)).brackets_by_definition();
+    let values = [-200.0, 0.0, 200.0]
+        .iter()
+        .map(|&x| value_at(&mut ev, problem, prob, x))
+        .collect::<Option<Vec<f64>>>()?;
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    Some((lo, hi))
+}
+
+/// One instance of the sweep: the instance, the probabilities it reaches, its coupling sign.
+type Sweep = (Instance, Option<(f64, f64)>, Option<f64>);
+
+/// The sweep's instances, first to last choice. Without `below`, the one fixed instance. Below
+/// the logits, the instances with coupling sign +1 and −1 ([`fixed_instance_with`]), the one
+/// whose sweep brings the probability lower first (a ReLU passes one sign of its input only;
+/// on a tie, +1): each target is reached with the first instance that reaches it.
+fn sweep_instances(
+    problem: &Problem,
+    prob: &Expr,
+    overrides: &Overrides,
+    below: bool,
+) -> Vec<Sweep> {
+    let signs: &[Option<f64>] = match below {
+        true => &[Some(1.0), Some(-1.0)],
+        false => &[None],
+    };
+    let mut instances: Vec<Sweep> = signs
+        .iter()
+        .filter_map(|&sign| {
+            let inst = fixed_instance_with(problem, FIXED_RANGE_SIZE, 1, 0.0, overrides, sign)?;
+            let r = reach(problem, &inst, prob);
+            Some((inst, r, sign))
+        })
+        .collect();
+    let lowest = |r: &Option<(f64, f64)>| r.map_or(f64::INFINITY, |(lo, _)| lo);
+    if instances.len() == 2 && lowest(&instances[1].1) < lowest(&instances[0].1) {
+        instances.swap(0, 1);
+    }
+    instances
+}
+
 fn true_class(
     problem: &Problem,
     result: &Expr,
@@ -503,25 +699,51 @@ fn true_class(
     overrides: &Overrides,
     below: bool,
 ) -> Option<TrueClass> {
-    // The instance is drawn once; each evaluation sets the driven entry.
-    let instance = fixed_instance_with(problem, FIXED_RANGE_SIZE, 1, 0.0, overrides, below)?;
-    let mut ev = Evaluator::new(problem, &instance, &class_one(result, problem));
+    problem.goal.as_ref()?;
+    let instances = sweep_instances(problem, prob_at_one, overrides, below);
+    if instances.is_empty() {
+        return None;
+    }
+    // Each instance is drawn once; each evaluation sets the driven entry.
+    let mut evs: Vec<Evaluator> = instances
+        .iter()
+        .map(|(inst, _, _)| {
+            Evaluator::new(problem, inst, &class_one(result, problem)).brackets_by_definition()
+        })
+        .collect();
     let points: Vec<(f64, Option<f64>)> = TRUE_CLASS_PROBABILITIES
         .iter()
         .map(|&p| {
-            let g = drive_for(problem, &instance, prob_at_one, p)
-                .and_then(|x| value_at(&mut ev, problem, result, x));
-            (p, g)
+            let g = instances
+                .iter()
+                .zip(evs.iter_mut())
+                .find_map(|((inst, _, _), ev)| {
+                    let x = drive_for(problem, inst, prob_at_one, p)?;
+                    Some(value_at(ev, problem, result, x))
+                });
+            (p, g.flatten())
         })
         .collect();
-    problem.goal.as_ref()?;
+    let reach = instances
+        .iter()
+        .filter_map(|(_, r, _)| *r)
+        .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)));
+    let smallest = TRUE_CLASS_PROBABILITIES[TRUE_CLASS_PROBABILITIES.len() - 1];
     let exactly_zero = points.iter().any(|(_, g)| *g == Some(0.0));
     let trend = match points.last().and_then(|(_, g)| *g) {
         Some(g) if exactly_zero && g != 0.0 => Trend::SwitchesOff(g),
         Some(g) if g.abs() < 1e-2 => Trend::Vanishing,
         Some(g) if g.abs() > 1e2 => Trend::Exploding,
         Some(g) => Trend::Bounded(g),
-        None => Trend::Unknown,
+        None => match reach {
+            Some((lo, _)) if lo > smallest => Trend::Floor(lo),
+            _ => Trend::Unknown,
+        },
     };
-    Some(TrueClass { points, trend })
+    Some(TrueClass {
+        points,
+        reach,
+        coupling: instances[0].2,
+        trend,
+    })
 }

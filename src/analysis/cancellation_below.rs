@@ -101,15 +101,30 @@ fn logits<'p>(problem: &'p Problem, prob: &Definition) -> Option<&'p Definition>
 /// The probability at the logits' indices and the chain below the logits, when the variable
 /// is below them; `None` when there is no probability or no logits.
 pub fn below_logits(problem: &Problem, d: &Derivation) -> Option<(Symbol, BelowLogits)> {
-    let goal = problem.goal.as_ref()?;
     let prob = probability_def(problem)?;
-    let logit_def = logits(problem, prob)?;
-    let logit = logit_def.symbol.clone();
+    let logit = logits(problem, prob)?.symbol.clone();
     let prob_at = Symbol {
         name: prob.symbol.name.clone(),
         indices: logit.indices.clone(),
     };
+    Some((
+        prob_at,
+        chain_below(problem, d, &logit, Some(prob.symbol.clone())),
+    ))
+}
+
+/// The chain below the logit `logit` (a defined symbol): the gap `∂R/∂logit` derived by the
+/// engine (through `via` when given), the weight `∂logit/∂v` and, when both are derived, the
+/// chain `Σ_a gap · weight` (a plain product for a logit without subscripts), compared with the
+/// result of `d`.
+pub fn chain_below(
+    problem: &Problem,
+    d: &Derivation,
+    logit: &Symbol,
+    via: Option<Symbol>,
+) -> BelowLogits {
     let derive_sub = |of: Expr, wrt: Symbol, via: Option<Symbol>| {
+        let goal = problem.goal.as_ref()?;
         let mut sub = problem.clone();
         sub.goal = Some(Goal {
             of,
@@ -122,7 +137,16 @@ pub fn below_logits(problem: &Problem, d: &Derivation) -> Option<(Symbol, BelowL
         sub.show = None;
         engine::derive(&sub, Limits::default()).map(|d| d.result().clone())
     };
-    let gap = derive_sub(goal.of.clone(), logit.clone(), Some(prob.symbol.clone()));
+    let Some(goal) = problem.goal.as_ref() else {
+        return BelowLogits {
+            logit: Expr::Sym(logit.clone()),
+            gap: None,
+            weight: None,
+            chain: None,
+            chain_holds: false,
+        };
+    };
+    let gap = derive_sub(goal.of.clone(), logit.clone(), via);
     let weight = derive_sub(Expr::Sym(logit.clone()), goal.wrt.clone(), None);
     let chain = match (&gap, &weight, logit.indices.as_slice()) {
         (Some(g), Some(w), [Index::Free(letter)]) => {
@@ -132,19 +156,17 @@ pub fn below_logits(problem: &Problem, d: &Derivation) -> Option<(Symbol, BelowL
                 close(&mul(vec![g.clone(), w.clone()]), letter),
             ))
         }
+        (Some(g), Some(w), []) => Some(mul(vec![g.clone(), w.clone()])),
         _ => None,
     };
     let chain_holds = chain
         .as_ref()
         .is_some_and(|c| normal::equivalent(d.result(), c, problem));
-    Some((
-        prob_at,
-        BelowLogits {
-            logit: Expr::Sym(logit),
-            gap,
-            weight,
-            chain,
-            chain_holds,
-        },
-    ))
+    BelowLogits {
+        logit: Expr::Sym(logit.clone()),
+        gap,
+        weight,
+        chain,
+        chain_holds,
+    }
 }

@@ -44,16 +44,20 @@ pub fn compare(files: &[String], options: &CompareOptions) -> Result<String, Fai
                 .to_string(),
             gradient: render::cancellation::line(d.result(), &opts),
             gradient_input: render::to_input_with(d.result(), &opts),
-            instance: cancellation::instance_values(problem, &overrides)
-                .into_iter()
-                .map(|(name, v)| {
-                    (
-                        render::to_text(&gradproof::Expr::plain(&name), &opts),
-                        name,
-                        v,
-                    )
-                })
-                .collect(),
+            instance: cancellation::instance_values(
+                problem,
+                &overrides,
+                analysis.true_class.as_ref().and_then(|tc| tc.coupling),
+            )
+            .into_iter()
+            .map(|(name, v)| {
+                (
+                    render::to_text(&gradproof::Expr::plain(&name), &opts),
+                    name,
+                    v,
+                )
+            })
+            .collect(),
             report: analysis,
         });
     }
@@ -85,7 +89,7 @@ fn overrides(set: &[String], problems: &[(&String, Problem)]) -> Result<Override
     let mut out = Overrides::new();
     let settable: Vec<String> = problems
         .iter()
-        .flat_map(|(_, p)| cancellation::instance_values(p, &Overrides::new()))
+        .flat_map(|(_, p)| cancellation::instance_values(p, &Overrides::new(), None))
         .map(|(name, _)| name)
         .collect();
     for pair in set.iter().flat_map(|s| s.split(',')).map(str::trim) {

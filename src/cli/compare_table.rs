@@ -26,6 +26,9 @@ pub struct Row {
     pub report: Cancellation,
 }
 
+/// The mark of a probability the sweep cannot reach (README: `compare`).
+pub const UNREACHABLE: &str = "—";
+
 /// The marker of an elided gradient.
 pub const ELISION: &str = "…";
 
@@ -40,13 +43,18 @@ impl Row {
         }
     }
 
-    /// The gradient at each true-class probability (`n/a` where there is none).
+    /// The gradient at each true-class probability: [`UNREACHABLE`] where the sweep cannot
+    /// bring the probability there, `n/a` where the gradient has no value.
     fn points(&self) -> Vec<String> {
         match &self.report.true_class {
             Some(tc) => tc
                 .points
                 .iter()
-                .map(|(_, g)| g.map_or("n/a".to_string(), |g| format!("{g:.4}")))
+                .map(|(p, g)| match g {
+                    Some(g) => format!("{g:.4}"),
+                    None if tc.unreachable(*p) => UNREACHABLE.to_string(),
+                    None => "n/a".to_string(),
+                })
                 .collect(),
             None => vec!["n/a".to_string(); TRUE_CLASS_PROBABILITIES.len()],
         }
@@ -298,7 +306,7 @@ pub fn json(rows: &[Row]) -> String {
                 "loss": r.name,
                 "gradient": { "input": r.gradient_input, "text": r.gradient },
                 "cancelled": r.cancelled(),
-                "true_class": r.report.true_class.as_ref().map(|tc| tc.points.iter().map(|(p, g)| json!({"probability": p, "gradient": g})).collect::<Vec<_>>()),
+                "true_class": r.report.true_class.as_ref().map(|tc| tc.points.iter().map(|(p, g)| json!({"probability": p, "gradient": g, "unreachable": tc.unreachable(*p)})).collect::<Vec<_>>()),
                 "trend": r.trend(),
                 "values": r.instance.iter().map(|(_, name, v)| (name.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
                 "report": r.report,

@@ -162,10 +162,12 @@ pub fn compare_plot(problems: &[(String, Problem)]) -> Result<String, String> {
 pub fn write_figures(
     problem: &Problem,
     d: &gradproof::Derivation,
+    cancellation: &gradproof::analysis::cancellation::Cancellation,
     dir: &str,
 ) -> Result<Vec<(BlogFigure, String)>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {dir}: {e}"))?;
-    blog_figures(problem, d)
+    let data = gradproof::analysis::blog_data::blog_figure_data(problem, d);
+    blog_figures(problem, d, cancellation, &data)
         .into_iter()
         .map(|f| {
             let path = std::path::Path::new(dir).join(format!("{}.svg", f.name));

@@ -3,6 +3,7 @@
 use super::args::{Output, ProofFormat};
 use super::{emit, load, report, settings, Failure};
 use crate::cli::plot_cmd;
+use gradproof::analysis::blog_data::blog_figure_data;
 use gradproof::check::handwritten::check_show_block;
 use gradproof::check::{check_derivation, check_expect_against_goal, CheckOptions};
 use gradproof::engine::{self, Limits};
@@ -89,12 +90,17 @@ pub fn run_file(name: &str, text: &str, mode: Mode, seed: u64) -> Result<u8, Fai
         .as_ref()
         .map(|show| check_show_block(&problem, show, &check_opts, Limits::default()));
     if let Mode::Derive(out) = mode {
+        // Analysis before rendering: the renderers print this report, they do not compute it.
+        let analysis = derived
+            .as_ref()
+            .map(|(d, _)| gradproof::analysis::cancellation::analyse(&problem, d));
         let input = render::proof_input::ProofInput {
             problem: &problem,
             derivation: derived.as_ref().map(|(d, _)| d),
             report: derived.as_ref().map(|(_, r)| r),
             show: shown.as_ref(),
             source: (!out.normalise_show).then_some(text),
+            cancellation: analysis.as_ref(),
         };
         mode.print(&render_proof(name, &input, out)?);
     }
@@ -254,9 +260,9 @@ pub fn render_proof(
         ProofFormat::Text => proof::document_text(input),
         ProofFormat::Latex => latex_proof::document_latex(input, out.latex),
         ProofFormat::Markdown => {
-            let figures = match (out.figures, input.derivation) {
-                (Some(dir), Some(d)) => {
-                    plot_cmd::write_figures(problem, d, dir).map_err(Failure::Input)?
+            let figures = match (out.figures, input.derivation, input.cancellation) {
+                (Some(dir), Some(d), Some(c)) => {
+                    plot_cmd::write_figures(problem, d, c, dir).map_err(Failure::Input)?
                 }
                 _ => Vec::new(),
             };
@@ -264,10 +270,10 @@ pub fn render_proof(
         }
         ProofFormat::Json => json::document_json(input),
         ProofFormat::Html => {
-            let figures = input
-                .derivation
-                .map(|d| blog_figures(problem, d))
-                .unwrap_or_default();
+            let figures = match (input.derivation, input.cancellation) {
+                (Some(d), Some(c)) => blog_figures(problem, d, c, &blog_figure_data(problem, d)),
+                _ => Vec::new(),
+            };
             html::document_html(input, &figures, out.html)
                 .map_err(|e| Failure::Input(format!("{name}: {e}")))?
         }

@@ -9,8 +9,8 @@
 
 use super::figures::{curves_svg, jacobian_svg, signal_svg};
 use super::proof::options_for;
-use crate::analysis::cancellation;
-use crate::analysis::figures::{self, Preset};
+use crate::analysis::blog_data::BlogFigureData;
+use crate::analysis::cancellation::Cancellation;
 use crate::engine::trace::Derivation;
 use crate::rules::Move;
 use crate::syntax::expr::Expr;
@@ -39,13 +39,19 @@ pub struct BlogFigure {
 }
 
 /// The figures of `d`'s blog-shaped proof, in document order of their anchors' kinds.
-pub fn blog_figures(problem: &Problem, d: &Derivation) -> Vec<BlogFigure> {
+/// `report` is `d`'s cancellation report (the curves figure is placed after the step that
+/// cancels) and `data` the figures' data, both computed before rendering.
+pub fn blog_figures(
+    problem: &Problem,
+    d: &Derivation,
+    report: &Cancellation,
+    data: &BlogFigureData,
+) -> Vec<BlogFigure> {
     let opts = options_for(problem);
     let title = problem.title.as_deref().unwrap_or("");
     let mut out = Vec::new();
-    let scores = Preset::Balanced.scores();
-    if let Ok(h) = figures::jacobian(problem, d, &scores, 1) {
-        if let Ok(svg) = jacobian_svg(&h, title, &opts) {
+    if let Some(h) = &data.jacobian {
+        if let Ok(svg) = jacobian_svg(h, title, &opts) {
             out.push(BlogFigure {
                 name: "jacobian",
                 caption: "Each row nudges one score; each column is a probability responding; \
@@ -56,8 +62,7 @@ pub fn blog_figures(problem: &Problem, d: &Derivation) -> Vec<BlogFigure> {
             });
         }
     }
-    if let Ok(c) = figures::curves(problem, d) {
-        let report = cancellation::analyse(problem, d);
+    if let Some(c) = &data.curves {
         let substitute = d
             .steps
             .iter()
@@ -67,7 +72,7 @@ pub fn blog_figures(problem: &Problem, d: &Derivation) -> Vec<BlogFigure> {
             .cancelled_at_step
             .or(substitute)
             .unwrap_or(d.steps.len());
-        if let Ok(svg) = curves_svg(&c, title, &opts) {
+        if let Ok(svg) = curves_svg(c, title, &opts) {
             out.push(BlogFigure {
                 name: "curves",
                 caption: "The pieces of the chain rule and their product, along the probability \
@@ -78,8 +83,8 @@ pub fn blog_figures(problem: &Problem, d: &Derivation) -> Vec<BlogFigure> {
             });
         }
     }
-    if let Ok(s) = figures::signal(problem, d, &scores, 1, 1, 1.0) {
-        if let Ok(svg) = signal_svg(&s, title, &opts) {
+    if let Some(s) = &data.signal {
+        if let Ok(svg) = signal_svg(s, title, &opts) {
             out.push(BlogFigure {
                 name: "signal",
                 caption: "The learning signal per class, and what one gradient step does to the \

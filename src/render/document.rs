@@ -10,6 +10,7 @@ use super::proof_input::ProofInput;
 use super::report::mark;
 use super::statement::{statement_blocks, MathStyle};
 use super::{to_latex, FracStyle, PrintOptions};
+use crate::analysis::cancellation::Cancellation;
 use crate::check::CheckReport;
 use crate::engine::trace::{Derivation, Step, Stop};
 use crate::syntax::expr::{Expr, Index};
@@ -132,9 +133,10 @@ pub(crate) fn inline_latex(e: &Expr, opts: &PrintOptions) -> String {
 pub(crate) fn blog_document_with(
     problem: &Problem,
     d: &Derivation,
+    cancellation: &Cancellation,
     anchors: &[Anchor],
 ) -> Vec<Block> {
-    document_blocks(&ProofInput::derivation(problem, d), anchors)
+    document_blocks(&ProofInput::derivation(problem, d, cancellation), anchors)
 }
 
 /// The whole document: the title, the problem stated, the derivation (each step with its check
@@ -172,27 +174,44 @@ pub(crate) fn document_blocks(input: &ProofInput, anchors: &[Anchor]) -> Vec<Blo
     if let Some(show) = input.show {
         out.extend(super::show_doc::show_blocks(show, &opts, 2));
     }
-    if let Some(d) = input.derivation {
-        out.extend(cancellation_blocks(problem, d, &opts));
+    if let (Some(_), Some(c)) = (input.derivation, input.cancellation) {
+        out.extend(cancellation_blocks(c, &opts));
     }
     out
 }
 
-/// The cancellation report as a heading and one paragraph per sentence of its text form (the
-/// text form is the one source of the report's wording).
-pub(crate) fn cancellation_blocks(
-    problem: &Problem,
-    d: &Derivation,
-    opts: &PrintOptions,
-) -> Vec<Block> {
-    let text = super::cancellation::cancellation_text(
-        &crate::analysis::cancellation::analyse(problem, d),
-        opts,
-    );
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    let heading = lines.next().unwrap_or("Cancellation report").to_string();
-    let mut out = vec![Block::Heading(2, vec![Inline::Text(heading)])];
-    out.extend(lines.map(|l| Block::Para(vec![Inline::Text(l.to_string())])));
+/// The cancellation report as a heading and one paragraph per sentence, its formulas as inline
+/// math (the wording is [`super::cancellation::sentences`], shared with the text form).
+pub(crate) fn cancellation_blocks(c: &Cancellation, opts: &PrintOptions) -> Vec<Block> {
+    use super::cancellation::{MathPart, Part};
+    let inline = |parts: &[Part]| -> Vec<Inline> {
+        parts
+            .iter()
+            .map(|part| match part {
+                Part::Words(w) => Inline::Text(w.clone()),
+                Part::Math(ms) => Inline::Math(
+                    ms.iter()
+                        .map(|m| match m {
+                            MathPart::Expr(e) => inline_latex(e, opts),
+                            MathPart::Grouped(e @ Expr::Add(_)) => {
+                                format!("\\left({}\\right)", inline_latex(e, opts))
+                            }
+                            MathPart::Grouped(e) => inline_latex(e, opts),
+                            MathPart::Sign(_, latex) => latex.clone(),
+                        })
+                        .collect(),
+                ),
+            })
+            .collect()
+    };
+    let sentences = super::cancellation::sentences(c);
+    let mut out = Vec::new();
+    for (i, sentence) in sentences.iter().enumerate() {
+        match i {
+            0 => out.push(Block::Heading(2, inline(sentence))),
+            _ => out.push(Block::Para(inline(sentence))),
+        }
+    }
     out
 }
 

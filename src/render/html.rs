@@ -5,6 +5,7 @@
 use super::blog_figures::{inline_svg, Anchor, BlogFigure};
 use super::document::{blog_document_with, document_blocks, Block, Inline};
 use super::proof_input::ProofInput;
+use crate::analysis::cancellation::Cancellation;
 use crate::engine::trace::Derivation;
 use crate::syntax::problem::Problem;
 use thiserror::Error;
@@ -45,8 +46,12 @@ pub fn render_math(latex: &str, display: bool) -> Result<String, KatexError> {
 }
 
 /// The derivation as a standalone HTML page.
-pub fn proof_html(problem: &Problem, d: &Derivation) -> Result<String, KatexError> {
-    proof_html_with_figures(problem, d, &[])
+pub fn proof_html(
+    problem: &Problem,
+    d: &Derivation,
+    cancellation: &Cancellation,
+) -> Result<String, KatexError> {
+    proof_html_with_figures(problem, d, cancellation, &[])
 }
 
 /// The derivation as a standalone HTML page with `figures` inline (SVG), each after what it
@@ -54,11 +59,12 @@ pub fn proof_html(problem: &Problem, d: &Derivation) -> Result<String, KatexErro
 pub fn proof_html_with_figures(
     problem: &Problem,
     d: &Derivation,
+    cancellation: &Cancellation,
     figures: &[BlogFigure],
 ) -> Result<String, KatexError> {
     let anchors: Vec<Anchor> = figures.iter().map(|f| f.anchor.clone()).collect();
     page(
-        &blog_document_with(problem, d, &anchors),
+        &blog_document_with(problem, d, cancellation, &anchors),
         figures,
         problem.title.as_deref(),
         HtmlOptions::default(),

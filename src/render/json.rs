@@ -5,7 +5,7 @@ use super::document::{changed_term, one_line, proof_options};
 use super::proof_input::ProofInput;
 use super::report::mark;
 use super::{to_input_with, to_latex, PrintOptions};
-use crate::analysis::cancellation::{analyse, Cancellation, Shape, Trend};
+use crate::analysis::cancellation::{Cancellation, Shape, Trend};
 use crate::analysis::normal::equivalent;
 use crate::check::handwritten::ShowReport;
 use crate::check::{CheckReport, Status, StepReport};
@@ -191,7 +191,9 @@ pub fn document_json(input: &ProofInput) -> String {
     let problem = input.problem;
     let text = match input.derivation {
         Some(d) => {
-            let mut view = proof_view_checked(problem, d, input.report);
+            let none = crate::analysis::cancellation::not_applicable();
+            let c = input.cancellation.unwrap_or(&none);
+            let mut view = proof_view_checked(problem, d, input.report, c);
             let opts = proof_options(problem, d);
             view.show = input.show.map(|s| show_view(s, &opts));
             serde_json::to_string_pretty(&view)
@@ -242,7 +244,9 @@ pub struct CancellationView {
     /// The gradient on the true class at fixed probabilities (`gradient` is `null` where the
     /// probability could not be reached).
     pub true_class: Vec<TrueClassPoint>,
-    /// `bounded`, `vanishing`, `exploding` or `unknown`, as the true-class probability goes to 0.
+    /// `bounded`, `vanishing`, `exploding`, `switches_off`, `unreachable` (the sweep cannot
+    /// bring the probability to the smallest target) or `unknown`, as the true-class
+    /// probability goes to 0.
     pub trend: String,
 }
 
@@ -253,6 +257,9 @@ pub struct TrueClassPoint {
     pub probability: f64,
     /// The gradient there.
     pub gradient: Option<f64>,
+    /// The sweep cannot bring the probability there (the gradient is then `null`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unreachable: bool,
 }
 
 fn cancellation_view(c: &Cancellation, opts: &PrintOptions) -> CancellationView {
@@ -273,6 +280,7 @@ fn cancellation_view(c: &Cancellation, opts: &PrintOptions) -> CancellationView 
                     // Ten significant digits: the last bits of a bisection are not part of the
                     // report.
                     gradient: g.and_then(|g| format!("{g:.9e}").parse().ok()),
+                    unreachable: tc.unreachable(*p),
                 })
                 .collect(),
             match tc.trend {
@@ -281,6 +289,7 @@ fn cancellation_view(c: &Cancellation, opts: &PrintOptions) -> CancellationView 
                 Trend::Exploding => "exploding",
                 Trend::Unknown => "unknown",
                 Trend::SwitchesOff(_) => "switches_off",
+                Trend::Floor(_) => "unreachable",
             },
         ),
         None => (Vec::new(), "unknown"),
@@ -411,8 +420,8 @@ pub struct ExpectView {
 }
 
 /// The view of the whole proof of `d`, unchecked.
-pub fn proof_view(problem: &Problem, d: &Derivation) -> ProofView {
-    proof_view_checked(problem, d, None)
+pub fn proof_view(problem: &Problem, d: &Derivation, cancellation: &Cancellation) -> ProofView {
+    proof_view_checked(problem, d, None, cancellation)
 }
 
 /// The view of the whole proof of `d` with the numeric check `report` of it.
@@ -420,6 +429,7 @@ pub fn proof_view_checked(
     problem: &Problem,
     d: &Derivation,
     report: Option<&CheckReport>,
+    cancellation: &Cancellation,
 ) -> ProofView {
     let opts = proof_options(problem, d);
     ProofView {
@@ -431,7 +441,7 @@ pub fn proof_view_checked(
             expr: expr_view(e, &opts),
             holds: equivalent(d.result(), e, problem),
         }),
-        cancellation: cancellation_view(&analyse(problem, d), &opts),
+        cancellation: cancellation_view(cancellation, &opts),
         problem: super::deriv_file::problem_text(problem),
         declarations: Some(declarations_view(problem, &opts)),
         show: None,
@@ -439,8 +449,8 @@ pub fn proof_view_checked(
 }
 
 /// The proof as pretty-printed JSON (see [`ProofView`]).
-pub fn proof_json(problem: &Problem, d: &Derivation) -> String {
-    proof_json_checked(problem, d, None)
+pub fn proof_json(problem: &Problem, d: &Derivation, cancellation: &Cancellation) -> String {
+    proof_json_checked(problem, d, None, cancellation)
 }
 
 /// The proof as pretty-printed JSON with each step's numeric check from `report`.
@@ -448,8 +458,9 @@ pub fn proof_json_checked(
     problem: &Problem,
     d: &Derivation,
     report: Option<&CheckReport>,
+    cancellation: &Cancellation,
 ) -> String {
-    let view = proof_view_checked(problem, d, report);
+    let view = proof_view_checked(problem, d, report, cancellation);
     let mut out = serde_json::to_string_pretty(&view).expect(
         "the views hold only strings, numbers, booleans and sequences: serialising cannot fail",
     );

@@ -19,6 +19,7 @@ use super::latex_rows::*;
 use super::proof_input::ProofInput;
 use super::statement::{statement_blocks, MathStyle};
 use super::{to_latex, PrintOptions};
+use crate::analysis::cancellation::Cancellation;
 use crate::check::handwritten::ShowReport;
 use crate::check::{CheckReport, StepReport};
 use crate::engine::trace::{Derivation, Step};
@@ -50,8 +51,13 @@ const ANNOTATION_WIDTH: usize = 60;
 
 /// The derivation as LaTeX: a fragment of `align*` blocks and short connecting sentences, or a
 /// complete document when [`LatexOptions::standalone`] is set.
-pub fn proof_latex(problem: &Problem, d: &Derivation, options: LatexOptions) -> String {
-    document_latex(&ProofInput::derivation(problem, d), options)
+pub fn proof_latex(
+    problem: &Problem,
+    d: &Derivation,
+    cancellation: &Cancellation,
+    options: LatexOptions,
+) -> String {
+    document_latex(&ProofInput::derivation(problem, d, cancellation), options)
 }
 
 /// The whole proof document of `input` as LaTeX (see the module documentation).
@@ -82,19 +88,17 @@ pub fn document_latex(input: &ProofInput, options: LatexOptions) -> String {
     if let Some(show) = input.show {
         show_block(show, &opts, options, &mut body);
     }
-    if let Some(d) = input.derivation {
-        for b in super::document::cancellation_blocks(problem, d, &opts) {
+    if let (Some(_), Some(c)) = (input.derivation, input.cancellation) {
+        for b in super::document::cancellation_blocks(c, &opts) {
             match b {
                 Block::Heading(_, words) => body.push_str(&format!(
                     "\n\\medskip\\noindent\\textbf{{{}.}}\n",
                     inlines(&words)
                 )),
-                // The report's sentences quote expressions in the text printer's notation:
-                // typeset as in the terminal (monospace), not as half-converted math.
-                Block::Para(words) => body.push_str(&format!(
-                    "\n{{\\raggedright\\ttfamily\\small {}\\par}}\n",
-                    inlines(&words)
-                )),
+                // The report's sentences: words as text, its formulas as inline math.
+                Block::Para(words) => {
+                    body.push_str(&format!("\n{{\\raggedright {}\\par}}\n", inlines(&words)))
+                }
                 Block::Display(_) | Block::Figure(_) => {}
             }
         }

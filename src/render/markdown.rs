@@ -10,6 +10,7 @@
 use super::blog_figures::{Anchor, BlogFigure};
 use super::document::{blog_document_with, document_blocks, Block, Inline};
 use super::proof_input::ProofInput;
+use crate::analysis::cancellation::Cancellation;
 use crate::engine::trace::Derivation;
 use crate::syntax::problem::Problem;
 
@@ -34,8 +35,8 @@ pub struct MarkdownOptions {
 }
 
 /// The derivation as Markdown with `$` math delimiters.
-pub fn proof_markdown(problem: &Problem, d: &Derivation) -> String {
-    proof_markdown_with_figures(problem, d, &[])
+pub fn proof_markdown(problem: &Problem, d: &Derivation, cancellation: &Cancellation) -> String {
+    proof_markdown_with_figures(problem, d, cancellation, &[])
 }
 
 /// [`proof_markdown`] with an image link to each of `figures` after what it illustrates: `(the
@@ -43,11 +44,12 @@ pub fn proof_markdown(problem: &Problem, d: &Derivation) -> String {
 pub fn proof_markdown_with_figures(
     problem: &Problem,
     d: &Derivation,
+    cancellation: &Cancellation,
     figures: &[(BlogFigure, String)],
 ) -> String {
     let anchors: Vec<Anchor> = figures.iter().map(|(f, _)| f.anchor.clone()).collect();
     write(
-        &blog_document_with(problem, d, &anchors),
+        &blog_document_with(problem, d, cancellation, &anchors),
         figures,
         problem.title.as_deref(),
         MarkdownOptions::default(),

@@ -4,7 +4,7 @@
 use super::cancellation::cancellation_text;
 use super::report::mark;
 use super::{to_text, PrintOptions};
-use crate::analysis::cancellation::analyse;
+use crate::analysis::cancellation::Cancellation;
 use crate::check::CheckReport;
 use crate::engine::trace::{Derivation, Stop};
 use crate::syntax::index::free_indices;
@@ -27,9 +27,10 @@ pub fn options_for(problem: &Problem) -> PrintOptions {
     opts
 }
 
-/// The derivation as text, with a title line when the problem has one.
-pub fn proof_text(problem: &Problem, d: &Derivation) -> String {
-    proof_text_checked(problem, d, None)
+/// The derivation as text, with a title line when the problem has one, and its cancellation
+/// report `cancellation`.
+pub fn proof_text(problem: &Problem, d: &Derivation, cancellation: &Cancellation) -> String {
+    proof_text_checked(problem, d, None, cancellation)
 }
 
 /// The derivation as text with each line's numeric check mark from `report` (the report of
@@ -38,6 +39,7 @@ pub fn proof_text_checked(
     problem: &Problem,
     d: &Derivation,
     report: Option<&CheckReport>,
+    cancellation: &Cancellation,
 ) -> String {
     let mut opts = options_for(problem);
     // A lemma's bound indices must not borrow a letter the main goal uses freely.
@@ -48,7 +50,7 @@ pub fn proof_text_checked(
         out.push_str("\n\n");
     }
     body_text(d, report, &opts, &mut out);
-    out.push_str(&cancellation_text(&analyse(problem, d), &opts));
+    out.push_str(&cancellation_text(cancellation, &opts));
     out
 }
 
@@ -105,8 +107,8 @@ pub fn document_text(input: &ProofInput) -> String {
         ));
         out.push('\n');
     }
-    if let Some(d) = input.derivation {
-        out.push_str(&cancellation_text(&analyse(problem, d), &opts));
+    if let (Some(_), Some(c)) = (input.derivation, input.cancellation) {
+        out.push_str(&cancellation_text(c, &opts));
     }
     out
 }

@@ -1,6 +1,7 @@
 //! What a proof document is made of: the problem, the engine's derivation with its numeric check,
 //! and a checked hand-written `show` block. A file may have either or both.
 
+use crate::analysis::cancellation::Cancellation;
 use crate::check::handwritten::ShowReport;
 use crate::check::CheckReport;
 use crate::engine::trace::Derivation;
@@ -19,17 +20,25 @@ pub struct ProofInput<'a> {
     pub show: Option<&'a ShowReport>,
     /// The file's text, so that text output can quote the user's `show` lines as written.
     pub source: Option<&'a str>,
+    /// The cancellation report of [`ProofInput::derivation`], computed before rendering
+    /// ([`crate::analysis::cancellation::analyse`]); documents print it when it is given.
+    pub cancellation: Option<&'a Cancellation>,
 }
 
 impl<'a> ProofInput<'a> {
-    /// A document of the derivation `d` alone, unchecked.
-    pub fn derivation(problem: &'a Problem, d: &'a Derivation) -> Self {
+    /// A document of the derivation `d` alone, unchecked, with its cancellation report.
+    pub fn derivation(
+        problem: &'a Problem,
+        d: &'a Derivation,
+        cancellation: &'a Cancellation,
+    ) -> Self {
         ProofInput {
             problem,
             derivation: Some(d),
             report: None,
             show: None,
             source: None,
+            cancellation: Some(cancellation),
         }
     }
 }

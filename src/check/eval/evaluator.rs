@@ -127,6 +127,9 @@ pub struct Evaluator<'a, N: Number = LogNum> {
     /// The largest magnitude of an argument of `exp` evaluated so far (memoised values count
     /// once): how extreme the scores and logits the loss sees are.
     pub(super) largest_exp_argument: N,
+    /// Read an Iverson bracket by its definition on its kink too (`[0 > 0]` = 0) instead of
+    /// failing with [`EvalError::Kink`]; see [`Evaluator::brackets_by_definition`].
+    pub(super) brackets_by_definition: bool,
 }
 
 impl<'a> Evaluator<'a> {
@@ -170,6 +173,7 @@ impl<'a, N: Number> Evaluator<'a, N> {
             depth: 0,
             per_free: Vec::new(),
             largest_exp_argument: N::ZERO,
+            brackets_by_definition: false,
         };
         ev.per_free = ev.symbols_per_free();
         ev
@@ -193,6 +197,7 @@ impl<'a, N: Number> Evaluator<'a, N> {
             depth: 0,
             per_free: self.per_free.clone(),
             largest_exp_argument: M::ZERO,
+            brackets_by_definition: self.brackets_by_definition,
         }
     }
 
@@ -297,6 +302,16 @@ impl<'a, N: Number> Evaluator<'a, N> {
         memo.entry(seed.clone()).or_default()
     }
 
+    /// This evaluator, reading an Iverson bracket by its definition also where its argument is
+    /// 0 (`[0 > 0]` = 0, `[0 >= 0]` = 1) and taking its derivative as 0 there. The checker never
+    /// does (a rule may trade `[u > 0]` for `[u >= 0]`, equal off the kink only); the
+    /// cancellation report's sweep does, where units it leaves at 0 (a ReLU's other inputs)
+    /// would otherwise make every value undefined, though the value does not depend on them.
+    pub fn brackets_by_definition(mut self) -> Self {
+        self.brackets_by_definition = true;
+        self
+    }
+
     /// The value of `e`.
     pub fn eval(&mut self, e: &'a Expr) -> Result<N, EvalError> {
         Ok(self.node(e, &mut Env::top())?.v)
@@ -351,6 +366,11 @@ impl<'a, N: Number> Evaluator<'a, N> {
                 let holds = f
                     .holds_at_sign(sign)
                     .expect("a bracket holds or not at every sign");
+                Ok(Dual::constant(if holds { N::ONE } else { N::ZERO }))
+            }
+            Expr::Func(f, a) if f.is_bracket() && self.brackets_by_definition => {
+                let arg = self.node(a, env)?;
+                let holds = f.holds_at_sign(arg.v.sign()).unwrap_or(false);
                 Ok(Dual::constant(if holds { N::ONE } else { N::ZERO }))
             }
             Expr::Func(f, a) => {
