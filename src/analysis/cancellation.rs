@@ -145,7 +145,7 @@ pub fn analyse_with(problem: &Problem, d: &Derivation, overrides: &Overrides) ->
         _ => return analyse_below(problem, d, overrides),
     };
     let at_var = Symbol {
-        name: prob.name.clone(),
+        name: prob.name,
         indices: goal.wrt.indices.clone(),
     };
     let loss_piece = loss_piece(d, &prob.name);
@@ -361,8 +361,8 @@ pub fn instance_values(problem: &Problem, overrides: &Overrides) -> Vec<(String,
         .iter()
         .filter(|v| v.symbol.indices.is_empty() && Some(v.symbol.name.as_str()) != wrt)
         .filter_map(|v| {
-            let value = instance.values.get(&v.symbol.name)?.data.first()?;
-            Some((v.symbol.name.clone(), *value))
+            let value = instance.values.get(v.symbol.name.as_str())?.data.first()?;
+            Some((v.symbol.name.to_string(), *value))
         })
         .collect()
 }
@@ -407,7 +407,7 @@ pub fn fixed_instance_with(
             Kind::Unit => 0.1,
             Kind::Positive => 2.0,
         };
-        let fill = match overrides.get(&v.symbol.name) {
+        let fill = match overrides.get(v.symbol.name.as_str()) {
             Some(&value) if shape.is_empty() => value,
             _ => fill,
         };
@@ -425,7 +425,7 @@ pub fn fixed_instance_with(
         if v.symbol.name == goal.wrt.name {
             vals.set(&first, drive);
         }
-        values.insert(v.symbol.name.clone(), vals);
+        values.insert(v.symbol.name.to_string(), vals);
     }
     Some(Instance {
         sizes,

@@ -508,7 +508,7 @@ pub fn substitute_derivatives<E>(
                 &problem.index_names(),
                 taken,
             );
-            let opened = open(body, &Index::Free(name.clone()));
+            let opened = open(body, &Index::Free(name.as_str().into()));
             taken.insert(name.clone());
             let inner = substitute_derivatives(problem, &opened, taken, lemma);
             taken.remove(&name);
