@@ -15,6 +15,8 @@
 pub mod chain;
 mod connect;
 mod scanner;
+#[cfg(test)]
+mod scanner_tests;
 pub mod imports;
 pub mod search;
 pub mod trace;
