@@ -61,3 +61,25 @@ fn a_hint_that_skips_a_firing_trips_the_rescan_check() {
 fn a_phase_wrongly_marked_inert_trips_the_rescan_check() {
     saturate_with(|scan, phase| scan.set_inert(phase));
 }
+
+#[test]
+fn fingerprints_follow_the_content_not_the_address() {
+    let e = two_derivatives();
+    let copy = e.clone();
+    let moved = Box::new(e.clone());
+    assert_eq!(fingerprint(&e), fingerprint(&copy));
+    assert_eq!(fingerprint(&e), fingerprint(&moved));
+    // Different content: another symbol, another order, another number.
+    let x = Expr::plain("x");
+    let w = Expr::plain("w");
+    assert_ne!(fingerprint(&x), fingerprint(&w));
+    assert_ne!(
+        fingerprint(&Expr::Add(vec![x.clone(), w.clone()])),
+        fingerprint(&Expr::Add(vec![w.clone(), x.clone()]))
+    );
+    assert_ne!(fingerprint(&Expr::int(2)), fingerprint(&Expr::int(3)));
+    assert_ne!(
+        fingerprint(&Expr::Mul(vec![x.clone(), w.clone()])),
+        fingerprint(&Expr::Add(vec![x, w]))
+    );
+}
