@@ -27,7 +27,7 @@ fn show(e: &Expr, bound: &mut Vec<String>) -> String {
         Expr::Func(f, a) => format!("{}({})", f.name(), show(a, bound)),
         Expr::Delta(a, b) => format!("delta({}, {})", index(a, bound), index(b, bound)),
         Expr::Sum(binder, body) => {
-            bound.push(binder.hint.0.clone());
+            bound.push(binder.hint.0.to_string());
             let body = show(body, bound);
             bound.pop();
             format!("(Σ_{} {body})", binder.hint.0)

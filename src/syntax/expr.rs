@@ -186,7 +186,7 @@ impl Func {
 /// The user's letter for a bound index. It is only a printing hint: all hints compare equal, so
 /// `sum_j q_j == sum_i q_i`.
 #[derive(Clone, Debug, Serialize)]
-pub struct Hint(pub String);
+pub struct Hint(pub Name);
 
 impl PartialEq for Hint {
     fn eq(&self, _: &Self) -> bool {
@@ -214,15 +214,15 @@ pub struct Binder {
     /// The letter the user wrote (`j` in `sum_j`).
     pub hint: Hint,
     /// The plain symbol naming the upper end of the range (`K` in `1..K`), when known.
-    pub upper: Option<String>,
+    pub upper: Option<Name>,
 }
 
 impl Binder {
     /// A binder with letter `hint` and upper end `upper`, if known.
     pub fn new(hint: &str, upper: Option<&str>) -> Binder {
         Binder {
-            hint: Hint(hint.to_string()),
-            upper: upper.map(str::to_string),
+            hint: Hint(Name::new(hint)),
+            upper: upper.map(Name::new),
         }
     }
 }

@@ -307,7 +307,7 @@ impl<'p> Evaluator<'p> {
             return None;
         };
         let upper = match &binder.upper {
-            Some(u) => u.clone(),
+            Some(u) => u.to_string(),
             None => self.problem.upper_of(&binder.hint.0)?.to_string(),
         };
         let n = *self.point.sizes.get(&upper)?;

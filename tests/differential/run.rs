@@ -343,7 +343,9 @@ fn rename_expr(e: &Expr, map: &HashMap<&str, &str>) -> Expr {
             }
             Expr::Sum(binder, body) => {
                 if let Some(u) = &mut binder.upper {
-                    name(u);
+                    let mut text = u.to_string();
+                    name(&mut text);
+                    *u = text.into();
                 }
                 walk(body, name, index);
             }
