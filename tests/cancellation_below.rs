@@ -68,8 +68,8 @@ fn no_invented_symbols() {
         let names: Vec<String> = problem
             .vars
             .iter()
-            .map(|v| v.symbol.name.clone())
-            .chain(problem.defs.iter().map(|d| d.symbol.name.clone()))
+            .map(|v| v.symbol.name.to_string())
+            .chain(problem.defs.iter().map(|d| d.symbol.name.to_string()))
             .collect();
         for word in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
             if let Some((base, sub)) = word.split_once('_') {

@@ -22,7 +22,7 @@ fn ix(name: &str, index: &str) -> Expr {
 /// `name` subscripted by the bound index `n`.
 fn bound(name: &str, n: u32) -> Expr {
     Expr::Sym(Symbol {
-        name: name.to_string(),
+        name: name.into(),
         indices: vec![Index::Bound(n)],
     })
 }

@@ -28,7 +28,7 @@ fn pos(line: usize, column: usize) -> Pos {
 
 fn bound(name: &str) -> Expr {
     Expr::Sym(Symbol {
-        name: name.to_string(),
+        name: name.into(),
         indices: vec![Index::Bound(0)],
     })
 }

@@ -27,7 +27,7 @@ fn show(e: &Expr, bound: &mut Vec<String>) -> String {
         Expr::Func(f, a) => format!("{}({})", f.name(), show(a, bound)),
         Expr::Delta(a, b) => format!("delta({}, {})", index(a, bound), index(b, bound)),
         Expr::Sum(binder, body) => {
-            bound.push(binder.hint.0.clone());
+            bound.push(binder.hint.0.to_string());
             let body = show(body, bound);
             bound.pop();
             format!("(Σ_{} {body})", binder.hint.0)
@@ -46,7 +46,7 @@ fn join(xs: &[Expr], sep: &str, bound: &mut Vec<String>) -> String {
 fn symbol(s: &Symbol, bound: &[String]) -> String {
     let indices: Vec<String> = s.indices.iter().map(|i| index(i, bound)).collect();
     match indices.len() {
-        0 => s.name.clone(),
+        0 => s.name.to_string(),
         1 => format!("{}_{}", s.name, indices[0]),
         _ => format!("{}_{{{}}}", s.name, indices.join(",")),
     }
@@ -55,7 +55,7 @@ fn symbol(s: &Symbol, bound: &[String]) -> String {
 /// A free index by name; a bound one by its binder's letter (or `?n` if it escapes).
 fn index(i: &Index, bound: &[String]) -> String {
     match i {
-        Index::Free(name) => name.clone(),
+        Index::Free(name) => name.to_string(),
         Index::Bound(n) => bound
             .len()
             .checked_sub(1 + *n as usize)

@@ -53,10 +53,10 @@ fn first_logit(
         return Some(v);
     }
     if let Expr::Sym(s) = e {
-        if seen.contains(&s.name) {
+        if seen.iter().any(|n| *n == s.name) {
             return None;
         }
-        seen.push(s.name.clone());
+        seen.push(s.name.to_string());
         let def = problem.def(&s.name)?;
         return first_logit(problem, &def.body, seen, depends);
     }

@@ -166,7 +166,7 @@ pub fn analyse_with(problem: &Problem, d: &Derivation, overrides: &Overrides) ->
         _ => return analyse_below(problem, d, overrides),
     };
     let at_var = Symbol {
-        name: prob.name.clone(),
+        name: prob.name,
         indices: goal.wrt.indices.clone(),
     };
     let loss_piece = loss_piece(d, &prob.name);
@@ -410,7 +410,7 @@ fn shape(problem: &Problem, result: &Expr, p: &Expr) -> Shape {
             name.push('#');
         }
         let stand_in = Expr::Sym(Symbol {
-            name,
+            name: name.into(),
             indices: Vec::new(),
         });
         let back = |e: Expr| replace_all(&e, &stand_in, p);
@@ -507,8 +507,8 @@ pub fn instance_values(
         .iter()
         .filter(|v| v.symbol.indices.is_empty() && Some(v.symbol.name.as_str()) != wrt)
         .filter_map(|v| {
-            let value = instance.values.get(&v.symbol.name)?.data.first()?;
-            Some((v.symbol.name.clone(), *value))
+            let value = instance.values.get(v.symbol.name.as_str())?.data.first()?;
+            Some((v.symbol.name.to_string(), *value))
         })
         .collect()
 }
@@ -554,7 +554,7 @@ pub fn fixed_instance_with(
             Kind::Unit => 0.1,
             Kind::Positive => 2.0,
         };
-        let fill = match overrides.get(&v.symbol.name) {
+        let fill = match overrides.get(v.symbol.name.as_str()) {
             Some(&value) if shape.is_empty() => value,
             _ => fill,
         };
@@ -566,14 +566,14 @@ pub fn fixed_instance_with(
         if v.kind.sums_to_one() {
             vals.set(&first, 1.0);
         }
-        let overridden = shape.is_empty() && overrides.contains_key(&v.symbol.name);
+        let overridden = shape.is_empty() && overrides.contains_key(v.symbol.name.as_str());
         if let Some(sign) = coupling.filter(|_| v.kind == Kind::Real && !overridden) {
             vals.set(&first, sign);
         }
         if v.symbol.name == goal.wrt.name {
             vals.set(&first, drive);
         }
-        values.insert(v.symbol.name.clone(), vals);
+        values.insert(v.symbol.name.to_string(), vals);
     }
     Some(Instance {
         sizes,

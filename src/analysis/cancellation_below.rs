@@ -67,7 +67,7 @@ pub fn is_probability(problem: &Problem, def: &Definition) -> bool {
             .collect();
         let numerator = mul(rest);
         minus_one
-            && numerator == open(body, &Index::Free(letter.clone()))
+            && numerator == open(body, &Index::Free(*letter))
             && facts::is_positive(&numerator, &ctx)
     })
 }
@@ -104,7 +104,7 @@ pub fn below_logits(problem: &Problem, d: &Derivation) -> Option<(Symbol, BelowL
     let prob = probability_def(problem)?;
     let logit = logits(problem, prob)?.symbol.clone();
     let prob_at = Symbol {
-        name: prob.symbol.name.clone(),
+        name: prob.symbol.name,
         indices: logit.indices.clone(),
     };
     Some((

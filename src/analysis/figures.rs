@@ -128,7 +128,7 @@ pub fn curves(problem: &Problem, d: &Derivation) -> Result<Curves, FigureError> 
     let goal = problem.goal.as_ref().ok_or(FigureError::NoGoal)?;
     let prob = cancellation::probability_symbol(problem).ok_or(FigureError::NoProbability)?;
     let probability = Symbol {
-        name: prob.name.clone(),
+        name: prob.name,
         indices: goal.wrt.indices.clone(),
     };
     let at_var = Expr::Sym(probability.clone());
@@ -213,7 +213,7 @@ fn check_classes(scores: &[f64], class: usize) -> Result<(), FigureError> {
 /// The one free index of `s`, or why a figure over classes cannot use it.
 fn class_index(s: &Symbol, role: &str) -> Result<String, FigureError> {
     match s.indices.as_slice() {
-        [Index::Free(letter)] => Ok(letter.clone()),
+        [Index::Free(letter)] => Ok(letter.to_string()),
         _ => Err(FigureError::NotPerClass(format!(
             "{role} `{}` does not have exactly one class index: a figure over classes needs one",
             s.name
@@ -232,7 +232,7 @@ fn scores_instance(
         .ok_or(FigureError::NoGoal)?;
     let values = instance
         .values
-        .get_mut(&wrt.name)
+        .get_mut(wrt.name.as_str())
         .filter(|v| v.shape == [scores.len()])
         .ok_or_else(|| {
             FigureError::NotPerClass(format!(
@@ -316,17 +316,17 @@ pub fn jacobian(
     let goal = problem.goal.as_ref().ok_or(FigureError::NoGoal)?;
     let prob = cancellation::probability_symbol(problem).ok_or(FigureError::NoProbability)?;
     let lemma = link_lemma(d, &prob.name, &goal.wrt.name)
-        .ok_or_else(|| FigureError::NoJacobian(prob.name.clone()))?;
+        .ok_or_else(|| FigureError::NoJacobian(prob.name.to_string()))?;
     let Expr::Deriv(f, x) = &lemma.goal else {
-        return Err(FigureError::NoJacobian(prob.name.clone()));
+        return Err(FigureError::NoJacobian(prob.name.to_string()));
     };
     let Expr::Sym(p) = &**f else {
-        return Err(FigureError::NoJacobian(prob.name.clone()));
+        return Err(FigureError::NoJacobian(prob.name.to_string()));
     };
     let col = class_index(p, "the probability")?;
     let row = class_index(x, "the variable")?;
     if col == row {
-        return Err(FigureError::NoJacobian(prob.name.clone()));
+        return Err(FigureError::NoJacobian(prob.name.to_string()));
     }
     let instance = scores_instance(problem, &goal.wrt, scores, class)?;
     let formula = lemma.result();
@@ -348,14 +348,14 @@ pub fn jacobian(
     let probabilities = (1..=n)
         .map(|c| {
             free_p.insert(col.clone(), c);
-            value(&mut ev_p, &p_at_col, &free_p, || prob.name.clone())
+            value(&mut ev_p, &p_at_col, &free_p, || prob.name.to_string())
         })
         .collect::<Result<_, _>>()?;
     Ok(Heatmap {
         goal: lemma.goal.clone(),
         formula: formula.clone(),
-        variable: x.name.clone(),
-        probability: p.name.clone(),
+        variable: x.name.to_string(),
+        probability: p.name.to_string(),
         scores: scores.to_vec(),
         probabilities,
         cells,
@@ -420,7 +420,7 @@ pub fn signal(
     let prob = cancellation::probability_symbol(problem).ok_or(FigureError::NoProbability)?;
     let letter = class_index(&goal.wrt, "the variable")?;
     let p_at = Expr::Sym(Symbol {
-        name: prob.name.clone(),
+        name: prob.name,
         indices: goal.wrt.indices.clone(),
     });
     let result = d.result();
@@ -440,7 +440,7 @@ pub fn signal(
             gradient.push(value(&mut ev, result, &free, || {
                 format!("the gradient after {step} steps")
             })?);
-            probabilities.push(value(&mut ev_p, &p_at, &free_p, || prob.name.clone())?);
+            probabilities.push(value(&mut ev_p, &p_at, &free_p, || prob.name.to_string())?);
         }
         let free_l = at_class(&goal.of, problem, class);
         let mut ev_l = Evaluator::new(problem, &instance, &free_l);
@@ -460,8 +460,8 @@ pub fn signal(
     Ok(Signal {
         goal: d.goal.clone(),
         formula: result.clone(),
-        variable: goal.wrt.name.clone(),
-        probability: prob.name.clone(),
+        variable: goal.wrt.name.to_string(),
+        probability: prob.name.to_string(),
         true_class: class,
         lr,
         states,

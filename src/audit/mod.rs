@@ -272,7 +272,7 @@ fn classify(s: &Statement, problem: &Problem) -> Kind {
         crate::syntax::expr::Expr::Sym(sym)
             if sym.indices.is_empty() && problem.index(&sym.name).is_some() =>
         {
-            Some(sym.name.clone())
+            Some(sym.name.to_string())
         }
         _ => None,
     };

@@ -234,7 +234,9 @@ fn declared_ranges(e: &Expr, problem: &Problem) -> Expr {
     match e {
         Expr::Sum(b, body) => {
             let mut b = b.clone();
-            b.upper = problem.upper_of(&b.hint.0).map(str::to_string);
+            b.upper = problem
+                .upper_of(&b.hint.0)
+                .map(crate::syntax::expr::Name::new);
             Expr::Sum(b, Box::new(declared_ranges(body, problem)))
         }
         other => {

@@ -128,8 +128,8 @@ fn used_outside(body: &Expr) -> (Vec<String>, Vec<u32>) {
     fn walk(e: &Expr, depth: u32, names: &mut Vec<String>, levels: &mut Vec<u32>) {
         let mut index = |i: &Index| match i {
             Index::Free(n) => {
-                if !names.contains(n) {
-                    names.push(n.clone());
+                if !names.iter().any(|m| m == n) {
+                    names.push(n.to_string());
                 }
             }
             Index::Bound(n) if *n > depth => {
@@ -302,7 +302,7 @@ impl<'a> Precise<'a> {
                     .clone();
                 let mut key = Vec::with_capacity(names.len() + levels.len());
                 for n in &names {
-                    key.push(self.index(&Index::Free(n.clone()), env)?);
+                    key.push(self.index(&Index::Free(n.into()), env)?);
                 }
                 for l in levels {
                     key.push(self.index(&Index::Bound(l), env)?);
@@ -334,7 +334,7 @@ impl<'a> Precise<'a> {
             .collect::<Option<Vec<usize>>>()?;
         let saved = std::mem::take(&mut self.memo);
         let saved_sums = std::mem::take(&mut self.sums);
-        self.seed = Some((x.name.clone(), idx));
+        self.seed = Some((x.name.to_string(), idx));
         let out = self.node(f, env);
         self.seed = None;
         self.memo = saved;
@@ -412,7 +412,7 @@ impl<'a> Precise<'a> {
                 .rev()
                 .find(|(p, _)| p == name)
                 .map(|(_, v)| *v)
-                .or_else(|| self.free.get(name).copied()),
+                .or_else(|| self.free.get(name.as_str()).copied()),
             Index::Bound(n) => {
                 let at = env.bound.len().checked_sub(usize::try_from(*n).ok()? + 1)?;
                 env.bound.get(at).copied()
@@ -474,7 +474,7 @@ impl<'a> Precise<'a> {
         let mut params = Vec::with_capacity(idx.len());
         for (p, &v) in def.symbol.indices.iter().zip(idx) {
             let Index::Free(p) = p else { return None };
-            params.push((p.clone(), v));
+            params.push((p.to_string(), v));
         }
         let env = Env {
             bound: Vec::new(),

@@ -291,7 +291,7 @@ pub fn draw(
     for var in &problem.vars {
         let shape = var_shape(problem, &var.symbol.name, &var.symbol.indices, sizes)?;
         let data = draw_values(&mut rng, var.kind, &shape, regime, extreme);
-        values.insert(var.symbol.name.clone(), VarValues { shape, data });
+        values.insert(var.symbol.name.to_string(), VarValues { shape, data });
     }
     Ok(Instance {
         sizes: sizes.clone(),
@@ -313,7 +313,7 @@ fn var_shape(
         .iter()
         .map(|i| {
             let letter = match i {
-                crate::syntax::expr::Index::Free(name) => name.clone(),
+                crate::syntax::expr::Index::Free(name) => name.to_string(),
                 crate::syntax::expr::Index::Bound(n) => format!("#{n}"),
             };
             let upper = problem

@@ -125,7 +125,7 @@ fn feeding_reals(problem: &Problem) -> BTreeSet<String> {
         .iter()
         .filter(|v| v.kind == Kind::Real && seen.contains(v.symbol.name.as_str()))
         .filter(|v| v.symbol.indices.iter().all(|i| matches!(i, Index::Free(_))))
-        .map(|v| v.symbol.name.clone())
+        .map(|v| v.symbol.name.to_string())
         .collect()
 }
 

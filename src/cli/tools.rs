@@ -53,7 +53,7 @@ pub fn set_ranges(e: &Expr, table: &[(String, String)]) -> Expr {
     match engine::rebuild(e, children) {
         Expr::Sum(mut b, body) => {
             if let Some((_, upper)) = table.iter().find(|(l, _)| *l == b.hint.0) {
-                b.upper = Some(upper.clone());
+                b.upper = Some(upper.into());
             }
             Expr::Sum(b, body)
         }

@@ -189,7 +189,7 @@ fn given_with_source<'p>(problem: &'p Problem, goal: &Expr) -> Option<(Expr, &'p
         let rename = |e: &Expr| {
             let mut e = e.clone();
             for (l, t) in letters.iter().zip(&temp) {
-                e = rename_free(&e, l, &Index::Free(t.clone()));
+                e = rename_free(&e, l, &Index::Free(t.into()));
             }
             for (t, to) in temp.iter().zip(&x.indices) {
                 e = rename_free(&e, t, to);

@@ -15,6 +15,8 @@
 pub mod chain;
 mod connect;
 mod scanner;
+#[cfg(test)]
+mod scanner_tests;
 pub mod imports;
 pub mod search;
 pub mod trace;
@@ -508,7 +510,7 @@ pub fn substitute_derivatives<E>(
                 &problem.index_names(),
                 taken,
             );
-            let opened = open(body, &Index::Free(name.clone()));
+            let opened = open(body, &Index::Free(name.as_str().into()));
             taken.insert(name.clone());
             let inner = substitute_derivatives(problem, &opened, taken, lemma);
             taken.remove(&name);

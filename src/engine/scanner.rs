@@ -102,41 +102,60 @@ pub(super) struct Stable {
     pub(super) left: bool,
 }
 
-/// A cheap identity of a node: its variant and the addresses of what it owns (its value for a
-/// number). Moving a node keeps it; two live nodes with equal fingerprints are equal.
-#[derive(Clone, PartialEq, Eq)]
-pub(super) enum Fingerprint {
-    Num(crate::syntax::rational::Rational),
-    Node(u8, usize, usize, usize, usize),
-}
+/// A structural fingerprint of a subtree: a 64-bit hash of its content (bound-index hints
+/// aside, as for `==`), the same for equal subtrees wherever they live in memory. It reads no
+/// addresses, so an allocation freed and reused while a node is rebuilt cannot make two
+/// different subtrees look the same; two different subtrees share a fingerprint only by a
+/// 64-bit hash collision, which would at worst let a hint skip a subterm that changed (debug
+/// builds compare every scan with a full rescan, see `Run::saturate`).
+pub(super) type Fingerprint = u64;
 
 pub(super) fn fingerprint(e: &Expr) -> Fingerprint {
-    pub(super) fn index(i: &Index) -> (usize, usize) {
-        match i {
-            Index::Free(s) => (s.as_ptr() as usize, s.len()),
-            Index::Bound(n) => (0, *n as usize),
+    use std::hash::{Hash, Hasher};
+    let mut h = MixHasher(0);
+    e.hash(&mut h);
+    h.finish()
+}
+
+/// A fast non-cryptographic hasher for [`fingerprint`]: each word is mixed in by a rotation,
+/// an exclusive or and a multiplication by an odd constant.
+struct MixHasher(u64);
+
+impl MixHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.mix(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(word) ^ (rest.len() as u64) << 56);
         }
     }
-    let addr = |b: &Expr| b as *const Expr as usize;
-    match e {
-        Expr::Num(r) => Fingerprint::Num(r.clone()),
-        Expr::Sym(s) => Fingerprint::Node(
-            1,
-            s.name.as_ptr() as usize,
-            s.name.len(),
-            s.indices.as_ptr() as usize,
-            s.indices.len(),
-        ),
-        Expr::Add(xs) => Fingerprint::Node(2, xs.as_ptr() as usize, xs.len(), 0, 0),
-        Expr::Mul(xs) => Fingerprint::Node(3, xs.as_ptr() as usize, xs.len(), 0, 0),
-        Expr::Pow(b, x) => Fingerprint::Node(4, addr(b), addr(x), 0, 0),
-        Expr::Func(f, a) => Fingerprint::Node(5, addr(a), *f as usize, 0, 0),
-        Expr::Delta(a, b) => {
-            let ((a0, a1), (b0, b1)) = (index(a), index(b));
-            Fingerprint::Node(6, a0, a1, b0, b1)
-        }
-        Expr::Sum(_, body) => Fingerprint::Node(7, addr(body), 0, 0, 0),
-        Expr::Deriv(f, x) => Fingerprint::Node(8, addr(f), x.name.as_ptr() as usize, 0, 0),
+    fn write_u8(&mut self, n: u8) {
+        self.mix(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.mix(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.mix(n);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
     }
 }
 

@@ -61,7 +61,7 @@ impl RawSymbol<'_> {
     /// The symbol with free indices.
     pub fn to_symbol(&self) -> Symbol {
         Symbol {
-            name: self.name.to_string(),
+            name: self.name.into(),
             indices: self.indices.iter().map(|i| Index::free(i)).collect(),
         }
     }

@@ -705,7 +705,7 @@ fn declared_form(name: &str, slots: &[&str]) -> String {
 /// Sets the upper end of every sum in `e` from its letter's range.
 fn set_uppers(e: &mut Expr, letters: &crate::syntax::index::Letters) {
     if let Expr::Sum(binder, _) = e {
-        binder.upper = range_of_name(&binder.hint.0, letters).map(str::to_string);
+        binder.upper = range_of_name(&binder.hint.0, letters).map(crate::syntax::expr::Name::new);
     }
     for child in e.children_mut() {
         set_uppers(child, letters);

@@ -74,7 +74,7 @@ pub(crate) fn subterm(e: &Expr, path: &[usize], opts: &PrintOptions) -> Option<E
                     &taken,
                 );
                 taken.insert(name.clone());
-                open(body, &Index::Free(name))
+                open(body, &Index::Free(name.into()))
             }
             other => (*other.children().get(i)?).clone(),
         };

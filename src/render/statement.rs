@@ -53,7 +53,7 @@ impl MathStyle {
     /// A plain name (an index letter or a range end) as math.
     fn name(self, name: &str) -> String {
         let e = Expr::Sym(Symbol {
-            name: name.to_string(),
+            name: name.into(),
             indices: Vec::new(),
         });
         self.inline(&e, &PrintOptions::default())

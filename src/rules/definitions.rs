@@ -16,7 +16,7 @@ pub fn instantiate(def: &Definition, at: &[Index]) -> Option<Expr> {
     let mut body = def.body.clone();
     for (n, p) in def.symbol.indices.iter().enumerate() {
         let Index::Free(name) = p else { return None };
-        body = rename_free(&body, name, &Index::Free(format!("\u{0}{n}")));
+        body = rename_free(&body, name, &Index::Free(format!("\u{0}{n}").into()));
     }
     for (n, target) in at.iter().enumerate() {
         body = rename_free(&body, &format!("\u{0}{n}"), target);
@@ -45,14 +45,14 @@ pub fn unfold_all(e: &Expr, problem: &crate::syntax::problem::Problem) -> Expr {
         budget: &mut usize,
     ) -> Expr {
         match e {
-            Expr::Sym(s) if !open.contains(&s.name) && *budget > 0 => {
+            Expr::Sym(s) if !open.iter().any(|o| *o == s.name) && *budget > 0 => {
                 let Some(body) = problem
                     .def(&s.name)
                     .and_then(|d| instantiate(d, &s.indices))
                 else {
                     return e.clone();
                 };
-                open.push(s.name.clone());
+                open.push(s.name.to_string());
                 let out = go(&body, problem, open, budget);
                 open.pop();
                 *budget = budget.saturating_sub(out.size());
@@ -60,7 +60,7 @@ pub fn unfold_all(e: &Expr, problem: &crate::syntax::problem::Problem) -> Expr {
             }
             // The symbol a derivative is taken by is an input inside it: left folded there.
             Expr::Deriv(f, x) => {
-                open.push(x.name.clone());
+                open.push(x.name.to_string());
                 let inner = go(f, problem, open, budget);
                 open.pop();
                 crate::syntax::edit::rebuild(e, vec![inner])
@@ -125,7 +125,7 @@ pub fn chain_rule(e: &Expr, via: &Symbol, ctx: &Ctx) -> Option<Expr> {
         .map(Index::Bound)
         .collect();
     let through = Symbol {
-        name: via.name.clone(),
+        name: via.name,
         indices: bound,
     };
     let x_inside = match shift(&Expr::Sym(x.clone()), depth) {
@@ -170,7 +170,7 @@ pub(crate) fn unify(
     depth: u32,
 ) -> bool {
     let index = |p: &Index, t: &Index, bindings: &mut Vec<(String, Index)>| match p {
-        Index::Free(v) if params.contains(v) => {
+        Index::Free(v) if params.iter().any(|p| *p == *v) => {
             if matches!(t, Index::Bound(n) if *n < depth) {
                 return false;
             }
@@ -178,7 +178,7 @@ pub(crate) fn unify(
             match bindings.iter().find(|(name, _)| name == v) {
                 Some((_, bound)) => *bound == seen,
                 None => {
-                    bindings.push((v.clone(), seen));
+                    bindings.push((v.to_string(), seen));
                     true
                 }
             }
@@ -413,7 +413,7 @@ pub(crate) fn folded_symbol(
         })
         .collect::<Option<_>>()?;
     Some(Expr::Sym(Symbol {
-        name: def.symbol.name.clone(),
+        name: def.symbol.name,
         indices,
     }))
 }
@@ -424,7 +424,7 @@ pub(crate) fn parameter_names(def: &Definition) -> Vec<String> {
         .indices
         .iter()
         .filter_map(|i| match i {
-            Index::Free(n) => Some(n.clone()),
+            Index::Free(n) => Some(n.to_string()),
             Index::Bound(_) => None,
         })
         .collect()

@@ -80,7 +80,7 @@ pub fn range_of(i: &Index, ctx: &Ctx) -> Option<String> {
         Index::Bound(n) => {
             let n = usize::try_from(*n).ok()?;
             let at = ctx.binders.len().checked_sub(n + 1)?;
-            ctx.binders[at].upper.clone()
+            ctx.binders[at].upper.map(String::from)
         }
     }
 }

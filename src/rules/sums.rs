@@ -35,7 +35,7 @@ pub const DELTA_SELECT: Rule = Rule {
         let at = factors.iter().position(|f| selected_by(f).is_some())?;
         let outside = shift_index(selected_by(&factors[at])?, -1);
         let upper = b.upper.as_ref()?;
-        if range_of(&outside, ctx).as_ref() != Some(upper) {
+        if range_of(&outside, ctx).as_deref() != Some(upper.as_str()) {
             return None;
         }
         let mut rest = factors;

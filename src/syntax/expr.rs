@@ -13,6 +13,7 @@
 //! The printers turn these shapes back into `a - b`, `-x` and fractions. Bound indices are
 //! locally nameless (see [`crate::syntax::index`]): derived equality is equality up to renaming.
 
+pub use crate::syntax::name::Name;
 use crate::syntax::rational::Rational;
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -23,7 +24,7 @@ use std::hash::{Hash, Hasher};
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Index {
     /// A free index such as the `k` of `s_k`.
-    Free(String),
+    Free(Name),
     /// A bound index: the de Bruijn index of its `Sum` (0 is the innermost enclosing sum).
     Bound(u32),
 }
@@ -31,7 +32,7 @@ pub enum Index {
 impl Index {
     /// A free index named `name`.
     pub fn free(name: &str) -> Index {
-        Index::Free(name.to_string())
+        Index::Free(Name::new(name))
     }
 }
 
@@ -39,7 +40,7 @@ impl Index {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Symbol {
     /// The symbol's name without subscripts.
-    pub name: String,
+    pub name: Name,
     /// Its subscripts, empty for a plain symbol.
     pub indices: Vec<Index>,
 }
@@ -48,7 +49,7 @@ impl Symbol {
     /// A plain symbol.
     pub fn plain(name: &str) -> Symbol {
         Symbol {
-            name: name.to_string(),
+            name: Name::new(name),
             indices: Vec::new(),
         }
     }
@@ -56,7 +57,7 @@ impl Symbol {
     /// A symbol with free indices named by `indices`.
     pub fn indexed(name: &str, indices: &[&str]) -> Symbol {
         Symbol {
-            name: name.to_string(),
+            name: Name::new(name),
             indices: indices.iter().map(|i| Index::free(i)).collect(),
         }
     }
@@ -185,7 +186,7 @@ impl Func {
 /// The user's letter for a bound index. It is only a printing hint: all hints compare equal, so
 /// `sum_j q_j == sum_i q_i`.
 #[derive(Clone, Debug, Serialize)]
-pub struct Hint(pub String);
+pub struct Hint(pub Name);
 
 impl PartialEq for Hint {
     fn eq(&self, _: &Self) -> bool {
@@ -213,15 +214,15 @@ pub struct Binder {
     /// The letter the user wrote (`j` in `sum_j`).
     pub hint: Hint,
     /// The plain symbol naming the upper end of the range (`K` in `1..K`), when known.
-    pub upper: Option<String>,
+    pub upper: Option<Name>,
 }
 
 impl Binder {
     /// A binder with letter `hint` and upper end `upper`, if known.
     pub fn new(hint: &str, upper: Option<&str>) -> Binder {
         Binder {
-            hint: Hint(hint.to_string()),
-            upper: upper.map(str::to_string),
+            hint: Hint(Name::new(hint)),
+            upper: upper.map(Name::new),
         }
     }
 }

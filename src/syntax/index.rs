@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 /// Applies `f(index, depth)` to every index in `e`, where `depth` counts the binders passed.
 fn map_indices(e: &Expr, depth: u32, f: &dyn Fn(&Index, u32) -> Index) -> Expr {
     let sym = |s: &Symbol| Symbol {
-        name: s.name.clone(),
+        name: s.name,
         indices: s.indices.iter().map(|i| f(i, depth)).collect(),
     };
     match e {
@@ -97,7 +97,7 @@ pub fn rename_free(e: &Expr, name: &str, with: &Index) -> Expr {
 /// Applies [`rename_free`] to the indices of a symbol seen at the root.
 pub fn rename_free_in_symbol(s: &Symbol, name: &str, with: &Index) -> Symbol {
     Symbol {
-        name: s.name.clone(),
+        name: s.name,
         indices: s
             .indices
             .iter()
@@ -153,7 +153,7 @@ pub fn free_indices(e: &Expr) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     all_indices(e, &mut |i, _| {
         if let Index::Free(x) = i {
-            out.insert(x.clone());
+            out.insert(x.to_string());
         }
         true
     });

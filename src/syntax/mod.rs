@@ -6,6 +6,7 @@ pub mod edit;
 pub mod expr;
 pub mod index;
 pub mod limits;
+pub mod name;
 pub mod piecewise;
 pub mod print;
 pub mod problem;

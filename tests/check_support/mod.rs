@@ -16,7 +16,7 @@ pub fn x(name: &str, i: &str) -> Expr {
 /// `x_i` for a bound index (0: innermost sum).
 pub fn xb(name: &str, n: u32) -> Expr {
     Expr::Sym(Symbol {
-        name: name.to_string(),
+        name: name.into(),
         indices: vec![Index::Bound(n)],
     })
 }

@@ -22,7 +22,7 @@ pub fn bound() -> Index {
 /// The symbol `name` with indices `indices`.
 pub fn symbol(name: &str, indices: &[Index]) -> Symbol {
     Symbol {
-        name: name.to_string(),
+        name: name.into(),
         indices: indices.to_vec(),
     }
 }
@@ -135,7 +135,7 @@ fn arb_symbol() -> impl Strategy<Value = Symbol> {
         prop::collection::vec(arb_letter(), 0..3),
     )
         .prop_map(|(name, indices)| Symbol {
-            name: name.to_string(),
+            name: name.into(),
             indices: indices.iter().map(|i| Index::free(i)).collect(),
         })
 }

@@ -186,7 +186,7 @@ impl<'p> Evaluator<'p> {
         bound: &[usize],
     ) -> Option<usize> {
         match i {
-            Index::Free(name) => free.get(name).copied(),
+            Index::Free(name) => free.get(name.as_str()).copied(),
             Index::Bound(b) => bound.len().checked_sub(1 + *b as usize).map(|at| bound[at]),
         }
     }
@@ -307,7 +307,7 @@ impl<'p> Evaluator<'p> {
             return None;
         };
         let upper = match &binder.upper {
-            Some(u) => u.clone(),
+            Some(u) => u.to_string(),
             None => self.problem.upper_of(&binder.hint.0)?.to_string(),
         };
         let n = *self.point.sizes.get(&upper)?;
@@ -330,16 +330,16 @@ impl<'p> Evaluator<'p> {
             .iter()
             .map(|i| self.index_value(i, free, bound))
             .collect::<Option<Vec<usize>>>()?;
-        if let Some(values) = self.point.vars.get(&s.name) {
+        if let Some(values) = self.point.vars.get(s.name.as_str()) {
             let v = working(values.get(&at)?.clone());
             return Some(V::rounded(v, f64::NEG_INFINITY));
         }
         if at.is_empty() {
-            if let Some(n) = self.point.sizes.get(&s.name) {
+            if let Some(n) = self.point.sizes.get(s.name.as_str()) {
                 return Some(V::exact(big_int(*n as i64)));
             }
         }
-        let key = (s.name.clone(), at.clone());
+        let key = (s.name.to_string(), at.clone());
         if let Some(v) = self.memo.get(&key) {
             return v.clone();
         }
@@ -350,7 +350,7 @@ impl<'p> Evaluator<'p> {
             let Index::Free(name) = param else {
                 return None;
             };
-            inner.insert(name.clone(), *v);
+            inner.insert(name.to_string(), *v);
         }
         let v = self.eval_in(&def.body, &inner, &mut Vec::new());
         self.memo.insert(key, v.clone());
@@ -413,8 +413,8 @@ impl<'p> Evaluator<'p> {
 pub fn free_letters(e: &Expr, out: &mut Vec<String>) {
     let mut note = |i: &Index| {
         if let Index::Free(n) = i {
-            if !out.contains(n) {
-                out.push(n.clone());
+            if !out.iter().any(|o| o == n) {
+                out.push(n.to_string());
             }
         }
     };

@@ -86,7 +86,7 @@ fn compare_with_oracle(
             .indices
             .iter()
             .map(|ix| match ix {
-                Index::Free(n) => point.free.get(n).copied(),
+                Index::Free(n) => point.free.get(n.as_str()).copied(),
                 Index::Bound(_) => None,
             })
             .collect::<Option<Vec<usize>>>()
@@ -323,14 +323,18 @@ fn rename_expr(e: &Expr, map: &HashMap<&str, &str>) -> Expr {
     };
     let index = |i: &mut Index| {
         if let Index::Free(n) = i {
-            name(n);
+            let mut text = n.to_string();
+            name(&mut text);
+            *n = text.into();
         }
     };
     let mut e = e.clone();
     fn walk(e: &mut Expr, name: &dyn Fn(&mut String), index: &dyn Fn(&mut Index)) {
         match e {
             Expr::Sym(s) => {
-                name(&mut s.name);
+                let mut text = s.name.to_string();
+                name(&mut text);
+                s.name = text.into();
                 s.indices.iter_mut().for_each(index);
             }
             Expr::Delta(a, b) => {
@@ -339,12 +343,16 @@ fn rename_expr(e: &Expr, map: &HashMap<&str, &str>) -> Expr {
             }
             Expr::Sum(binder, body) => {
                 if let Some(u) = &mut binder.upper {
-                    name(u);
+                    let mut text = u.to_string();
+                    name(&mut text);
+                    *u = text.into();
                 }
                 walk(body, name, index);
             }
             Expr::Deriv(f, x) => {
-                name(&mut x.name);
+                let mut text = x.name.to_string();
+                name(&mut text);
+                x.name = text.into();
                 x.indices.iter_mut().for_each(index);
                 walk(f, name, index);
             }
@@ -497,7 +505,7 @@ fn draw_point(problem: &Problem, rng: &mut Rng, i: usize) -> Point {
                 }
             }
         }
-        vars.insert(v.symbol.name.clone(), values);
+        vars.insert(v.symbol.name.to_string(), values);
     }
     Point { sizes, free, vars }
 }

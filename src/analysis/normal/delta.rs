@@ -45,8 +45,8 @@ fn monomial(mut factors: Vec<(Expr, Expr)>, ctx: &Ctx) -> Poly {
             .into_iter()
             .map(|(b, e)| {
                 (
-                    rename_free(&b, &gone, &Index::Free(keep.clone())),
-                    rename_free(&e, &gone, &Index::Free(keep.clone())),
+                    rename_free(&b, &gone, &Index::Free(keep.as_str().into())),
+                    rename_free(&e, &gone, &Index::Free(keep.as_str().into())),
                 )
             })
             .collect();
@@ -84,8 +84,8 @@ fn pair(base: &Expr, exponent: &Expr, ctx: &Ctx) -> Option<(String, String)> {
         return None;
     }
     Some(if a < b {
-        (a.clone(), b.clone())
+        (a.to_string(), b.to_string())
     } else {
-        (b.clone(), a.clone())
+        (b.to_string(), a.to_string())
     })
 }

@@ -97,7 +97,7 @@ impl<'a, N: Number> CentralDifferences<'a, N> {
     ) -> Result<N, EvalError> {
         self.base.set_free(free);
         let Resolved::Entry(key) = self.base.resolve_symbol(x, &Env::top())? else {
-            return Err(EvalError::NotAnInput(x.name.clone()));
+            return Err(EvalError::NotAnInput(x.name.to_string()));
         };
         let x0 = self.base.entry(&key, &None)?.v.to_f64();
         let real = self.base.problem.var(&x.name).map(|v| v.kind) == Some(Kind::Real);

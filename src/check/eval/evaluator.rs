@@ -159,7 +159,7 @@ impl<'a, N: Number> Evaluator<'a, N> {
                 .map(|v| SymbolEntry {
                     name: &v.symbol.name,
                     arity: v.symbol.indices.len(),
-                    values: instance.values.get(&v.symbol.name),
+                    values: instance.values.get(v.symbol.name.as_str()),
                 })
                 .chain(problem.defs.iter().map(|d| SymbolEntry {
                     name: &d.symbol.name,
@@ -208,7 +208,7 @@ impl<'a, N: Number> Evaluator<'a, N> {
         let own = problem.defs.iter().map(|d| {
             free_indices(&d.body)
                 .iter()
-                .any(|i| !d.symbol.indices.contains(&Index::Free(i.clone())))
+                .any(|i| !d.symbol.indices.contains(&Index::Free(i.into())))
         });
         let mut per_free: Vec<bool> = problem.vars.iter().map(|_| false).chain(own).collect();
         let names: Vec<Vec<&str>> = problem
@@ -454,7 +454,7 @@ impl<'a, N: Number> Evaluator<'a, N> {
             return self.derivative_under_seed(f, x, env, outer);
         }
         let Resolved::Entry(key) = self.resolve_symbol(x, env)? else {
-            return Err(EvalError::NotAnInput(x.name.clone()));
+            return Err(EvalError::NotAnInput(x.name.to_string()));
         };
         env.seed = Some(key);
         let out = self.node(f, env);
@@ -483,12 +483,12 @@ impl<'a, N: Number> Evaluator<'a, N> {
         let Some((id, declared)) = found else {
             return match self.instance.size(&s.name) {
                 Some(n) if s.indices.is_empty() => Ok(Resolved::Size(N::from_f64(n as f64)?)),
-                _ => Err(EvalError::UnknownSymbol(s.name.clone())),
+                _ => Err(EvalError::UnknownSymbol(s.name.to_string())),
             };
         };
         if s.indices.len() != declared {
             return Err(EvalError::Arity {
-                name: s.name.clone(),
+                name: s.name.to_string(),
                 expected: declared,
                 found: s.indices.len(),
             });
@@ -496,7 +496,7 @@ impl<'a, N: Number> Evaluator<'a, N> {
         let mut values = [0; crate::syntax::limits::MAX_SUBSCRIPTS];
         if s.indices.len() > values.len() {
             return Err(EvalError::TooManyIndices {
-                name: s.name.clone(),
+                name: s.name.to_string(),
                 limit: values.len(),
             });
         }
@@ -556,7 +556,7 @@ impl<'a, N: Number> Evaluator<'a, N> {
                     .values
                     .and_then(|v| v.get(key.idx.as_slice()))
                     .ok_or_else(|| EvalError::OutOfRange {
-                        name: var.symbol.name.clone(),
+                        name: var.symbol.name.to_string(),
                         value: key.idx.as_slice().iter().copied().max().unwrap_or(0),
                     })?;
                 Ok(Dual::constant(N::from_f64(x)?))
@@ -585,13 +585,15 @@ impl<'a, N: Number> Evaluator<'a, N> {
             return Ok(*v);
         }
         if self.active.contains(&key.id) {
-            return Err(EvalError::Cycle(def.symbol.name.clone()));
+            return Err(EvalError::Cycle(def.symbol.name.to_string()));
         }
         let mut params = Vec::with_capacity(key.idx.as_slice().len());
         for (param, value) in def.symbol.indices.iter().zip(key.idx.as_slice()) {
             match param {
                 Index::Free(name) => params.push((name.as_str(), *value)),
-                Index::Bound(_) => return Err(EvalError::UnknownSymbol(def.symbol.name.clone())),
+                Index::Bound(_) => {
+                    return Err(EvalError::UnknownSymbol(def.symbol.name.to_string()))
+                }
             }
         }
         let mut env = Env {

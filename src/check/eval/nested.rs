@@ -154,7 +154,7 @@ impl<'a, N: Number> Evaluator<'a, N> {
             return Err(EvalError::NestedDerivative);
         }
         let Resolved::Entry(inner) = self.resolve_symbol(x, env)? else {
-            return Err(EvalError::NotAnInput(x.name.clone()));
+            return Err(EvalError::NotAnInput(x.name.to_string()));
         };
         let value = self.entry(&outer, &None)?.v;
         let seeded = value.lift().ok_or(EvalError::NestedDerivative)?;

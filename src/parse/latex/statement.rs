@@ -249,7 +249,7 @@ fn side_condition(input: &str, text: &str, at: usize) -> Result<Vec<Condition>, 
             ws(r).is_empty().then_some((a, rel, b))
         })();
         let letter = |e: &Expr| match e {
-            Expr::Sym(s) if s.indices.is_empty() => Some(s.name.clone()),
+            Expr::Sym(s) if s.indices.is_empty() => Some(s.name.to_string()),
             _ => None,
         };
         match parsed {

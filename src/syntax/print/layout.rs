@@ -203,7 +203,7 @@ impl<'o> Scope<'o> {
     /// invariant) prints as `?n`, `n` counting binders beyond the root.
     pub fn index(&self, i: &Index) -> String {
         match i {
-            Index::Free(x) => x.clone(),
+            Index::Free(x) => x.to_string(),
             Index::Bound(n) => {
                 let n = *n as usize;
                 match self.names.len().checked_sub(n + 1) {
