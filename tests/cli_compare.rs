@@ -215,15 +215,21 @@ fn sweep(v: &serde_json::Value, name: &str) -> (Vec<Option<f64>>, Vec<bool>) {
 fn unseen_builtin_and_relu_files_match_their_oracle() {
     // tests/fixtures/sweep/: a built-in sigmoid + BCE with other letters (log and softplus
     // spellings), a ReLU layer below the logits differentiated by its input, and a ReLU on the
-    // logits (the probability cannot fall below 1/C). The numbers were first computed by
+    // logits (the probability cannot fall below 1/C), a class-weighted softplus loss with a bias. The numbers were first computed by
     // tests/oracles/sweep_oracle.py (mpmath central differences of the loss at the README's
     // instance), which prints them.
     let dir = "tests/fixtures/sweep";
-    let names = ["bce_letters", "bce_softplus", "relu_input", "relu_logits"];
+    let names = [
+        "bce_letters",
+        "bce_softplus",
+        "relu_input",
+        "relu_logits",
+        "weighted_logistic",
+    ];
     let files: Vec<String> = names.iter().map(|n| format!("{dir}/{n}.deriv")).collect();
     let refs: Vec<&str> = files.iter().map(String::as_str).collect();
     let v = compare_json(&refs);
-    let oracle: [(&str, [Option<f64>; 4]); 4] = [
+    let oracle: [(&str, [Option<f64>; 4]); 5] = [
         (
             "bce_letters",
             [Some(-0.5), Some(-0.9), Some(-0.99), Some(-0.999)],
@@ -237,6 +243,12 @@ fn unseen_builtin_and_relu_files_match_their_oracle() {
             [Some(-0.5), Some(-0.9), Some(-0.99), Some(-0.999)],
         ),
         ("relu_logits", [Some(-0.5), Some(-0.9), None, None]),
+        // A class-weighted logistic loss in softplus spelling with a plain bias: both coupling
+        // signs reach every target, and the numbers keep the sign of the logit's own row.
+        (
+            "weighted_logistic",
+            [Some(-1.0), Some(-1.8), Some(-1.98), Some(-1.998)],
+        ),
     ];
     for (name, want) in oracle {
         let (got, unreachable) = sweep(&v, name);

@@ -665,8 +665,9 @@ type Sweep = (Instance, Option<(f64, f64)>, Option<f64>);
 
 /// The sweep's instances, first to last choice. Without `below`, the one fixed instance. Below
 /// the logits, the instances with coupling sign +1 and −1 ([`fixed_instance_with`]), the one
-/// whose sweep brings the probability lower first (a ReLU passes one sign of its input only;
-/// on a tie, +1): each target is reached with the first instance that reaches it.
+/// with +1 first unless +1 cannot reach the smallest target and −1 brings the probability lower
+/// (a ReLU passes one sign of its input only): each target is reached with the first instance
+/// that reaches it.
 fn sweep_instances(
     problem: &Problem,
     prob: &Expr,
@@ -685,8 +686,15 @@ fn sweep_instances(
             Some((inst, r, sign))
         })
         .collect();
+    // −1 goes first only where +1 cannot bring the probability down to the smallest target and
+    // −1 brings it lower: where both reach every target, the reported numbers keep the sign of
+    // the loss's own row (σ = +1), not whichever sweep's floor is lower by rounding.
     let lowest = |r: &Option<(f64, f64)>| r.map_or(f64::INFINITY, |(lo, _)| lo);
-    if instances.len() == 2 && lowest(&instances[1].1) < lowest(&instances[0].1) {
+    let smallest = TRUE_CLASS_PROBABILITIES[TRUE_CLASS_PROBABILITIES.len() - 1];
+    if instances.len() == 2
+        && lowest(&instances[0].1) > smallest
+        && lowest(&instances[1].1) < lowest(&instances[0].1)
+    {
         instances.swap(0, 1);
     }
     instances

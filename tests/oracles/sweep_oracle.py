@@ -3,9 +3,9 @@
 The sweep's rule as the README (`compare`) states it, rebuilt here by hand for each fixture:
 ranges of size 10, class 1 the true class, the target one-hot at class 1 (a `unit` target is 1
 when the file has no distribution), every `real` input other than the variable sigma at its
-class-1 entry and 0 elsewhere, the variable 0 except its class-1 entry, the drive. The sign
-sigma is the one whose sweep brings the probability lower (+1 on a tie); a target it cannot
-reach is taken with the other sign. The drive that gives each target probability is solved
+class-1 entry and 0 elsewhere (plain ones: sigma), the variable 0 except its class-1 entry, the
+drive. The sign sigma is +1 unless +1 cannot reach the smallest target and -1 brings the
+probability lower; a target it cannot reach is taken with the other sign. The drive that gives each target probability is solved
 for in closed form, and the gradient is the loss's central difference in mpmath (no symbolic
 rule of gradproof). A target on the edge of the reach is taken from inside it (the live side of
 a ReLU).
@@ -82,6 +82,35 @@ def relu_logits_drive(p):
     return s if s > 0 else mp.mpf("1e-20")  # the edge from the live side
 
 
+# weighted_logistic.deriv: m = sum_r g_r h_r + b, h_1 = sigma, b = sigma, g_1 = d, t = 1, c = 2
+# (the unit target t is 1, the positive weight c takes the instance's value 2 that compare
+# lists). p = sigmoid(m) reaches (0, 1) with sigma = +1: m = logit(p), d = m - 1.
+def weighted_logistic(d, sigma=1, t=1, c=2):
+    m = d * sigma + sigma
+    return c * t * softplus(-m) + (1 - t) * softplus(m)
+
+
+# The closed form `((1 - t) sigmoid(m) - c t sigmoid(-m)) h_j` against central differences at
+# a few random points (ranges of size 3), independent of the sweep.
+def weighted_closed_form_check():
+    import random
+    rng = random.Random(3)
+    for _ in range(5):
+        g = [mp.mpf(rng.uniform(-2, 2)) for _ in range(3)]
+        h = [mp.mpf(rng.uniform(-2, 2)) for _ in range(3)]
+        b, t, c = mp.mpf(rng.uniform(-1, 1)), mp.mpf(rng.uniform(0, 1)), mp.mpf(rng.uniform(0.1, 3))
+        loss = lambda gs: (lambda m: c * t * softplus(-m) + (1 - t) * softplus(m))(
+            mp.fsum(a * x for a, x in zip(gs, h)) + b)
+        m = mp.fsum(a * x for a, x in zip(g, h)) + b
+        for j in range(3):
+            up, dn = list(g), list(g)
+            up[j] += H
+            dn[j] -= H
+            numeric = (loss(up) - loss(dn)) / (2 * H)
+            closed = ((1 - t) * sig(m) - c * t * sig(-m)) * h[j]
+            assert abs(numeric - closed) < mp.mpf("1e-25"), (numeric, closed)
+
+
 def show(name, values):
     print(name, " ".join("-" if v is None else mp.nstr(v, 10) for v in values))
     return values
@@ -99,6 +128,8 @@ for p in TARGETS:
     d = relu_logits_drive(p)
     rl.append(None if d is None else central(relu_logits, d))
 rl = show("relu_logits", rl)
+weighted_closed_form_check()
+wl = show("weighted_logistic", [central(weighted_logistic, logit(p) - 1) for p in TARGETS])
 
 # The values tests/cli_compare.rs keeps (4 decimals, as compare prints them).
 for got, want in [
@@ -106,6 +137,7 @@ for got, want in [
     (bce_sp, ["-0.5", "-0.9", "-0.99", "-0.999"]),
     (ri, ["-0.5", "-0.9", "-0.99", "-0.999"]),
     (rl, ["-0.5", "-0.9", None, None]),
+    (wl, ["-1", "-1.8", "-1.98", "-1.998"]),
 ]:
     for g, w in zip(got, want):
         assert (g is None) == (w is None)
