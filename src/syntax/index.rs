@@ -175,7 +175,14 @@ pub fn range_of_name<'l>(name: &str, letters: &'l Letters) -> Option<&'l str> {
             .find(|(l, _)| l == n)
             .map(|(_, u)| u.as_str())
     };
-    declared(name).or_else(|| numbered_copy_of(name).and_then(declared))
+    // A numbered copy of the longest declared prefix: `k11` runs over `k1`'s range when `k1` is
+    // declared (the numbered copies of a letter that itself ends in a digit), else over `k`'s.
+    declared(name).or_else(|| {
+        let base = numbered_copy_of(name)?;
+        (base.len()..name.len())
+            .rev()
+            .find_map(|end| declared(&name[..end]))
+    })
 }
 
 /// For a name made of a letter name and a number (`j1`, `d12`), the letter name (`j`, `d`):
@@ -374,6 +381,14 @@ mod tests {
         assert_eq!(fresh("j", "K", &["j", "k"]), "j1");
         assert_eq!(fresh("e", "D", &["d", "e", "d1"]), "d2");
         assert_eq!(range_of_name("d2", &letters), Some("D"));
+        // A declared letter that ends in a digit: its numbered copies run over its range (a
+        // search that read `k11` as a copy of the undeclared `k` never ended).
+        let digit: Vec<(String, String)> = vec![("k1".to_string(), "K".to_string())];
+        assert_eq!(range_of_name("k11", &digit), Some("K"));
+        assert_eq!(
+            fresh_index_name("k1", Some("K"), &digit, &[], &taken(&["k1"])),
+            "k11"
+        );
         assert_eq!(range_of_name("j12", &letters), Some("K"));
         assert_eq!(range_of_name("x1", &letters), None);
         // A numbered name declared over another range is its own letter.
