@@ -5,6 +5,7 @@
 //! document; the command line does the same in `src/cli/run.rs`.
 
 use crate::analysis::cancellation::analyse;
+use crate::analysis::normal::expect_holds;
 use crate::check::CheckReport;
 use crate::engine::trace::Derivation;
 use crate::render::blog_figures::BlogFigure;
@@ -63,7 +64,7 @@ pub fn proof_html_with_figures(
 
 /// [`json::proof_view`] with the report computed.
 pub fn proof_view(problem: &Problem, d: &Derivation) -> ProofView {
-    json::proof_view(problem, d, &analyse(problem, d))
+    json::proof_view(problem, d, &analyse(problem, d), expect_holds(problem, d))
 }
 
 /// [`json::proof_view_checked`] with the report computed.
@@ -72,12 +73,18 @@ pub fn proof_view_checked(
     d: &Derivation,
     report: Option<&CheckReport>,
 ) -> ProofView {
-    json::proof_view_checked(problem, d, report, &analyse(problem, d))
+    json::proof_view_checked(
+        problem,
+        d,
+        report,
+        &analyse(problem, d),
+        expect_holds(problem, d),
+    )
 }
 
 /// [`json::proof_json`] with the report computed.
 pub fn proof_json(problem: &Problem, d: &Derivation) -> String {
-    json::proof_json(problem, d, &analyse(problem, d))
+    json::proof_json(problem, d, &analyse(problem, d), expect_holds(problem, d))
 }
 
 /// [`json::proof_json_checked`] with the report computed.
@@ -86,7 +93,13 @@ pub fn proof_json_checked(
     d: &Derivation,
     report: Option<&CheckReport>,
 ) -> String {
-    json::proof_json_checked(problem, d, report, &analyse(problem, d))
+    json::proof_json_checked(
+        problem,
+        d,
+        report,
+        &analyse(problem, d),
+        expect_holds(problem, d),
+    )
 }
 
 /// [`blog_figures::blog_figures`] with the report and the figures' data computed.

@@ -243,6 +243,102 @@ fn computing_calls(file: &str, code: &str) -> Vec<String> {
     found
 }
 
+/// Every path into `crate::analysis` in `code` (a file below `src/render/`) that names a
+/// function rather than data: renderers take the analysis's results (types such as
+/// `Cancellation`, constants such as `FIXED_RANGE_SIZE`) and may read the fixed texts of
+/// `analysis::notes`; any other lower-case item (`normal::equivalent`, `cancellation::analyse`,
+/// a module imported to call into) is a computation. Comments and unit tests are ignored.
+fn analysis_functions_used(file: &str, code: &str) -> Vec<String> {
+    if !file.starts_with("render/") {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for line in code.lines().take_while(|l| l.trim() != "#[cfg(test)]") {
+        let line = line.trim_start();
+        if line.starts_with("//") {
+            continue;
+        }
+        let mut rest = line;
+        while let Some(i) = rest.find("analysis::") {
+            rest = &rest[i + "analysis::".len()..];
+            let path: String = rest
+                .chars()
+                .take_while(|c| {
+                    c.is_alphanumeric() || matches!(c, '_' | ':' | '{' | '}' | ',' | ' ')
+                })
+                .collect();
+            let (module, items) = match path.split_once("::") {
+                Some((m, items)) => (m.trim(), items),
+                None => (path.trim(), ""),
+            };
+            if module == "notes" {
+                continue;
+            }
+            let items = items.trim_start_matches('{');
+            let names: Vec<&str> = items
+                .split([',', '}'])
+                .map(|n| n.trim().rsplit("::").next().unwrap_or("").trim())
+                .filter(|n| !n.is_empty())
+                .collect();
+            if names.is_empty() {
+                found.push(format!("src/{file} uses analysis::{module} itself"));
+            }
+            for name in names {
+                if name.starts_with(|c: char| c.is_lowercase()) {
+                    found.push(format!("src/{file} uses analysis::{module}::{name}"));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn renderers_take_only_data_from_the_analysis() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &src, &mut files);
+    let bad: Vec<String> = files
+        .iter()
+        .flat_map(|(file, code)| analysis_functions_used(file, code))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "renderers must print the analysis they are given, not call into it:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn the_data_only_check_catches_a_renderer_that_calls_the_analysis() {
+    let bad = |code: &str| analysis_functions_used("render/json.rs", code);
+    // The call this check was written for: JSON deciding `expect` itself.
+    assert_eq!(
+        bad("use crate::analysis::normal::equivalent;"),
+        ["src/render/json.rs uses analysis::normal::equivalent"]
+    );
+    assert_eq!(
+        bad("use crate::analysis::cancellation::{Cancellation, analyse};").len(),
+        1
+    );
+    assert_eq!(
+        bad("let v = crate::analysis::figures::curves(p, d);").len(),
+        1
+    );
+    assert_eq!(bad("use crate::analysis::normal;").len(), 1);
+    // Data, the notes' texts, comments and other folders pass.
+    assert!(
+        bad("use crate::analysis::cancellation::{Cancellation, Shape, FIXED_RANGE_SIZE};")
+            .is_empty()
+    );
+    assert!(bad("if let Some(n) = crate::analysis::notes::kink_note(d) {").is_empty());
+    assert!(bad("/// see crate::analysis::normal::equivalent").is_empty());
+    assert!(
+        analysis_functions_used("cli/run.rs", "use crate::analysis::normal::equivalent;")
+            .is_empty()
+    );
+}
+
 #[test]
 fn renderers_compute_no_analysis() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");

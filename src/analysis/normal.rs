@@ -47,6 +47,15 @@ pub fn expand(e: &Expr, problem: &Problem) -> Expr {
     to_expr(&nf(e, &Ctx::new(problem)))
 }
 
+/// Whether the result of `d` equals the problem's `expect` line after normalisation (`None`
+/// without an `expect`): decided before rendering, so that printers only print it.
+pub fn expect_holds(problem: &Problem, d: &crate::engine::trace::Derivation) -> Option<bool> {
+    problem
+        .expect
+        .as_ref()
+        .map(|(e, _)| equivalent(d.result(), e, problem))
+}
+
 /// True when `a` and `b` have the same normal form, i.e. `a - b` normalises to zero.
 pub fn equivalent(a: &Expr, b: &Expr, problem: &Problem) -> bool {
     normalize(&sub(a.clone(), b.clone()), problem).is_zero()

@@ -101,6 +101,9 @@ pub fn run_file(name: &str, text: &str, mode: Mode, seed: u64) -> Result<u8, Fai
             show: shown.as_ref(),
             source: (!out.normalise_show).then_some(text),
             cancellation: analysis.as_ref(),
+            expect_holds: derived
+                .as_ref()
+                .and_then(|(d, _)| gradproof::analysis::normal::expect_holds(&problem, d)),
         };
         mode.print(&render_proof(name, &input, out)?);
     }

@@ -6,7 +6,6 @@ use super::proof_input::ProofInput;
 use super::report::mark;
 use super::{to_input_with, to_latex, PrintOptions};
 use crate::analysis::cancellation::{Cancellation, Shape, Trend};
-use crate::analysis::normal::equivalent;
 use crate::check::handwritten::ShowReport;
 use crate::check::{CheckReport, Status, StepReport};
 use crate::engine::trace::{Derivation, Firing, Step, Stop};
@@ -191,9 +190,9 @@ pub fn document_json(input: &ProofInput) -> String {
     let problem = input.problem;
     let text = match input.derivation {
         Some(d) => {
-            let none = crate::analysis::cancellation::not_applicable();
+            let none = Cancellation::not_applicable();
             let c = input.cancellation.unwrap_or(&none);
-            let mut view = proof_view_checked(problem, d, input.report, c);
+            let mut view = proof_view_checked(problem, d, input.report, c, input.expect_holds);
             let opts = proof_options(problem, d);
             view.show = input.show.map(|s| show_view(s, &opts));
             serde_json::to_string_pretty(&view)
@@ -420,16 +419,24 @@ pub struct ExpectView {
 }
 
 /// The view of the whole proof of `d`, unchecked.
-pub fn proof_view(problem: &Problem, d: &Derivation, cancellation: &Cancellation) -> ProofView {
-    proof_view_checked(problem, d, None, cancellation)
+pub fn proof_view(
+    problem: &Problem,
+    d: &Derivation,
+    cancellation: &Cancellation,
+    expect_holds: Option<bool>,
+) -> ProofView {
+    proof_view_checked(problem, d, None, cancellation, expect_holds)
 }
 
-/// The view of the whole proof of `d` with the numeric check `report` of it.
+/// The view of the whole proof of `d` with the numeric check `report` of it; `expect_holds`
+/// is [`crate::analysis::normal::expect_holds`], decided before rendering (the `expect` view is
+/// left out without it).
 pub fn proof_view_checked(
     problem: &Problem,
     d: &Derivation,
     report: Option<&CheckReport>,
     cancellation: &Cancellation,
+    expect_holds: Option<bool>,
 ) -> ProofView {
     let opts = proof_options(problem, d);
     ProofView {
@@ -437,10 +444,14 @@ pub fn proof_view_checked(
         title: problem.title.clone(),
         derivation: derivation_view(d, report, &opts),
         checked: report.map(CheckReport::ok),
-        expect: problem.expect.as_ref().map(|(e, _)| ExpectView {
-            expr: expr_view(e, &opts),
-            holds: equivalent(d.result(), e, problem),
-        }),
+        expect: problem
+            .expect
+            .as_ref()
+            .zip(expect_holds)
+            .map(|((e, _), holds)| ExpectView {
+                expr: expr_view(e, &opts),
+                holds,
+            }),
         cancellation: cancellation_view(cancellation, &opts),
         problem: super::deriv_file::problem_text(problem),
         declarations: Some(declarations_view(problem, &opts)),
@@ -449,8 +460,13 @@ pub fn proof_view_checked(
 }
 
 /// The proof as pretty-printed JSON (see [`ProofView`]).
-pub fn proof_json(problem: &Problem, d: &Derivation, cancellation: &Cancellation) -> String {
-    proof_json_checked(problem, d, None, cancellation)
+pub fn proof_json(
+    problem: &Problem,
+    d: &Derivation,
+    cancellation: &Cancellation,
+    expect_holds: Option<bool>,
+) -> String {
+    proof_json_checked(problem, d, None, cancellation, expect_holds)
 }
 
 /// The proof as pretty-printed JSON with each step's numeric check from `report`.
@@ -459,8 +475,9 @@ pub fn proof_json_checked(
     d: &Derivation,
     report: Option<&CheckReport>,
     cancellation: &Cancellation,
+    expect_holds: Option<bool>,
 ) -> String {
-    let view = proof_view_checked(problem, d, report, cancellation);
+    let view = proof_view_checked(problem, d, report, cancellation, expect_holds);
     let mut out = serde_json::to_string_pretty(&view).expect(
         "the views hold only strings, numbers, booleans and sequences: serialising cannot fail",
     );

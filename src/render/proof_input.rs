@@ -23,6 +23,10 @@ pub struct ProofInput<'a> {
     /// The cancellation report of [`ProofInput::derivation`], computed before rendering
     /// ([`crate::analysis::cancellation::analyse`]); documents print it when it is given.
     pub cancellation: Option<&'a Cancellation>,
+    /// Whether the derivation's result equals the `expect` line after normalisation
+    /// ([`crate::analysis::normal::expect_holds`]), decided before rendering; `None` when not
+    /// decided (the JSON view then leaves the `expect` verdict out).
+    pub expect_holds: Option<bool>,
 }
 
 impl<'a> ProofInput<'a> {
@@ -39,6 +43,8 @@ impl<'a> ProofInput<'a> {
             show: None,
             source: None,
             cancellation: Some(cancellation),
+            // Not decided here (a renderer computes nothing): only the JSON view prints it.
+            expect_holds: None,
         }
     }
 }
