@@ -12,8 +12,9 @@
 //!    evaluated at a fixed instance, [`TRUE_CLASS_PROBABILITIES`], documented on
 //!    [`true_class_instance`].
 
-use crate::analysis::builtin_probability::builtin_probability;
+use crate::analysis::builtin_probability::{builtin_probability, oriented};
 use crate::analysis::cancellation_below::{below_logits, chain_below, is_probability, BelowLogits};
+use crate::analysis::monotone::moves_one_way;
 use crate::analysis::normal::expand;
 use crate::check::eval::{Assignment, Evaluator};
 use crate::check::sample::{Instance, Regime, VarValues};
@@ -151,7 +152,7 @@ pub fn analyse(problem: &Problem, d: &Derivation) -> Cancellation {
 /// [`analyse`] with the plain variables in `overrides` set to their values.
 pub fn analyse_with(problem: &Problem, d: &Derivation, overrides: &Overrides) -> Cancellation {
     let Some(goal) = &problem.goal else {
-        return not_applicable();
+        return Cancellation::not_applicable();
     };
     let prob = match probability_symbol(problem) {
         // The author named it with `via`, or it passes the probability rule.
@@ -254,13 +255,20 @@ fn analyse_below(problem: &Problem, d: &Derivation, overrides: &Overrides) -> Ca
 /// `v` is a defined symbol, the gap at it and its factor as for [`analyse_below`]; the sweep as
 /// below the logits. No probability there either: "not applicable".
 fn analyse_builtin(problem: &Problem, d: &Derivation, overrides: &Overrides) -> Cancellation {
-    let Some(found) = builtin_probability(problem) else {
-        return not_applicable();
+    let Some(written) = builtin_probability(problem) else {
+        return Cancellation::not_applicable();
     };
-    let below = match &found.logit {
-        Expr::Sym(s) if problem.def(&s.name).is_some() => Some(chain_below(problem, d, s, None)),
-        _ => None,
-    };
+    // The probability of the true class; the gap at its logit, or at the logit as written
+    // (`z` for `log(1 − sigmoid(z))`), whichever is a defined symbol.
+    let found = oriented(problem, written.clone(), overrides);
+    let below = [&found.logit, &written.logit]
+        .into_iter()
+        .find_map(|logit| match logit {
+            Expr::Sym(s) if problem.def(&s.name).is_some() => {
+                Some(chain_below(problem, d, s, None))
+            }
+            _ => None,
+        });
     let shape = match below.as_ref().and_then(|b| b.gap.as_ref()) {
         Some(gap) => shape(problem, gap, &found.probability),
         None => shape(problem, d.result(), &found.probability),
@@ -294,17 +302,19 @@ fn analyse_builtin(problem: &Problem, d: &Derivation, overrides: &Overrides) -> 
     }
 }
 
-/// The report of a derivation with no probability: "not applicable" throughout.
-pub fn not_applicable() -> Cancellation {
-    Cancellation {
-        probability: None,
-        loss_piece: None,
-        loss_piece_divides: false,
-        cancelled: None,
-        cancelled_at_step: None,
-        shape: Shape::NotApplicable,
-        true_class: None,
-        below: None,
+impl Cancellation {
+    /// The report of a derivation with no probability: "not applicable" throughout.
+    pub fn not_applicable() -> Cancellation {
+        Cancellation {
+            probability: None,
+            loss_piece: None,
+            loss_piece_divides: false,
+            cancelled: None,
+            cancelled_at_step: None,
+            shape: Shape::NotApplicable,
+            true_class: None,
+            below: None,
+        }
     }
 }
 
@@ -673,6 +683,7 @@ fn sweep_instances(
     prob: &Expr,
     overrides: &Overrides,
     below: bool,
+    bent: &mut bool,
 ) -> Vec<Sweep> {
     let signs: &[Option<f64>] = match below {
         true => &[Some(1.0), Some(-1.0)],
@@ -682,6 +693,10 @@ fn sweep_instances(
         .iter()
         .filter_map(|&sign| {
             let inst = fixed_instance_with(problem, FIXED_RANGE_SIZE, 1, 0.0, overrides, sign)?;
+            if !moves_one_way(problem, &inst, prob) {
+                *bent = true;
+                return None;
+            }
             let r = reach(problem, &inst, prob);
             Some((inst, r, sign))
         })
@@ -708,9 +723,19 @@ fn true_class(
     below: bool,
 ) -> Option<TrueClass> {
     problem.goal.as_ref()?;
-    let instances = sweep_instances(problem, prob_at_one, overrides, below);
+    let mut bent = false;
+    let instances = sweep_instances(problem, prob_at_one, overrides, below, &mut bent);
     if instances.is_empty() {
-        return None;
+        // A probability that rises and falls with the drive: no numbers, the trend unknown.
+        return bent.then(|| TrueClass {
+            points: TRUE_CLASS_PROBABILITIES
+                .iter()
+                .map(|&p| (p, None))
+                .collect(),
+            reach: None,
+            coupling: None,
+            trend: Trend::Unknown,
+        });
     }
     // Each instance is drawn once; each evaluation sets the driven entry.
     let mut evs: Vec<Evaluator> = instances

@@ -56,7 +56,7 @@ fn sign(text: &str, latex: &str) -> MathPart {
 pub(crate) fn sentences(c: &Cancellation) -> Vec<Vec<Part>> {
     let mut out = vec![vec![words("Cancellation report")]];
     let Some(p) = &c.probability else {
-        out.push(vec![words("not applicable: no probability (no definition is a normalised positive vector or lies in (0, 1)), or no logits between it and the variable")]);
+        out.push(vec![words("not applicable: no probability (no definition is a normalised positive vector or lies in (0, 1), and no term is a built-in log sigmoid), or no logits between it and the variable")]);
         return out;
     };
     let math = |e: &Expr| Part::Math(vec![MathPart::Expr(e.clone())]);
