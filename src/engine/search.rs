@@ -175,7 +175,11 @@ pub fn cost(e: &Expr) -> usize {
 /// The order in which the search prefers expressions: [`cost`], then the number of terms at
 /// the top (a factored form before its expansion).
 pub fn rank(e: &Expr) -> (usize, usize) {
-    (cost(e), e.terms().len())
+    let terms = match e {
+        Expr::Add(ts) => ts.len(),
+        _ => 1,
+    };
+    (cost(e), terms)
 }
 
 /// Every single firing of `rules` anywhere in `e` (its alternatives included): path, rule
