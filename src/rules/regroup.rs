@@ -40,12 +40,13 @@ fn divide_out(term: &Expr, base: &Expr, n: &Rational) -> Option<Expr> {
     Some(mul(fs))
 }
 
-/// The exponent a term has `base` to, when numeric and of the sign of `like`.
-fn exponent_in(term: &Expr, base: &Expr) -> Option<Rational> {
-    numeric_powers(term)
-        .into_iter()
+/// The exponent a term has `base` to, when numeric and not zero, from the term's
+/// [`numeric_powers`] (computed once per term, not once per base).
+fn exponent_in(powers: &[(Expr, Option<Rational>)], base: &Expr) -> Option<Rational> {
+    powers
+        .iter()
         .find(|(b, _)| b == base)
-        .and_then(|(_, x)| x)
+        .and_then(|(_, x)| x.clone())
         .filter(|x| !x.is_zero())
 }
 
@@ -60,22 +61,21 @@ pub fn group_alternatives(e: &Expr) -> Vec<Expr> {
     if terms.len() < 3 {
         return Vec::new();
     }
-    let mut bases: Vec<Expr> = Vec::new();
-    for t in terms {
-        for (b, x) in numeric_powers(t) {
-            if x.is_some() && !bases.contains(&b) {
-                bases.push(b);
-            }
+    let powers: Vec<Vec<(Expr, Option<Rational>)>> = terms.iter().map(numeric_powers).collect();
+    let mut bases: Vec<&Expr> = Vec::new();
+    for (b, x) in powers.iter().flatten() {
+        if x.is_some() && !bases.contains(&b) {
+            bases.push(b);
         }
     }
     let mut out = Vec::new();
     for base in bases {
         for positive in [true, false] {
-            let members: Vec<(usize, Rational)> = terms
+            let members: Vec<(usize, Rational)> = powers
                 .iter()
                 .enumerate()
-                .filter_map(|(i, t)| {
-                    exponent_in(t, &base)
+                .filter_map(|(i, p)| {
+                    exponent_in(p, base)
                         .filter(|x| x.is_negative() != positive)
                         .map(|x| (i, x))
                 })
@@ -93,7 +93,7 @@ pub fn group_alternatives(e: &Expr) -> Vec<Expr> {
             let Some(n) = n else { continue };
             let cofactors: Option<Vec<Expr>> = members
                 .iter()
-                .map(|(i, _)| divide_out(&terms[*i], &base, &n))
+                .map(|(i, _)| divide_out(&terms[*i], base, &n))
                 .collect();
             let Some(cofactors) = cofactors else { continue };
             let cofactor = add(cofactors);

@@ -131,7 +131,18 @@ impl Rational {
         let (a, b) = (self.0.numer().bits(), self.0.denom().bits());
         let (c, d) = (other.0.numer().bits(), other.0.denom().bits());
         let fits = a + c <= MAX_EXACT_BITS && b + d <= MAX_EXACT_BITS;
-        fits.then(|| Rational(&self.0 * &other.0))
+        if !fits {
+            return None;
+        }
+        // A factor of one (every product's starting coefficient) needs no multiplication and no
+        // normalisation: the other operand is already in lowest terms.
+        if self.is_one() {
+            return Some(other.clone());
+        }
+        if other.is_one() {
+            return Some(self.clone());
+        }
+        Some(Rational(&self.0 * &other.0))
     }
 
     /// `1 / self`; `None` for zero.
@@ -310,6 +321,32 @@ mod tests {
             big.checked_mul(&Rational::int(3)).map(|x| x.bits()),
             Some(5002)
         );
+    }
+
+    #[test]
+    fn a_product_with_one_is_the_other_operand_within_the_same_bound() {
+        let one = Rational::one();
+        for x in [
+            r(-3, 7),
+            r(5, 1),
+            Rational::zero(),
+            ten_to(40).recip().unwrap(),
+        ] {
+            assert_eq!(one.checked_mul(&x), Some(x.clone()));
+            assert_eq!(x.checked_mul(&one), Some(x.clone()));
+            assert_eq!(
+                x.checked_mul(&one).map(|p| p.to_string()),
+                Some(x.to_string())
+            );
+        }
+        // The shortcut for one comes after the size check: a number whose numerator already has
+        // MAX_EXACT_BITS bits is not multiplied, not even by one (as before the shortcut).
+        let at_limit = Rational::int(2)
+            .checked_pow(&Rational::int(i128::from(MAX_EXACT_BITS) - 1))
+            .unwrap();
+        assert_eq!(at_limit.bits(), MAX_EXACT_BITS);
+        assert_eq!(at_limit.checked_mul(&one), None);
+        assert_eq!(one.checked_mul(&at_limit), None);
     }
 
     #[test]
