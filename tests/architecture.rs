@@ -293,19 +293,23 @@ fn analysis_functions_used(file: &str, code: &str) -> Vec<String> {
     found
 }
 
-#[test]
-fn renderers_take_only_data_from_the_analysis() {
+/// Asserts that `check` finds nothing in any file below `src/`.
+fn every_source_file_passes(check: fn(&str, &str) -> Vec<String>, rule: &str) {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     rust_files(&src, &src, &mut files);
     let bad: Vec<String> = files
         .iter()
-        .flat_map(|(file, code)| analysis_functions_used(file, code))
+        .flat_map(|(file, code)| check(file, code))
         .collect();
-    assert!(
-        bad.is_empty(),
-        "renderers must print the analysis they are given, not call into it:\n{}",
-        bad.join("\n")
+    assert!(bad.is_empty(), "{rule}:\n{}", bad.join("\n"));
+}
+
+#[test]
+fn renderers_take_only_data_from_the_analysis() {
+    every_source_file_passes(
+        analysis_functions_used,
+        "renderers must print the analysis they are given, not call into it",
     );
 }
 
@@ -341,17 +345,9 @@ fn the_data_only_check_catches_a_renderer_that_calls_the_analysis() {
 
 #[test]
 fn renderers_compute_no_analysis() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &src, &mut files);
-    let bad: Vec<String> = files
-        .iter()
-        .flat_map(|(file, code)| computing_calls(file, code))
-        .collect();
-    assert!(
-        bad.is_empty(),
-        "renderers must print the analysis they are given, not compute it:\n{}",
-        bad.join("\n")
+    every_source_file_passes(
+        computing_calls,
+        "renderers must print the analysis they are given, not compute it",
     );
 }
 
