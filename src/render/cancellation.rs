@@ -4,7 +4,6 @@ use super::{to_text, PrintOptions};
 
 use crate::analysis::cancellation::{Cancellation, Shape, FIXED_RANGE_SIZE};
 use crate::syntax::expr::Expr;
-use std::fmt::Write;
 
 /// `e` as text on one line.
 pub fn line(e: &crate::syntax::expr::Expr, opts: &PrintOptions) -> String {
@@ -181,75 +180,6 @@ pub fn cancellation_text(c: &Cancellation, opts: &PrintOptions) -> String {
             }
         }
         out.push('\n');
-    }
-    out
-}
-
-/// One row of the `compare` table.
-pub struct Row<'a> {
-    /// The file's name.
-    pub name: &'a str,
-    /// The derived gradient, as text.
-    pub gradient: String,
-    /// The analysis.
-    pub report: &'a Cancellation,
-}
-
-/// The `compare` table: one row per loss.
-pub fn compare_table(rows: &[Row]) -> String {
-    let mut header: Vec<String> = vec!["loss".into(), "gradient".into(), "1/p cancelled".into()];
-    header.extend(
-        crate::analysis::cancellation::TRUE_CLASS_PROBABILITIES
-            .iter()
-            .map(|p| format!("true p={p}")),
-    );
-    header.push("as true p → 0".into());
-    let mut table: Vec<Vec<String>> = vec![header];
-    for r in rows {
-        let mut row = vec![r.name.to_string(), r.gradient.clone()];
-        row.push(
-            match (r.report.cancelled, r.report.loss_piece.is_some()) {
-                (Some(true), _) => "yes",
-                (Some(false), _) => "no",
-                (None, true) => "nothing to cancel",
-                (None, false) => "no chain rule",
-            }
-            .to_string(),
-        );
-        match &r.report.true_class {
-            Some(tc) => {
-                row.extend(tc.points.iter().map(|(p, g)| match g {
-                    Some(g) => format!("{g:.4}"),
-                    None if tc.unreachable(*p) => "—".into(),
-                    None => "n/a".into(),
-                }));
-                row.push(tc.trend.to_string());
-            }
-            None => row.extend(std::iter::repeat_n("n/a".to_string(), 5)),
-        }
-        table.push(row);
-    }
-    let widths: Vec<usize> = (0..table[0].len())
-        .map(|c| {
-            table
-                .iter()
-                .map(|r| r[c].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for (i, row) in table.iter().enumerate() {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(cell, w)| format!("{cell}{}", " ".repeat(w - cell.chars().count())))
-            .collect();
-        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
-        if i == 0 {
-            let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-            let _ = writeln!(out, "{}", rule.join("  "));
-        }
     }
     out
 }
