@@ -353,6 +353,22 @@ fn set_rejects_unknown_names_and_values_outside_the_kind() {
     assert_eq!(o.status.code(), Some(2), "gamma is positive");
     let o = compare("100", &["--set", "gamma"]);
     assert_eq!(o.status.code(), Some(2));
+    // A `unit` value may be set on the closure [0, 1], as the instance's own target 1 is, and
+    // gives the default's numbers there; outside it, exit 2.
+    let file = "derivations/sigmoid_bce_builtin.deriv";
+    let row = |set: &[&str]| {
+        let mut args = vec!["compare", "--format", "csv", file];
+        args.extend(set);
+        let o = common::run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+        parse_csv(&common::stdout(&o))[1][2..7].to_vec()
+    };
+    assert_eq!(row(&["--set", "y=1"]), row(&[]));
+    for bad in ["y=1.5", "y=-0.1"] {
+        let o = common::run(&["compare", file, "--set", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(common::stderr(&o).contains("which excludes"), "{bad}");
+    }
 }
 
 #[test]

@@ -129,7 +129,8 @@ fn overrides(set: &[String], problems: &[(&String, Problem)]) -> Result<Override
             if let Some(var) = p.var(name) {
                 let fits = match var.kind {
                     Kind::Positive => v > 0.0,
-                    Kind::Unit => v > 0.0 && v < 1.0,
+                    // The closure [0, 1], as the report's own instance, whose targets are 1.
+                    Kind::Unit => (0.0..=1.0).contains(&v),
                     _ => true,
                 };
                 if !fits {
