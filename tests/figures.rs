@@ -635,3 +635,54 @@ fn compare_plot_shows_the_hinge_switching_off() {
     assert!(below > 10 && above > 10, "{below} {above}");
     png(&out);
 }
+
+/// The compare overlay draws every file the table has numbers for — a built-in probability, a
+/// variable below the logits, a sweep with unreachable targets — by the report's own sweep, and
+/// leaves out a file with no probability (the table's "not applicable"); where both have a
+/// value, the curve equals the table's number.
+#[test]
+fn compare_plot_draws_every_row_the_table_has_numbers_for() {
+    let files = [
+        "derivations/sigmoid_bce_builtin.deriv",
+        "derivations/relu_layer.deriv",
+        "derivations/tanh_softplus.deriv",
+        "derivations/huber.deriv",
+    ];
+    let mut args = vec!["compare", "--plot"];
+    args.extend(files);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains("huber.deriv left out of the plot: not applicable"),
+        "{err}"
+    );
+    let meta = metadata(&String::from_utf8(o.stdout).unwrap());
+    let curves = meta["curves"].as_array().unwrap().clone();
+    let labels: Vec<&str> = curves
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels.len(), 3, "{labels:?}");
+    let mut table_args = vec!["compare", "--format", "json"];
+    table_args.extend(files);
+    let table: serde_json::Value = serde_json::from_slice(&run(&table_args).stdout).expect("JSON");
+    for (file, curve) in table["files"].as_array().unwrap().iter().zip(&curves) {
+        let name = file["loss"].as_str().unwrap();
+        assert!(curve["label"].as_str().unwrap().starts_with(name), "{name}");
+        let mut compared = 0;
+        for point in file["true_class"].as_array().unwrap() {
+            let (p, g) = (point["probability"].as_f64().unwrap(), &point["gradient"]);
+            let at = curve["points"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|q| (q[0].as_f64().unwrap() - p).abs() < 1e-12);
+            if let (Some(g), Some(at)) = (g.as_f64(), at.and_then(|q| q[1].as_f64())) {
+                assert!((g - at).abs() < 1e-9, "{name} at p = {p}: {g} vs {at}");
+                compared += 1;
+            }
+        }
+        assert!(compared >= 1, "{name}: no point in common");
+    }
+}

@@ -14,8 +14,8 @@
 
 use crate::analysis::builtin_probability::{builtin_probability, oriented};
 use crate::analysis::cancellation_below::{below_logits, chain_below, is_probability, BelowLogits};
-use crate::analysis::monotone::moves_one_way;
 use crate::analysis::normal::expand;
+use crate::analysis::sweep::{self, sweep_instances};
 use crate::check::eval::{Assignment, Evaluator};
 use crate::check::sample::{Instance, Regime, VarValues};
 use crate::engine::trace::Derivation;
@@ -92,6 +92,10 @@ pub struct TrueClass {
     pub coupling: Option<f64>,
     /// How the gradient behaves as the probability goes to zero.
     pub trend: Trend,
+    /// The probability swept (class-1 entry) and whether the variable sits below the logits:
+    /// what [`crate::analysis::sweep::points_along`] needs to sweep again at other targets.
+    #[serde(skip)]
+    pub swept: Option<(Expr, bool)>,
 }
 
 impl TrueClass {
@@ -658,7 +662,7 @@ pub fn drive_for(problem: &Problem, instance: &Instance, prob: &Expr, target: f6
 /// The lowest and highest value of the probability `prob` over the drive's range [-200, 200]
 /// (at its ends and at 0, the probability being monotone in the drive or flat); `None` where it
 /// cannot be evaluated.
-fn reach(problem: &Problem, instance: &Instance, prob: &Expr) -> Option<(f64, f64)> {
+pub(crate) fn reach(problem: &Problem, instance: &Instance, prob: &Expr) -> Option<(f64, f64)> {
     let mut ev =
         Evaluator::new(problem, instance, &class_one(prob, problem)).brackets_by_definition();
     let values = [-200.0, 0.0, 200.0]
@@ -668,51 +672,6 @@ fn reach(problem: &Problem, instance: &Instance, prob: &Expr) -> Option<(f64, f6
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     Some((lo, hi))
-}
-
-/// One instance of the sweep: the instance, the probabilities it reaches, its coupling sign.
-type Sweep = (Instance, Option<(f64, f64)>, Option<f64>);
-
-/// The sweep's instances, first to last choice. Without `below`, the one fixed instance. Below
-/// the logits, the instances with coupling sign +1 and −1 ([`fixed_instance_with`]), the one
-/// with +1 first unless +1 cannot reach the smallest target and −1 brings the probability lower
-/// (a ReLU passes one sign of its input only): each target is reached with the first instance
-/// that reaches it.
-fn sweep_instances(
-    problem: &Problem,
-    prob: &Expr,
-    overrides: &Overrides,
-    below: bool,
-    bent: &mut bool,
-) -> Vec<Sweep> {
-    let signs: &[Option<f64>] = match below {
-        true => &[Some(1.0), Some(-1.0)],
-        false => &[None],
-    };
-    let mut instances: Vec<Sweep> = signs
-        .iter()
-        .filter_map(|&sign| {
-            let inst = fixed_instance_with(problem, FIXED_RANGE_SIZE, 1, 0.0, overrides, sign)?;
-            if !moves_one_way(problem, &inst, prob) {
-                *bent = true;
-                return None;
-            }
-            let r = reach(problem, &inst, prob);
-            Some((inst, r, sign))
-        })
-        .collect();
-    // −1 goes first only where +1 cannot bring the probability down to the smallest target and
-    // −1 brings it lower: where both reach every target, the reported numbers keep the sign of
-    // the loss's own row (σ = +1), not whichever sweep's floor is lower by rounding.
-    let lowest = |r: &Option<(f64, f64)>| r.map_or(f64::INFINITY, |(lo, _)| lo);
-    let smallest = TRUE_CLASS_PROBABILITIES[TRUE_CLASS_PROBABILITIES.len() - 1];
-    if instances.len() == 2
-        && lowest(&instances[0].1) > smallest
-        && lowest(&instances[1].1) < lowest(&instances[0].1)
-    {
-        instances.swap(0, 1);
-    }
-    instances
 }
 
 fn true_class(
@@ -735,28 +694,16 @@ fn true_class(
             reach: None,
             coupling: None,
             trend: Trend::Unknown,
+            swept: Some((prob_at_one.clone(), below)),
         });
     }
-    // Each instance is drawn once; each evaluation sets the driven entry.
-    let mut evs: Vec<Evaluator> = instances
-        .iter()
-        .map(|(inst, _, _)| {
-            Evaluator::new(problem, inst, &class_one(result, problem)).brackets_by_definition()
-        })
-        .collect();
-    let points: Vec<(f64, Option<f64>)> = TRUE_CLASS_PROBABILITIES
-        .iter()
-        .map(|&p| {
-            let g = instances
-                .iter()
-                .zip(evs.iter_mut())
-                .find_map(|((inst, _, _), ev)| {
-                    let x = drive_for(problem, inst, prob_at_one, p)?;
-                    Some(value_at(ev, problem, result, x))
-                });
-            (p, g.flatten())
-        })
-        .collect();
+    let points = sweep::points(
+        problem,
+        result,
+        prob_at_one,
+        &instances,
+        &TRUE_CLASS_PROBABILITIES,
+    );
     let reach = instances
         .iter()
         .filter_map(|(_, r, _)| *r)
@@ -778,5 +725,6 @@ fn true_class(
         reach,
         coupling: instances[0].2,
         trend,
+        swept: Some((prob_at_one.clone(), below)),
     })
 }

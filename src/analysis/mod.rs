@@ -6,6 +6,6 @@ pub mod builtin_probability;
 pub mod cancellation;
 pub mod cancellation_below;
 pub mod figures;
-pub mod monotone;
 pub mod normal;
 pub mod notes;
+pub mod sweep;

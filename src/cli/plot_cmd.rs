@@ -130,8 +130,11 @@ pub fn plot(
     svg.map_err(|e| e.to_string())
 }
 
-/// The compare overlay of the derived problems `(name, problem)`: files without a probability to
-/// sweep are left out with a note on stderr.
+/// The compare overlay of the derived problems `(name, problem)`: each file's gradient along the
+/// true-class probability — the curves figure's sweep where it has one (a probability symbol at
+/// the logits), else the cancellation report's own sweep (a built-in probability, a variable
+/// below the logits) at the same probabilities. Files with neither are left out with a note on
+/// stderr.
 pub fn compare_plot(problems: &[(String, Problem)]) -> Result<String, String> {
     let mut all = vec![];
     for (name, problem) in problems {
@@ -139,9 +142,20 @@ pub fn compare_plot(problems: &[(String, Problem)]) -> Result<String, String> {
             eprintln!("note: {name} has no `derive` line; left out of the plot");
             continue;
         };
-        match figures::curves(problem, &d) {
+        // The report decides whether there is a true class's probability at all (the table's
+        // "not applicable" rows are left out here too).
+        let report = gradproof::analysis::cancellation::analyse(problem, &d);
+        let Some(tc) = report.true_class.as_ref() else {
+            eprintln!("note: {name} left out of the plot: not applicable (no probability)");
+            continue;
+        };
+        let curve = match figures::curves(problem, &d) {
+            Ok(c) => Ok(c.result),
+            Err(e) => report_curve(problem, &d, tc).ok_or(e),
+        };
+        match curve {
             Ok(c) => {
-                let formula = to_text(&c.result.formula, &proof::options_for(problem));
+                let formula = to_text(&c.formula, &proof::options_for(problem));
                 let stem = std::path::Path::new(name.as_str())
                     .file_stem()
                     .and_then(|s| s.to_str())
@@ -155,6 +169,30 @@ pub fn compare_plot(problems: &[(String, Problem)]) -> Result<String, String> {
         return Err("none of the files has a probability to sweep, nothing to plot".to_string());
     }
     draw::compare_svg(&all).map_err(|e| e.to_string())
+}
+
+/// The result of `d` along the true-class probability by the cancellation report's sweep `tc`,
+/// at the curves figure's probabilities; `None` where it reaches no point.
+fn report_curve(
+    problem: &Problem,
+    d: &gradproof::Derivation,
+    tc: &gradproof::analysis::cancellation::TrueClass,
+) -> Option<figures::Curve> {
+    let points = gradproof::analysis::sweep::points_along(
+        problem,
+        d.result(),
+        tc,
+        &Default::default(),
+        &figures::curve_probabilities(),
+    );
+    points
+        .iter()
+        .any(|(_, g)| g.is_some())
+        .then(|| figures::Curve {
+            goal: d.goal.clone(),
+            formula: d.result().clone(),
+            points,
+        })
 }
 
 /// Writes the blog figures of `d` into the folder `dir` (made if missing) as `NAME.svg`, and

@@ -220,8 +220,8 @@ pub fn curves_svg(c: &Curves, title: &str, opts: &PrintOptions) -> Result<String
 }
 
 /// The compare overlay: the result of each derivation along the true-class probability, with its
-/// legend label (`(label, curves)`).
-pub fn compare_svg(all: &[(String, Curves)]) -> Result<String, DrawError> {
+/// legend label (`(label, curve)`).
+pub fn compare_svg(all: &[(String, Curve)]) -> Result<String, DrawError> {
     let palette = [ORANGE, BLUE, VERMILLION, GREEN, SKY]
         .into_iter()
         .chain(MORE)
@@ -233,10 +233,10 @@ pub fn compare_svg(all: &[(String, Curves)]) -> Result<String, DrawError> {
         .map(|(i, ((label, c), colour))| {
             // Wider lines first, so that coinciding curves stay visible as borders.
             let width = 6u32.saturating_sub(i as u32).max(2);
-            (label.clone(), colour, width, &c.result)
+            (label.clone(), colour, width, c)
         })
         .collect();
-    let bounded: Vec<f64> = all.iter().flat_map(|(_, c)| finite(&c.result)).collect();
+    let bounded: Vec<f64> = all.iter().flat_map(|(_, c)| finite(c)).collect();
     draw_curves(
         "The gradient on the true class, loss by loss",
         &instance_note(),
