@@ -218,16 +218,24 @@ const COMPUTING: &[&str] = &[
 
 /// Every call in `code` (a file below `src/render/`) to one of [`COMPUTING`], as `file calls
 /// name`; comments and unit tests are ignored.
+/// The code lines of `code` when `file` is below `src/render/` (none otherwise), trimmed at the
+/// start, without comment lines and without the unit tests.
+fn renderer_code<'c>(file: &str, code: &'c str) -> impl Iterator<Item = &'c str> {
+    let lines = if file.starts_with("render/") {
+        code
+    } else {
+        ""
+    };
+    lines
+        .lines()
+        .take_while(|l| l.trim() != "#[cfg(test)]")
+        .map(str::trim_start)
+        .filter(|l| !l.starts_with("//"))
+}
+
 fn computing_calls(file: &str, code: &str) -> Vec<String> {
-    if !file.starts_with("render/") {
-        return Vec::new();
-    }
     let mut found = Vec::new();
-    for line in code.lines().take_while(|l| l.trim() != "#[cfg(test)]") {
-        let line = line.trim_start();
-        if line.starts_with("//") {
-            continue;
-        }
+    for line in renderer_code(file, code) {
         for name in COMPUTING {
             let call = format!("{name}(");
             let mut rest = line;
@@ -249,15 +257,8 @@ fn computing_calls(file: &str, code: &str) -> Vec<String> {
 /// `analysis::notes`; any other lower-case item (`normal::equivalent`, `cancellation::analyse`,
 /// a module imported to call into) is a computation. Comments and unit tests are ignored.
 fn analysis_functions_used(file: &str, code: &str) -> Vec<String> {
-    if !file.starts_with("render/") {
-        return Vec::new();
-    }
     let mut found = Vec::new();
-    for line in code.lines().take_while(|l| l.trim() != "#[cfg(test)]") {
-        let line = line.trim_start();
-        if line.starts_with("//") {
-            continue;
-        }
+    for line in renderer_code(file, code) {
         let mut rest = line;
         while let Some(i) = rest.find("analysis::") {
             rest = &rest[i + "analysis::".len()..];
