@@ -436,19 +436,11 @@ impl<'a> Run<'a> {
             if self.fired >= self.limits.max_firings {
                 return (firings, Some(Stop::StepLimit(self.limits.max_firings)));
             }
-            if scan.inert[phase_at] {
-                debug_assert!(
-                    !rescan_checked(expr) || self.rescan(expr, rules).is_none(),
-                    "the scanner took a phase for inert where a full rescan fires"
-                );
-                return (firings, None);
+            let found = self.scanned(expr, rules, scan, phase_at);
+            if let Err(mismatch) = self.against_rescan(expr, rules, found.as_ref()) {
+                // Only debug builds compare (see `rescan_checked`): a bug in the scanner.
+                panic!("{mismatch}");
             }
-            let hint = scan.hint(phase_at);
-            let found = first_firing(expr, rules, &mut self.ctx, &hint, &mut Vec::new());
-            debug_assert!(
-                !rescan_checked(expr) || self.rescan(expr, rules) == found,
-                "the scanner's firing differs from a full rescan's"
-            );
             let Some((path, name, replacement)) = found else {
                 // Nothing fires anywhere: the whole expression is inert for this phase.
                 scan.set_inert(phase_at);

@@ -112,50 +112,81 @@ pub(super) type Fingerprint = u64;
 
 pub(super) fn fingerprint(e: &Expr) -> Fingerprint {
     use std::hash::{Hash, Hasher};
-    let mut h = MixHasher(0);
+    let mut h = rustc_hash::FxHasher::default();
     e.hash(&mut h);
     h.finish()
 }
 
-/// A fast non-cryptographic hasher for [`fingerprint`]: each word is mixed in by a rotation,
-/// an exclusive or and a multiplication by an odd constant.
-struct MixHasher(u64);
+/// Where the scanner's answer for a phase differs from a full rescan's from the root: the path
+/// each found a firing at (`None`: nothing fires, or the phase was taken for inert).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct ScanMismatch {
+    pub(super) scanned: Option<Path>,
+    pub(super) rescanned: Option<Path>,
+}
 
-impl MixHasher {
-    fn mix(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+impl std::fmt::Display for ScanMismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match &self.scanned {
+            None => write!(
+                f,
+                "the scanner found nothing to fire (or took the phase for inert) where a full \
+                 rescan fires at {:?}",
+                self.rescanned
+            ),
+            Some(at) => write!(
+                f,
+                "the scanner's firing at {at:?} differs from a full rescan's at {:?}",
+                self.rescanned
+            ),
+        }
     }
 }
 
-impl std::hash::Hasher for MixHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(c);
-            self.mix(u64::from_le_bytes(word));
+/// A firing found by a scan: where, which rule, and the replacement.
+pub(super) type Found = (Path, &'static str, Expr);
+
+impl Run<'_> {
+    /// The scan's answer for the phase `phase_at` of `rules`: nothing where `scan` holds the
+    /// phase inert, else the first firing after the scan's hint.
+    pub(super) fn scanned(
+        &mut self,
+        expr: &Expr,
+        rules: &[&Rule],
+        scan: &Scan,
+        phase_at: usize,
+    ) -> Option<Found> {
+        if scan.inert[phase_at] {
+            return None;
         }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.mix(u64::from_le_bytes(word) ^ (rest.len() as u64) << 56);
+        first_firing(
+            expr,
+            rules,
+            &mut self.ctx,
+            &scan.hint(phase_at),
+            &mut Vec::new(),
+        )
+    }
+
+    /// `found` (a scan's answer) compared with a full rescan from the root, on expressions up to
+    /// `RESCAN_CHECK_MAX_SIZE` nodes in debug builds (elsewhere it is not compared: `Ok`).
+    pub(super) fn against_rescan(
+        &mut self,
+        expr: &Expr,
+        rules: &[&Rule],
+        found: Option<&Found>,
+    ) -> Result<(), ScanMismatch> {
+        if !rescan_checked(expr) {
+            return Ok(());
         }
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.mix(u64::from(n));
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.mix(u64::from(n));
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.mix(n);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.mix(n as u64);
+        let full = self.rescan(expr, rules);
+        if full.as_ref() == found {
+            return Ok(());
+        }
+        Err(ScanMismatch {
+            scanned: found.map(|f| f.0.clone()),
+            rescanned: full.map(|f| f.0),
+        })
     }
 }
 

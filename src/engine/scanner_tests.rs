@@ -1,6 +1,6 @@
 //! The scanner's debug-build comparison with a full rescan can fail: a scan whose knowledge is
 //! corrupted (a hint that skips a subterm where a rule fires, or a phase marked inert where one
-//! fires) must trip it, and an honest scan must not.
+//! fires) must be reported as a mismatch, and an honest scan must not.
 
 use super::*;
 use crate::parse::parse_problem;
@@ -23,8 +23,8 @@ fn two_derivatives() -> Expr {
     add(vec![d("x"), d("w")])
 }
 
-/// Runs the differentiate phase on [`two_derivatives`] after `corrupt` edits the scan.
-fn saturate_with(corrupt: impl FnOnce(&mut Scan, usize)) -> Expr {
+/// Runs the differentiate phase on [`two_derivatives`] with an honest scan.
+fn saturate() -> Expr {
     let (problem, phase) = problem();
     let mut run = Run::new(&problem, Limits::default());
     let mut expr = two_derivatives();
@@ -33,14 +33,13 @@ fn saturate_with(corrupt: impl FnOnce(&mut Scan, usize)) -> Expr {
         "the comparison runs in test builds at this size"
     );
     let mut scan = Scan::new(&expr);
-    corrupt(&mut scan, phase);
     run.saturate(&mut expr, &PHASES[phase], phase, &mut scan);
     expr
 }
 
 #[test]
 fn an_honest_scan_agrees_with_the_rescan() {
-    let expr = saturate_with(|_, _| {});
+    let expr = saturate();
     // Both derivatives were taken: what is left is a number.
     assert!(
         expr.num().is_some(),
@@ -48,18 +47,46 @@ fn an_honest_scan_agrees_with_the_rescan() {
     );
 }
 
-#[test]
-#[should_panic(expected = "the scanner's firing differs from a full rescan's")]
-fn a_hint_that_skips_a_firing_trips_the_rescan_check() {
-    let last = two_derivatives().iter_children().count() - 1;
-    // The hint claims every term before the last is inert, which the first one is not.
-    saturate_with(|scan, phase| scan.set_hint(phase, vec![last]));
+/// The scan's answer on [`two_derivatives`] after `corrupt` edits the scan, compared with a
+/// full rescan exactly as `Run::saturate` compares it before every firing.
+fn check_with(corrupt: impl FnOnce(&mut Scan, usize)) -> Result<(), ScanMismatch> {
+    let (problem, phase) = problem();
+    let mut run = Run::new(&problem, Limits::default());
+    let expr = two_derivatives();
+    let mut scan = Scan::new(&expr);
+    corrupt(&mut scan, phase);
+    let found = run.scanned(&expr, PHASES[phase].rules, &scan, phase);
+    run.against_rescan(&expr, PHASES[phase].rules, found.as_ref())
 }
 
 #[test]
-#[should_panic(expected = "the scanner took a phase for inert where a full rescan fires")]
+fn a_hint_that_skips_a_firing_trips_the_rescan_check() {
+    let last = two_derivatives().iter_children().count() - 1;
+    // The hint claims every term before the last is inert, which the first one is not.
+    let err = check_with(|scan, phase| scan.set_hint(phase, vec![last]))
+        .expect_err("the skipped firing is caught");
+    assert_eq!(err.scanned, Some(vec![last]));
+    assert_eq!(err.rescanned, Some(vec![0]));
+    assert!(
+        err.to_string().contains("differs from a full rescan's"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_phase_wrongly_marked_inert_trips_the_rescan_check() {
-    saturate_with(|scan, phase| scan.set_inert(phase));
+    let err = check_with(|scan, phase| scan.set_inert(phase)).expect_err("caught");
+    assert_eq!(err.scanned, None);
+    assert_eq!(err.rescanned, Some(vec![0]));
+    assert!(
+        err.to_string().contains("where a full rescan fires"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_honest_scan_passes_the_rescan_check() {
+    assert_eq!(check_with(|_, _| {}), Ok(()));
 }
 
 #[test]
