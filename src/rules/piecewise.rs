@@ -100,8 +100,17 @@ pub const BRACKET_COMPLEMENT: Rule = Rule {
     description: "X*[c] + X*[not c] = X (a condition or its negation always holds)",
     apply: |e, ctx| {
         let Expr::Add(terms) = e else { return None };
-        for (i, a) in terms.iter().enumerate() {
+        // Only a term with a bracket factor can be half of a pair: test pairs of those alone,
+        // so a long sum without brackets costs one pass instead of a pass per pair.
+        let bracketed: Vec<bool> = terms
+            .iter()
+            .map(|t| t.rest_factors().iter().any(|x| as_bracket(x).is_some()))
+            .collect();
+        for (i, a) in terms.iter().enumerate().filter(|(i, _)| bracketed[*i]) {
             for (j, b) in terms.iter().enumerate().skip(i + 1) {
+                if !bracketed[j] {
+                    continue;
+                }
                 let Some(rest) = complement_pair(a, b, ctx) else {
                     continue;
                 };
