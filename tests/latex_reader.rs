@@ -110,7 +110,7 @@ fn strip_uppers(e: &Expr) -> Expr {
         Expr::Sum(b, body) => {
             let mut b = b.clone();
             b.upper = None;
-            Expr::Sum(b, Box::new(strip_uppers(body)))
+            Expr::Sum(b, strip_uppers(body).into())
         }
         other => {
             let children: Vec<Expr> = other.iter_children().map(strip_uppers).collect();

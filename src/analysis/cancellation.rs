@@ -407,9 +407,7 @@ fn replace_all(e: &Expr, from: &Expr, to: &Expr) -> Expr {
         return to.clone();
     }
     let mut out = e.clone();
-    for c in out.children_mut() {
-        *c = replace_all(c, from, to);
-    }
+    out.update_children(|c| *c = replace_all(c, from, to));
     out
 }
 

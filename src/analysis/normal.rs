@@ -10,7 +10,7 @@
 //! (the numeric checker covers what it misses).
 
 use crate::rules::{definitions, sums, Ctx};
-use crate::syntax::expr::{add, func, mul, pow, sub, sum, Binder, Expr, Func};
+use crate::syntax::expr::{add, func, mul, pow, sub, sum, Binder, Expr, Func, Node};
 use crate::syntax::index::{mentions_bound, shift};
 use crate::syntax::problem::Problem;
 use crate::syntax::rational::Rational;
@@ -186,7 +186,7 @@ fn nf(e: &Expr, ctx: &Ctx) -> Poly {
             atom(Expr::Delta(lo.clone(), hi.clone()))
         }
         Expr::Sum(b, body) => nf_sum(b, body, ctx),
-        Expr::Deriv(f, x) => atom(Expr::Deriv(Box::new(to_expr(&nf(f, ctx))), x.clone())),
+        Expr::Deriv(f, x) => atom(Expr::Deriv(Node::new(to_expr(&nf(f, ctx))), x.clone())),
     }
 }
 

@@ -7,7 +7,7 @@ use crate::check::{check_show, CheckReport};
 use crate::engine::{self, rebuild};
 use crate::parse::{parse_problem, Condition, Statement};
 use crate::render::{to_input_with, PrintOptions};
-use crate::syntax::expr::{add, delta, mul, neg, Expr, Index};
+use crate::syntax::expr::{add, delta, mul, neg, Expr, Index, Node};
 use crate::syntax::index::free_indices;
 use crate::syntax::problem::Problem;
 use serde::Serialize;
@@ -237,7 +237,7 @@ fn declared_ranges(e: &Expr, problem: &Problem) -> Expr {
             b.upper = problem
                 .upper_of(&b.hint.0)
                 .map(crate::syntax::expr::Name::new);
-            Expr::Sum(b, Box::new(declared_ranges(body, problem)))
+            Expr::Sum(b, Node::new(declared_ranges(body, problem)))
         }
         other => {
             let children = other

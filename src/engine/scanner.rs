@@ -107,7 +107,8 @@ pub(super) struct Stable {
 /// addresses, so an allocation freed and reused while a node is rebuilt cannot make two
 /// different subtrees look the same; two different subtrees share a fingerprint only by a
 /// 64-bit hash collision, which would at worst let a hint skip a subterm that changed (debug
-/// builds compare every scan with a full rescan, see `Run::saturate`).
+/// builds compare every scan with a full rescan, see `Run::saturate`). It costs the node's own
+/// children: each child's hash is stored in it (see [`crate::syntax::shared`]).
 pub(super) type Fingerprint = u64;
 
 pub(super) fn fingerprint(e: &Expr) -> Fingerprint {
@@ -201,15 +202,17 @@ pub(super) fn replace_in_place(e: &mut Expr, path: &[usize], new: Expr) -> Stabl
             left: false,
         };
     };
-    let Some(child) = e.child_mut(i) else {
+    if e.iter_children().nth(i).is_none() {
         // Not a valid path: fall back to the copying version.
         *e = replace_at(e, path, new);
         return Stable {
             levels: 0,
             left: false,
         };
+    }
+    let Some(below) = e.update_child(i, |child| replace_in_place(child, rest, new)) else {
+        unreachable!("child {i} exists: it was just looked up");
     };
-    let below = replace_in_place(child, rest, new);
     let kept = match e {
         Expr::Add(xs) => add_keeps(xs.iter()),
         Expr::Mul(xs) => mul_keeps(xs.iter()),
@@ -253,10 +256,10 @@ pub(super) fn replace_in_place(e: &mut Expr, path: &[usize], new: Expr) -> Stabl
 pub(super) fn rebuild_owned(e: Expr) -> Expr {
     match e {
         Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => e,
-        Expr::Add(xs) => add(xs),
-        Expr::Mul(xs) => mul(xs),
-        Expr::Pow(b, x) => pow(*b, *x),
-        Expr::Func(f, a) => func(f, *a),
+        Expr::Add(xs) => add(xs.into_vec()),
+        Expr::Mul(xs) => mul(xs.into_vec()),
+        Expr::Pow(b, x) => pow(b.into_expr(), x.into_expr()),
+        Expr::Func(f, a) => func(f, a.into_expr()),
         Expr::Sum(b, body) => {
             if body.is_zero() {
                 Expr::zero()
@@ -330,7 +333,7 @@ pub(super) fn splice_flattened(e: &mut Expr, i: usize) -> bool {
             if !add_keeps(seq) {
                 return false;
             }
-            splice_at(xs, i)
+            xs.update(|xs| splice_at(xs, i))
         }
         Expr::Mul(xs) => {
             let Some(Expr::Mul(inner)) = xs.get(i) else {
@@ -340,7 +343,7 @@ pub(super) fn splice_flattened(e: &mut Expr, i: usize) -> bool {
             if !mul_keeps(seq) {
                 return false;
             }
-            splice_at(xs, i)
+            xs.update(|xs| splice_at(xs, i))
         }
         _ => false,
     }
@@ -349,7 +352,7 @@ pub(super) fn splice_flattened(e: &mut Expr, i: usize) -> bool {
 /// Replaces `xs[i]`, a sum or product, by its children.
 pub(super) fn splice_at(xs: &mut Vec<Expr>, i: usize) -> bool {
     let inner = match std::mem::replace(&mut xs[i], Expr::zero()) {
-        Expr::Add(inner) | Expr::Mul(inner) => inner,
+        Expr::Add(inner) | Expr::Mul(inner) => inner.into_vec(),
         _ => return false,
     };
     xs.splice(i..=i, inner);

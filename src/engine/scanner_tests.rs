@@ -19,7 +19,7 @@ fn problem() -> (Problem, usize) {
 /// `d(x)/d(x) + d(w)/d(x)`: a rule fires at each term, the first one at path `[0]`.
 fn two_derivatives() -> Expr {
     let x = Symbol::plain("x");
-    let d = |f: &str| Expr::Deriv(Box::new(Expr::plain(f)), x.clone());
+    let d = |f: &str| Expr::Deriv(crate::syntax::expr::Node::new(Expr::plain(f)), x.clone());
     add(vec![d("x"), d("w")])
 }
 
@@ -101,12 +101,12 @@ fn fingerprints_follow_the_content_not_the_address() {
     let w = Expr::plain("w");
     assert_ne!(fingerprint(&x), fingerprint(&w));
     assert_ne!(
-        fingerprint(&Expr::Add(vec![x.clone(), w.clone()])),
-        fingerprint(&Expr::Add(vec![w.clone(), x.clone()]))
+        fingerprint(&Expr::Add(vec![x.clone(), w.clone()].into())),
+        fingerprint(&Expr::Add(vec![w.clone(), x.clone()].into()))
     );
     assert_ne!(fingerprint(&Expr::int(2)), fingerprint(&Expr::int(3)));
     assert_ne!(
-        fingerprint(&Expr::Mul(vec![x.clone(), w.clone()])),
-        fingerprint(&Expr::Add(vec![x, w]))
+        fingerprint(&Expr::Mul(vec![x.clone(), w.clone()].into())),
+        fingerprint(&Expr::Add(vec![x, w].into()))
     );
 }

@@ -707,9 +707,7 @@ fn set_uppers(e: &mut Expr, letters: &crate::syntax::index::Letters) {
     if let Expr::Sum(binder, _) = e {
         binder.upper = range_of_name(&binder.hint.0, letters).map(crate::syntax::expr::Name::new);
     }
-    for child in e.children_mut() {
-        set_uppers(child, letters);
-    }
+    e.update_children(|child| set_uppers(child, letters));
 }
 
 /// `line` without its `\r` and its `#` comment (a `#` inside a quoted title does not count).

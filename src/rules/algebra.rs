@@ -54,7 +54,7 @@ fn merge_pair(
                 // Both factors stood in the input product: `x^0` there is 1.
                 let merged = pow_of_defined((*bi).clone(), Expr::Num(sum));
                 let fractional = !ei.is_integer() || !ej.is_integer();
-                let pair = || Expr::Mul(vec![factors[i].clone(), factors[j].clone()]);
+                let pair = || Expr::Mul(vec![factors[i].clone(), factors[j].clone()].into());
                 if fractional && !same_domain(&pair(), &merged, ctx) {
                     continue;
                 }
@@ -154,7 +154,7 @@ pub const COLLECT: Rule = Rule {
     apply: |e, _| {
         let Expr::Add(terms) = e else { return None };
         let (i, j) = first_like_pair(terms)?;
-        let mut ts = terms.clone();
+        let mut ts = terms.to_vec();
         let sum = terms[i]
             .coefficient()
             .checked_add(&terms[j].coefficient())?;
@@ -168,8 +168,7 @@ pub const COLLECT: Rule = Rule {
 
 /// The powers of a term as `(base, exponent)`, numbers left out.
 fn powers(term: &Expr) -> Vec<(Expr, Expr)> {
-    term.coefficient_and_rest()
-        .1
+    term.rest_factors()
         .iter()
         .map(Expr::base_and_exponent)
         .collect()
@@ -253,10 +252,10 @@ pub const ORDER_TERMS: Rule = Rule {
             return None;
         }
         let first_positive = terms.iter().position(|t| !negated(t))?;
-        let mut ts = terms.clone();
+        let mut ts = terms.to_vec();
         let moved = ts.remove(first_positive);
         ts.insert(0, moved);
-        Some(Expr::Add(ts))
+        Some(Expr::Add(ts.into()))
     },
 };
 

@@ -272,7 +272,7 @@ fn match_factors(
 /// Folds one occurrence of `def`'s body, a product, back into its symbol within `factors`.
 fn fold_product(def: &Definition, factors: &[Expr]) -> Option<Expr> {
     let pattern: Vec<Expr> = match &def.body {
-        Expr::Mul(fs) if !matches!(fs.first(), Some(Expr::Num(_))) => fs.clone(),
+        Expr::Mul(fs) if !matches!(fs.first(), Some(Expr::Num(_))) => fs.to_vec(),
         Expr::Pow(_, e) if e.as_num().is_some() => vec![def.body.clone()],
         _ => return None,
     };
@@ -314,7 +314,7 @@ pub const FOLD: Rule = Rule {
             return None;
         }
         let factors = match e {
-            Expr::Mul(fs) => fs.clone(),
+            Expr::Mul(fs) => fs.to_vec(),
             Expr::Pow(..) => vec![e.clone()],
             _ => return None,
         };

@@ -41,7 +41,7 @@ pub fn normalised_over(def: &Definition, ctx: &Ctx) -> Option<usize> {
     if !mentions_bound(body, 0) {
         return None;
     }
-    let mut rest = factors.clone();
+    let mut rest = factors.to_vec();
     rest.remove(at);
     let numerator = mul(rest);
     def.symbol.indices.iter().enumerate().find_map(|(t, p)| {

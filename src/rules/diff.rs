@@ -146,7 +146,7 @@ pub const D_PRODUCT: Rule = Rule {
         }
         let terms = (0..factors.len())
             .map(|i| {
-                let mut fs = factors.clone();
+                let mut fs = factors.to_vec();
                 fs[i] = deriv(factors[i].clone(), x.clone());
                 mul(fs)
             })

@@ -13,8 +13,7 @@ use crate::syntax::rational::Rational;
 
 /// The base and numeric exponent of each non-numeric factor of a term.
 fn numeric_powers(term: &Expr) -> Vec<(Expr, Option<Rational>)> {
-    term.coefficient_and_rest()
-        .1
+    term.rest_factors()
         .iter()
         .map(|f| {
             let (b, x) = f.base_and_exponent();
@@ -172,7 +171,7 @@ pub fn merge_alternatives(e: &Expr) -> Vec<Expr> {
                 continue;
             }
             let merged = sum(ba.clone(), add(vec![(**xa).clone(), (**xb).clone()]));
-            let mut ts = terms.clone();
+            let mut ts = terms.to_vec();
             ts[i] = merged;
             ts.remove(j);
             out.push(add(ts));

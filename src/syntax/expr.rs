@@ -12,9 +12,14 @@
 //!
 //! The printers turn these shapes back into `a - b`, `-x` and fractions. Bound indices are
 //! locally nameless (see [`crate::syntax::index`]): derived equality is equality up to renaming.
+//!
+//! Children are shared: a node holds its subexpressions as [`Node`] and [`List`] handles
+//! (see [`crate::syntax::shared`]), which store their structural hash and size. Cloning a tree
+//! copies one node; hashing and `size` read the stored values instead of walking the tree.
 
 pub use crate::syntax::name::Name;
 use crate::syntax::rational::Rational;
+pub use crate::syntax::shared::{List, Node};
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::fmt;
@@ -235,19 +240,19 @@ pub enum Expr {
     /// A plain or indexed symbol.
     Sym(Symbol),
     /// A sum of two or more terms.
-    Add(Vec<Expr>),
+    Add(List),
     /// A product of two or more factors; a numeric coefficient, if any, comes first.
-    Mul(Vec<Expr>),
+    Mul(List),
     /// `base ^ exponent`.
-    Pow(Box<Expr>, Box<Expr>),
+    Pow(Node, Node),
     /// `exp`, `log` or `sqrt` of an argument.
-    Func(Func, Box<Expr>),
+    Func(Func, Node),
     /// The Kronecker delta of two indices.
     Delta(Index, Index),
     /// `sum_j body`: the body refers to the bound index as `Index::Bound(0)`.
-    Sum(Binder, Box<Expr>),
+    Sum(Binder, Node),
     /// The unevaluated partial derivative `d(F)/d(x)`.
-    Deriv(Box<Expr>, Symbol),
+    Deriv(Node, Symbol),
 }
 
 impl Serialize for Rational {
@@ -318,8 +323,8 @@ impl Expr {
         match self {
             Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => Vec::new(),
             Expr::Add(xs) | Expr::Mul(xs) => xs.iter().collect(),
-            Expr::Pow(b, e) => vec![b, e],
-            Expr::Func(_, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => vec![a],
+            Expr::Pow(b, e) => vec![&**b, &**e],
+            Expr::Func(_, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => vec![&**a],
         }
     }
 
@@ -328,39 +333,51 @@ impl Expr {
         let (many, first, second): (&[Expr], Option<&Expr>, Option<&Expr>) = match self {
             Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => (&[], None, None),
             Expr::Add(xs) | Expr::Mul(xs) => (xs, None, None),
-            Expr::Pow(b, e) => (&[], Some(b), Some(e)),
-            Expr::Func(_, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => (&[], Some(a), None),
+            Expr::Pow(b, e) => (&[], Some(&**b), Some(&**e)),
+            Expr::Func(_, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => (&[], Some(&**a), None),
         };
         many.iter().chain(first).chain(second)
     }
 
-    /// The `i`-th immediate child, mutably.
-    pub fn child_mut(&mut self, i: usize) -> Option<&mut Expr> {
+    /// Edits the `i`-th immediate child with `f` (the child is copied first if another tree
+    /// shares it); `None` when there is no such child. The edited node keeps its kind: the smart
+    /// constructors are not applied (see [`crate::syntax::edit::rebuild`]).
+    pub fn update_child<R>(&mut self, i: usize, f: impl FnOnce(&mut Expr) -> R) -> Option<R> {
         match self {
             Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => None,
-            Expr::Add(xs) | Expr::Mul(xs) => xs.get_mut(i),
+            Expr::Add(xs) | Expr::Mul(xs) => xs.update_item(i, f),
             Expr::Pow(b, e) => match i {
-                0 => Some(b),
-                1 => Some(e),
+                0 => Some(b.update(f)),
+                1 => Some(e.update(f)),
                 _ => None,
             },
-            Expr::Func(_, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => (i == 0).then_some(&mut **a),
+            Expr::Func(_, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => (i == 0).then(|| a.update(f)),
         }
     }
 
-    /// Mutable access to the immediate children, in the order of [`Expr::children`].
-    pub fn children_mut(&mut self) -> Vec<&mut Expr> {
+    /// Edits every immediate child with `f`, in the order of [`Expr::children`] (as
+    /// [`Expr::update_child`] does one).
+    pub fn update_children(&mut self, mut f: impl FnMut(&mut Expr)) {
         match self {
-            Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => Vec::new(),
-            Expr::Add(xs) | Expr::Mul(xs) => xs.iter_mut().collect(),
-            Expr::Pow(b, e) => vec![b, e],
-            Expr::Func(_, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => vec![a],
+            Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => {}
+            Expr::Add(xs) | Expr::Mul(xs) => xs.update_items(f),
+            Expr::Pow(b, e) => {
+                b.update(&mut f);
+                e.update(f);
+            }
+            Expr::Func(_, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => a.update(f),
         }
     }
 
-    /// The number of nodes in the tree. (No allocation: the engine asks after every firing.)
+    /// The number of nodes in the tree: the children's sizes are stored in them, so this costs
+    /// no walk (the engine asks after every firing).
     pub fn size(&self) -> usize {
-        1 + self.iter_children().map(Expr::size).sum::<usize>()
+        match self {
+            Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => 1,
+            Expr::Add(xs) | Expr::Mul(xs) => 1 + xs.total_size(),
+            Expr::Pow(b, e) => 1 + b.size() + e.size(),
+            Expr::Func(_, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => 1 + a.size(),
+        }
     }
 
     /// The depth of the tree (a leaf has depth 1).
@@ -375,7 +392,7 @@ impl Expr {
             Expr::Num(r) => (r.clone(), Vec::new()),
             Expr::Mul(xs) => match xs.first() {
                 Some(Expr::Num(r)) => (r.clone(), xs[1..].to_vec()),
-                _ => (Rational::one(), xs.clone()),
+                _ => (Rational::one(), xs.to_vec()),
             },
             other => (Rational::one(), vec![other.clone()]),
         }
@@ -410,7 +427,7 @@ impl Expr {
     /// The factors of a product (`[self]` for anything else).
     pub fn factors(&self) -> Vec<Expr> {
         match self {
-            Expr::Mul(xs) => xs.clone(),
+            Expr::Mul(xs) => xs.to_vec(),
             other => vec![other.clone()],
         }
     }
@@ -418,7 +435,7 @@ impl Expr {
     /// The terms of a sum (`[self]` for anything else).
     pub fn terms(&self) -> Vec<Expr> {
         match self {
-            Expr::Add(xs) => xs.clone(),
+            Expr::Add(xs) => xs.to_vec(),
             other => vec![other.clone()],
         }
     }
@@ -489,10 +506,10 @@ pub fn add(terms: Vec<Expr>) -> Expr {
         fold_leftovers(&mut out, at, Rational::checked_add);
     }
     out.retain(|t| !t.is_zero());
-    match out.len() {
-        0 => Expr::zero(),
-        1 => out.pop().unwrap_or_else(Expr::zero),
-        _ => Expr::Add(out),
+    match <[Expr; 1]>::try_from(out) {
+        Ok([only]) => only,
+        Err(none) if none.is_empty() => Expr::zero(),
+        Err(many) => Expr::Add(many.into()),
     }
 }
 
@@ -530,9 +547,10 @@ pub fn mul(factors: Vec<Expr>) -> Expr {
     if out.len() > 1 && out[0].is_one() {
         out.remove(0);
     }
-    match out.len() {
-        1 => out.pop().unwrap_or_else(Expr::one),
-        _ => Expr::Mul(out),
+    match <[Expr; 1]>::try_from(out) {
+        Ok([only]) => only,
+        Err(none) if none.is_empty() => Expr::one(),
+        Err(many) => Expr::Mul(many.into()),
     }
 }
 
@@ -607,7 +625,7 @@ pub fn pow(base: Expr, exponent: Expr) -> Expr {
             return Expr::Num(r);
         }
     }
-    Expr::Pow(Box::new(base), Box::new(exponent))
+    Expr::Pow(base.into(), exponent.into())
 }
 
 /// `base ^ exponent` for a `base` known to be defined wherever the caller's result matters,
@@ -647,18 +665,18 @@ pub fn recip(x: Expr) -> Expr {
 
 /// `f(arg)` for an elementary function.
 pub fn func(f: Func, arg: Expr) -> Expr {
-    Expr::Func(f, Box::new(arg))
+    Expr::Func(f, arg.into())
 }
 
 /// `sum body` over `binder`; the body must already refer to the bound index as `Bound(0)`
 /// (see [`crate::syntax::index::close`] to build it from a free index).
 pub fn sum(binder: Binder, body: Expr) -> Expr {
-    Expr::Sum(binder, Box::new(body))
+    Expr::Sum(binder, body.into())
 }
 
 /// `d(f)/d(x)`.
 pub fn deriv(f: Expr, x: Symbol) -> Expr {
-    Expr::Deriv(Box::new(f), x)
+    Expr::Deriv(f.into(), x)
 }
 
 /// The Kronecker delta of two indices.
@@ -694,7 +712,7 @@ mod tests {
     #[test]
     fn mul_folds_coefficient_to_front() {
         let e = mul(vec![x(), Expr::int(2), mul(vec![Expr::int(3), x()])]);
-        assert_eq!(e, Expr::Mul(vec![Expr::int(6), x(), x()]));
+        assert_eq!(e, Expr::Mul(vec![Expr::int(6), x(), x()].into()));
         assert_eq!(mul(vec![x(), Expr::zero()]), Expr::zero());
     }
 
@@ -728,7 +746,7 @@ mod tests {
     #[test]
     fn neg_of_neg_is_identity() {
         assert_eq!(neg(neg(x())), x());
-        assert_eq!(sub(x(), x()), Expr::Add(vec![x(), neg(x())]));
+        assert_eq!(sub(x(), x()), Expr::Add(vec![x(), neg(x())].into()));
     }
 
     #[test]
@@ -739,7 +757,7 @@ mod tests {
         );
         assert_eq!(
             pow(Expr::int(0), Expr::int(-1)),
-            Expr::Pow(Box::new(Expr::int(0)), Box::new(Expr::int(-1)))
+            Expr::Pow(Expr::int(0).into(), Expr::int(-1).into())
         );
     }
 

@@ -13,7 +13,7 @@
 //! - [`mentions_bound`]`(e, n)`: does `e` refer to the `n`-th enclosing binder?
 //! - [`rename_free`]`(e, x, i)`: every free `x` becomes the index `i`.
 
-use crate::syntax::expr::{Expr, Index, Symbol};
+use crate::syntax::expr::{Expr, Index, Node, Symbol};
 use std::collections::BTreeSet;
 
 /// Applies `f(index, depth)` to every index in `e`, where `depth` counts the binders passed.
@@ -29,14 +29,14 @@ fn map_indices(e: &Expr, depth: u32, f: &dyn Fn(&Index, u32) -> Index) -> Expr {
         Expr::Add(xs) => Expr::Add(xs.iter().map(|x| map_indices(x, depth, f)).collect()),
         Expr::Mul(xs) => Expr::Mul(xs.iter().map(|x| map_indices(x, depth, f)).collect()),
         Expr::Pow(b, x) => Expr::Pow(
-            Box::new(map_indices(b, depth, f)),
-            Box::new(map_indices(x, depth, f)),
+            Node::new(map_indices(b, depth, f)),
+            Node::new(map_indices(x, depth, f)),
         ),
-        Expr::Func(g, a) => Expr::Func(*g, Box::new(map_indices(a, depth, f))),
+        Expr::Func(g, a) => Expr::Func(*g, Node::new(map_indices(a, depth, f))),
         Expr::Sum(binder, body) => {
-            Expr::Sum(binder.clone(), Box::new(map_indices(body, depth + 1, f)))
+            Expr::Sum(binder.clone(), Node::new(map_indices(body, depth + 1, f)))
         }
-        Expr::Deriv(g, x) => Expr::Deriv(Box::new(map_indices(g, depth, f)), sym(x)),
+        Expr::Deriv(g, x) => Expr::Deriv(Node::new(map_indices(g, depth, f)), sym(x)),
     }
 }
 
@@ -326,7 +326,7 @@ mod tests {
             q(Index::Bound(0)),
             Expr::Delta(Index::Bound(0), Index::free("k")),
             Expr::Deriv(
-                Box::new(q(Index::free("k"))),
+                Node::new(q(Index::free("k"))),
                 Symbol {
                     name: "q".into(),
                     indices: vec![Index::Bound(0)],

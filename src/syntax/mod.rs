@@ -11,4 +11,5 @@ pub mod piecewise;
 pub mod print;
 pub mod problem;
 pub mod rational;
+pub mod shared;
 pub mod suggest;

@@ -347,19 +347,16 @@ fn rename_expr(e: &Expr, map: &HashMap<&str, &str>) -> Expr {
                     name(&mut text);
                     *u = text.into();
                 }
-                walk(body, name, index);
+                body.update(|body| walk(body, name, index));
             }
             Expr::Deriv(f, x) => {
                 let mut text = x.name.to_string();
                 name(&mut text);
                 x.name = text.into();
                 x.indices.iter_mut().for_each(index);
-                walk(f, name, index);
+                f.update(|f| walk(f, name, index));
             }
-            _ => e
-                .children_mut()
-                .into_iter()
-                .for_each(|c| walk(c, name, index)),
+            _ => e.update_children(|c| walk(c, name, index)),
         }
     }
     walk(&mut e, &name, &index);
@@ -438,10 +435,11 @@ fn swap_first(e: &mut Expr, from: &str, to: &str) -> bool {
     match e {
         Expr::Sym(s) => s.indices.iter_mut().any(hit),
         Expr::Delta(a, b) => hit(a) || hit(b),
-        _ => e
-            .children_mut()
-            .into_iter()
-            .any(|c| swap_first(c, from, to)),
+        _ => {
+            let mut done = false;
+            e.update_children(|c| done = done || swap_first(c, from, to));
+            done
+        }
     }
 }
 
