@@ -15,7 +15,7 @@
 
 use crate::check::eval::Assignment;
 use crate::check::sample::Instance;
-use crate::syntax::expr::{Expr, Func, Index, Symbol};
+use crate::syntax::expr::{Expr, Func, Index, Name, Symbol};
 use crate::syntax::problem::Problem;
 use dashu_float::FBig;
 
@@ -111,7 +111,7 @@ struct Precise<'a> {
     /// The entry a derivative is taken with respect to.
     seed: Option<(String, Vec<usize>)>,
     /// Entries of definitions, under the current seed.
-    memo: HashMap<(String, Vec<usize>), Dual>,
+    memo: HashMap<(Name, Vec<usize>), Dual>,
     /// An entry read with an offset added to its value (the outer input of a derivative
     /// inside a derivative, see [`nested`]).
     offset: Option<((String, Vec<usize>), Big)>,
@@ -443,7 +443,7 @@ impl<'a> Precise<'a> {
             let seed = self.seed.take();
             let saved = std::mem::take(&mut self.memo);
             let saved_sums = std::mem::take(&mut self.sums);
-            let v = self.entry(&s.name, &idx);
+            let v = self.entry(s.name, &idx);
             self.memo = saved;
             self.sums = saved_sums;
             self.seed = seed;
@@ -451,23 +451,23 @@ impl<'a> Precise<'a> {
             let d = self.num(if hit { Big::ONE } else { Big::ZERO });
             return Some(Dual { v, d });
         }
-        self.entry(&s.name, &idx)
+        self.entry(s.name, &idx)
     }
 
-    fn entry(&mut self, name: &str, idx: &[usize]) -> Option<Dual> {
-        if let Some(offset) = self.offset_at(name, idx) {
+    fn entry(&mut self, name: Name, idx: &[usize]) -> Option<Dual> {
+        if let Some(offset) = self.offset_at(&name, idx) {
             return Some(offset);
         }
-        if self.problem.var(name).is_some() {
-            let x = self.instance.value(name, idx)?;
+        if self.problem.var(&name).is_some() {
+            let x = self.instance.value(&name, idx)?;
             let v = self.of_f64(x)?;
             return Some(self.constant(v));
         }
-        let key = (name.to_string(), idx.to_vec());
+        let key = (name, idx.to_vec());
         if let Some(d) = self.memo.get(&key) {
             return Some(d.clone());
         }
-        let def = self.problem.def(name)?;
+        let def = self.problem.def(&name)?;
         if def.symbol.indices.len() != idx.len() {
             return None;
         }

@@ -370,6 +370,62 @@ impl Serialize for List {
     }
 }
 
+/// Where the sizes and hashes kept in `e`'s handles differ from the ones counted and computed
+/// again from their values: the first such handle's place (child positions from the root) and
+/// what differs, or `Ok` when every kept size holds and every known hash does. Tests run it on
+/// every step of every derivation: an edit that forgot to correct what it changed shows here.
+pub fn check_kept(e: &Expr) -> Result<(), String> {
+    check_kept_at(e, &mut Vec::new())
+}
+
+fn check_kept_at(e: &Expr, path: &mut Vec<usize>) -> Result<(), String> {
+    let fault = |what: &str, path: &[usize], kept: u64, fresh: u64| {
+        Err(format!(
+            "at {path:?}: the kept {what} is {kept}, the value's is {fresh}"
+        ))
+    };
+    match e {
+        Expr::Add(xs) | Expr::Mul(xs) => {
+            let size: usize = xs.items.iter().map(Expr::size).sum();
+            if xs.size != size {
+                return fault("size", path, xs.size as u64, size as u64);
+            }
+            if let Some(h) = xs.hash.known() {
+                let fresh = structural_hash(&xs.items[..]).max(1);
+                if h != fresh {
+                    return fault("hash", path, h, fresh);
+                }
+            }
+        }
+        Expr::Pow(..) | Expr::Func(..) | Expr::Sum(..) | Expr::Deriv(..) => {
+            let nodes: Vec<&Node> = match e {
+                Expr::Pow(b, x) => vec![b, x],
+                Expr::Func(_, a) | Expr::Sum(_, a) | Expr::Deriv(a, _) => vec![a],
+                _ => Vec::new(),
+            };
+            for n in nodes {
+                let size = n.0.value.size();
+                if n.0.size != size {
+                    return fault("size", path, n.0.size as u64, size as u64);
+                }
+                if let Some(h) = n.0.hash.known() {
+                    let fresh = structural_hash(&n.0.value).max(1);
+                    if h != fresh {
+                        return fault("hash", path, h, fresh);
+                    }
+                }
+            }
+        }
+        Expr::Num(_) | Expr::Sym(_) | Expr::Delta(..) => {}
+    }
+    for (i, c) in e.iter_children().enumerate() {
+        path.push(i);
+        check_kept_at(c, path)?;
+        path.pop();
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,5 +522,30 @@ mod tests {
         assert_ne!(list, before);
         assert_eq!(list.total_size(), fresh.total_size());
         assert_eq!(before.len(), 2);
+    }
+
+    /// The check finds a kept size or hash that an edit forgot to correct.
+    #[test]
+    fn check_kept_finds_a_stale_size_or_hash() {
+        let e = add(vec![tree("j"), mul(vec![x(), tree("m")])]);
+        assert_eq!(check_kept(&e), Ok(()));
+        let Expr::Add(xs) = &e else { panic!("a sum") };
+        let mut wrong_size = xs.clone();
+        wrong_size.size += 1;
+        let err = check_kept(&Expr::Add(wrong_size)).unwrap_err();
+        assert!(err.contains("kept size"), "{err}");
+
+        let mut stale = xs.clone();
+        stale.structural_hash();
+        // An edit behind the handle's back: the items change, the kept hash does not.
+        Arc::make_mut(&mut stale.items)[0] = x();
+        stale.size = stale.items.iter().map(Expr::size).sum();
+        let err = check_kept(&Expr::Add(stale)).unwrap_err();
+        assert!(err.contains("kept hash"), "{err}");
+
+        let mut edited = xs.clone();
+        edited.structural_hash();
+        edited.update_item(0, |t| *t = x());
+        assert_eq!(check_kept(&Expr::Add(edited)), Ok(()));
     }
 }

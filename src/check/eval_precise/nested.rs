@@ -12,7 +12,7 @@
 //! A third nesting is not evaluated here (`None`: the fast verdict stands).
 
 use super::{abs, Big, Dual, Env, Precise};
-use crate::syntax::expr::{Expr, Symbol};
+use crate::syntax::expr::{Expr, Name, Symbol};
 
 /// How many times the evaluation's precision the central difference is computed at: the next
 /// is tried when the slope is not far above the difference's noise (a second derivative much
@@ -75,7 +75,7 @@ impl Precise<'_> {
             return None;
         }
         let offset = self.offset.take()?;
-        let base = self.entry(name, idx);
+        let base = self.entry(Name::new(name), idx);
         let shifted = base.map(|b| Dual {
             v: b.v + offset.1.clone(),
             d: self.num(Big::ZERO),
