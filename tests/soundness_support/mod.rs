@@ -1,5 +1,8 @@
 //! Text transforms for the soundness harness's extreme paths: the same generated expression
-//! with extreme numbers in place of its literals, or with an undefined subterm.
+//! with extreme numbers in place of its literals, or with an undefined subterm; and the harness
+//! itself (`harness.rs`).
+
+pub mod harness;
 
 /// Numbers that exact arithmetic must survive: huge and tiny, at and beyond the limits of the
 /// old i128 rationals (2^127 - 1, -2^127, 2^128), and zero.
