@@ -10,7 +10,8 @@
 //!
 //! The semantics are those of [`crate::check::eval`] (definitions unfolded with their parameters bound,
 //! `d(F)/d(x_i)` by forward-mode dual numbers with `x` held as an input), written again plainly:
-//! no memoised sums, no log space. Anything it cannot evaluate (a domain error, a derivative
+//! no log space, and memo tables only for definitions and sums (a sum by its node's address,
+//! which the evaluator's borrow of the expressions keeps valid). Anything it cannot evaluate (a domain error, a derivative
 //! inside a derivative, a size it cannot find) leaves the fast verdict standing.
 
 use crate::check::eval::Assignment;
@@ -188,7 +189,9 @@ impl<'a> Precise<'a> {
         }
     }
 
-    fn value(&mut self, e: &Expr) -> Option<Big> {
+    /// The value of `e`, borrowed for the evaluator's life: the sum memo names a sum by its
+    /// node's address, which stays that sum's only while the borrow holds.
+    fn value(&mut self, e: &'a Expr) -> Option<Big> {
         Some(self.node(e, &Env::default())?.v)
     }
 
@@ -455,7 +458,7 @@ impl<'a> Precise<'a> {
     }
 
     fn entry(&mut self, name: Name, idx: &[usize]) -> Option<Dual> {
-        if let Some(offset) = self.offset_at(&name, idx) {
+        if let Some(offset) = self.offset_at(name, idx) {
             return Some(offset);
         }
         if self.problem.var(&name).is_some() {

@@ -69,13 +69,13 @@ impl Precise<'_> {
     }
 
     /// The entry `name[idx]` with the offset added, when it is the offset entry.
-    pub(super) fn offset_at(&mut self, name: &str, idx: &[usize]) -> Option<Dual> {
+    pub(super) fn offset_at(&mut self, name: Name, idx: &[usize]) -> Option<Dual> {
         let ((at_name, at_idx), _) = self.offset.as_ref()?;
-        if at_name != name || at_idx != idx {
+        if at_name.as_str() != &*name || at_idx != idx {
             return None;
         }
         let offset = self.offset.take()?;
-        let base = self.entry(Name::new(name), idx);
+        let base = self.entry(name, idx);
         let shifted = base.map(|b| Dual {
             v: b.v + offset.1.clone(),
             d: self.num(Big::ZERO),
