@@ -339,8 +339,9 @@ impl Expr {
         many.iter().chain(first).chain(second)
     }
 
-    /// Edits the `i`-th immediate child with `f` (the child is copied first if another tree
-    /// shares it); `None` when there is no such child. The edited node keeps its kind: the smart
+    /// Edits the `i`-th immediate child with `f` (copy on write: a shared child is copied first;
+    /// for a sum or product, the list of items, one node each); `None` when there is no such
+    /// child. The edited node keeps its kind: the smart
     /// constructors are not applied (see [`crate::syntax::edit::rebuild`]).
     pub fn update_child<R>(&mut self, i: usize, f: impl FnOnce(&mut Expr) -> R) -> Option<R> {
         match self {

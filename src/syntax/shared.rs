@@ -11,7 +11,7 @@
 //!   edit that nobody hashes (most of the engine's in-place rewrites) costs none;
 //! - equality is identity first (two handles to the same value are equal at once), then the kept
 //!   hashes where both are known (different hashes are different trees, at once), and only then
-//!   a structural comparison, which stops at the first shared child;
+//!   a structural comparison, in which every shared child is equal at once;
 //! - the size of a tree is the sum of its children's kept sizes.
 //!
 //! The hash is structural and ignores bound-index hints, exactly as `==` does (see
@@ -259,11 +259,14 @@ impl List {
     /// Edits item `i` with `f` (copying the list first if it is shared; `None` when there is
     /// no such item); the total size is corrected by the item's change and the hash forgotten.
     pub fn update_item<R>(&mut self, i: usize, f: impl FnOnce(&mut Expr) -> R) -> Option<R> {
+        if i >= self.items.len() {
+            return None;
+        }
         let item = Arc::make_mut(&mut self.items).get_mut(i)?;
         let before = item.size();
         let out = f(item);
         let after = item.size();
-        self.size = self.size - before + after;
+        self.size = self.size + after - before;
         self.hash.forget();
         Some(out)
     }
