@@ -36,7 +36,7 @@ fn rescan_checked(expr: &Expr) -> bool {
 }
 pub use crate::syntax::edit::{canonical_order, rebuild, replace_at};
 use crate::syntax::expr::Symbol;
-use crate::syntax::expr::{add, deriv, func, is_total, mul, pow, Expr, Index};
+use crate::syntax::expr::{add, deriv, func, mul, pow, Expr, Index};
 use crate::syntax::index::{close, free_indices, fresh_index_name, open};
 use crate::syntax::problem::Problem;
 use scanner::*;

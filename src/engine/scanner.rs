@@ -5,6 +5,7 @@
 //! derives anything checks it.
 
 use super::*;
+use crate::syntax::edit::{add_keeps, mul_keeps};
 
 /// What the scans of one derivation know about its current expression, so that a scan after a
 /// firing does not start again from nothing.
@@ -269,56 +270,6 @@ pub(super) fn rebuild_owned(e: Expr) -> Expr {
         }
         Expr::Deriv(f, x) => Expr::Deriv(f, x),
     }
-}
-
-/// True when [`add`] returns `terms` unchanged: at least two terms, none of them a sum or zero,
-/// and every number after the first one too large to be added to it exactly within
-/// [`crate::syntax::rational::MAX_EXACT_BITS`].
-pub(super) fn add_keeps<'e>(terms: impl Iterator<Item = &'e Expr>) -> bool {
-    let mut first: Option<&crate::syntax::rational::Rational> = None;
-    let mut count = 0usize;
-    let all = terms.inspect(|_| count += 1).all(|t| match t {
-        Expr::Add(_) => false,
-        Expr::Num(r) if r.is_zero() => false,
-        Expr::Num(r) => match first {
-            None => {
-                first = Some(r);
-                true
-            }
-            Some(c) => c.checked_add(r).is_none(),
-        },
-        _ => true,
-    });
-    all && count >= 2
-}
-
-/// True when [`mul`] returns `factors` unchanged: at least two factors, none of them a product,
-/// numbers only as a leading coefficient other than 1 and any later number too large to be
-/// multiplied into it, and a coefficient 0 only next to a factor that is not [`is_total`]
-/// (which keeps [`mul`] from folding the product to 0).
-pub(super) fn mul_keeps<'e>(factors: impl Iterator<Item = &'e Expr>) -> bool {
-    let mut coefficient: Option<&crate::syntax::rational::Rational> = None;
-    let mut partial = false;
-    let mut count = 0usize;
-    let all = factors.enumerate().all(|(at, f)| {
-        count += 1;
-        match f {
-            Expr::Mul(_) => false,
-            Expr::Num(r) if at == 0 => {
-                coefficient = Some(r);
-                !r.is_one()
-            }
-            Expr::Num(r) => coefficient.is_some_and(|c| c.checked_mul(r).is_none()),
-            other => {
-                if coefficient.is_some_and(|c| c.is_zero()) && !partial {
-                    partial = !is_total(other);
-                }
-                true
-            }
-        }
-    });
-    let zero = coefficient.is_some_and(|c| c.is_zero());
-    all && count >= 2 && (!zero || partial)
 }
 
 /// When child `i` of a sum is a sum (of a product, a product) and [`add`] ([`mul`]) would do
