@@ -30,15 +30,23 @@ fn check_derivation(d: &Derivation, file: &str, checked: &mut usize) {
     }
 }
 
-#[test]
-fn kept_sizes_and_hashes_hold_on_every_derivation() {
-    let mut checked = 0;
+/// Every file of `derivations/` that derives something, by name, with its derivation.
+fn derivations() -> Vec<(String, Derivation)> {
+    let mut out = Vec::new();
     for (path, text) in common::derivation_files() {
         let file = path.display().to_string();
         let problem = parse_problem(&text).unwrap_or_else(|e| panic!("{file}:{e:#}"));
-        let Some(d) = derive(&problem, Limits::default()) else {
-            continue;
-        };
+        if let Some(d) = derive(&problem, Limits::default()) {
+            out.push((file, d));
+        }
+    }
+    out
+}
+
+#[test]
+fn kept_sizes_and_hashes_hold_on_every_derivation() {
+    let mut checked = 0;
+    for (file, d) in derivations() {
         check_derivation(&d, &file, &mut checked);
     }
     assert!(checked > 1000, "only {checked} expressions checked");
@@ -63,12 +71,7 @@ fn same_tree(a: &Expr, b: &Expr) -> bool {
 #[test]
 fn sharing_canonical_order_is_the_rebuilt_one_on_every_line_and_firing() {
     let mut compared = 0;
-    for (path, text) in common::derivation_files() {
-        let file = path.display().to_string();
-        let problem = parse_problem(&text).unwrap_or_else(|e| panic!("{file}:{e:#}"));
-        let Some(d) = derive(&problem, Limits::default()) else {
-            continue;
-        };
+    for (file, d) in derivations() {
         let firings = d
             .steps
             .iter()
