@@ -93,6 +93,54 @@ struct Kept {
     value: Expr,
 }
 
+/// Equality, hashing, order, `Debug` and `Serialize` of a handle type with `same`,
+/// `structural_hash` and `parts` (kept hash, kept size, value): equal at once when the value is
+/// shared, different at once when the sizes or the known hashes differ, else as the values are;
+/// hashed by the kept hash; ordered, shown and serialised as the value.
+macro_rules! handle_traits {
+    ($handle:ty) => {
+        impl PartialEq for $handle {
+            fn eq(&self, other: &$handle) -> bool {
+                let ((ha, sa, va), (hb, sb, vb)) = (self.parts(), other.parts());
+                self.same(other) || (sa == sb && may_be_equal(ha, hb) && va == vb)
+            }
+        }
+        impl Eq for $handle {}
+
+        impl Hash for $handle {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                state.write_u64(self.structural_hash());
+            }
+        }
+
+        impl PartialOrd for $handle {
+            fn partial_cmp(&self, other: &$handle) -> Option<Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+        impl Ord for $handle {
+            fn cmp(&self, other: &$handle) -> Ordering {
+                if self.same(other) {
+                    return Ordering::Equal;
+                }
+                self.parts().2.cmp(other.parts().2)
+            }
+        }
+
+        impl fmt::Debug for $handle {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.parts().2.fmt(f)
+            }
+        }
+
+        impl Serialize for $handle {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                self.parts().2.serialize(s)
+            }
+        }
+    };
+}
+
 /// One shared subexpression (the base and exponent of a power, the argument of a function, the
 /// body of a sum, the function of a derivative).
 #[derive(Clone)]
@@ -125,6 +173,11 @@ impl Node {
     /// The structural hash (computed on the first call, then kept).
     pub fn structural_hash(&self) -> u64 {
         self.0.hash.get_or(|| structural_hash(&self.0.value))
+    }
+
+    /// The kept hash, the kept size and the value, for [`handle_traits`].
+    fn parts(&self) -> (&LazyHash, usize, &Expr) {
+        (&self.0.hash, self.0.size, &self.0.value)
     }
 
     /// True when both handles share one value.
@@ -162,47 +215,7 @@ impl From<Expr> for Node {
     }
 }
 
-impl PartialEq for Node {
-    fn eq(&self, other: &Node) -> bool {
-        self.same(other)
-            || (self.0.size == other.0.size
-                && may_be_equal(&self.0.hash, &other.0.hash)
-                && self.0.value == other.0.value)
-    }
-}
-impl Eq for Node {}
-
-impl Hash for Node {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(self.structural_hash());
-    }
-}
-
-impl PartialOrd for Node {
-    fn partial_cmp(&self, other: &Node) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Node {
-    fn cmp(&self, other: &Node) -> Ordering {
-        if self.same(other) {
-            return Ordering::Equal;
-        }
-        self.0.value.cmp(&other.0.value)
-    }
-}
-
-impl fmt::Debug for Node {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.value.fmt(f)
-    }
-}
-
-impl Serialize for Node {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.value.serialize(s)
-    }
-}
+handle_traits!(Node);
 
 /// The shared terms of a sum or factors of a product. The items sit right behind one pointer
 /// (an `Arc<[Expr]>`); the total size and the hash are kept in the handle itself.
@@ -249,6 +262,11 @@ impl List {
     /// The structural hash (computed on the first call, then kept).
     pub fn structural_hash(&self) -> u64 {
         self.hash.get_or(|| structural_hash(&self.items[..]))
+    }
+
+    /// The kept hash, the kept size and the value, for [`handle_traits`].
+    fn parts(&self) -> (&LazyHash, usize, &[Expr]) {
+        (&self.hash, self.size, &self.items)
     }
 
     /// True when both handles share one list.
@@ -331,47 +349,7 @@ impl<'a> IntoIterator for &'a List {
     }
 }
 
-impl PartialEq for List {
-    fn eq(&self, other: &List) -> bool {
-        self.same(other)
-            || (self.size == other.size
-                && may_be_equal(&self.hash, &other.hash)
-                && self.items == other.items)
-    }
-}
-impl Eq for List {}
-
-impl Hash for List {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(self.structural_hash());
-    }
-}
-
-impl PartialOrd for List {
-    fn partial_cmp(&self, other: &List) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for List {
-    fn cmp(&self, other: &List) -> Ordering {
-        if self.same(other) {
-            return Ordering::Equal;
-        }
-        self.items.cmp(&other.items)
-    }
-}
-
-impl fmt::Debug for List {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.items.fmt(f)
-    }
-}
-
-impl Serialize for List {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.items.serialize(s)
-    }
-}
+handle_traits!(List);
 
 /// Where the sizes and hashes kept in `e`'s handles differ from the ones counted and computed
 /// again from their values: the first such handle's place (child positions from the root) and
